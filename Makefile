@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Each creates .venv when missing and installs the project into it; the install is
+# re-run only when pyproject.toml changes, so a second run installs nothing new.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest bench bench-seed db-stop clean help
+
+help:
+	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh"
+	@echo "make test        lint, type-check and run every test against real PostgreSQL"
+	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
+	@echo "make db-stop     stop the embedded PostgreSQL"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mesh demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check mesh authz subgraphs tests
+	$(BIN)/ruff format --check mesh authz subgraphs tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench-seed: $(STAMP)
+	MESH_DB_PREFIX=bench_ $(BIN)/mesh seed --people 2867800 --reset
+
+db-stop: $(STAMP)
+	$(BIN)/mesh db stop
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Sharing rules, identity and audit."""

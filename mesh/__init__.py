@@ -1,0 +1,1 @@
+"""Civic Mesh: the gateway, its store lifecycle and its command line."""

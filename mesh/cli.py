@@ -1,0 +1,142 @@
+"""The ``mesh`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from mesh import console_views
+from mesh.settings import MeshSettings
+from mesh.store import StoreUnreachable, open_server
+
+app = typer.Typer(
+    help="Civic Mesh: a GraphQL data mesh for public services.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="The PostgreSQL stores.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DEMO_PEOPLE = 20_000
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start (or reuse) the store and print its address."""
+    settings = MeshSettings()
+    try:
+        handle = open_server(settings)
+    except StoreUnreachable as exc:
+        raise _fail(str(exc)) from None
+    state = "started" if handle.started_here else "already running"
+    kind = "embedded" if handle.embedded else "external"
+    console.print(f"PostgreSQL ({kind}) {state}: {handle.address.without_password()}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded store (an external MESH_PG_DSN server is left alone)."""
+    settings = MeshSettings()
+    if settings.pg_dsn:
+        console.print("MESH_PG_DSN is set: that server is not ours to stop.")
+        return
+    pgdata = settings.embedded_pgdata.resolve()
+    if not (pgdata / "postmaster.pid").exists():
+        console.print(f"embedded PostgreSQL is not running ({pgdata})")
+        return
+    open_server(settings).stop()
+    console.print(f"embedded PostgreSQL stopped ({pgdata})")
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Create missing databases and apply every store's pending migrations."""
+    from mesh.store.migrate import MigrationError, migrate_all
+
+    settings = MeshSettings()
+    try:
+        handle = open_server(settings)
+        reports = asyncio.run(migrate_all(handle.address))
+    except (StoreUnreachable, MigrationError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(console_views.migration_table(reports))
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the server, each store's migrations and row counts."""
+    from mesh.seed import stored_rows
+    from mesh.store import STORES
+
+    settings = MeshSettings()
+    try:
+        handle = open_server(settings)
+
+        async def counts() -> dict[str, dict[str, int]]:
+            return {s.name: await stored_rows(handle.address, s.name) for s in STORES}
+
+        per_store = asyncio.run(counts())
+    except StoreUnreachable as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"server: {handle.address.without_password()}")
+    console.print(console_views.row_count_table(per_store))
+
+
+@app.command("seed")
+def seed_command(
+    people: Annotated[
+        int, typer.Option("--people", min=1, max=10_000_000, help="How many residents.")
+    ] = DEMO_PEOPLE,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Generator seed.")] = 1,
+    reset: Annotated[bool, typer.Option("--reset", help="Replace data already loaded.")] = False,
+) -> None:
+    """Generate a synthetic Greater Manchester and load it into the agency stores."""
+    from mesh.seed import AlreadySeeded
+    from mesh.store.migrate import MigrationError
+
+    settings = MeshSettings()
+    try:
+        handle = open_server(settings)
+        report = console_views.seed_with_progress(console, handle.address, people, seed, reset)
+    except AlreadySeeded as exc:
+        raise _fail(str(exc), code=3) from None
+    except (StoreUnreachable, MigrationError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(console_views.seed_summary(report))
+
+
+@app.command("demo")
+def demo_command(
+    people: Annotated[int, typer.Option("--people", min=1, max=10_000_000)] = DEMO_PEOPLE,
+) -> None:
+    """Start the store, migrate, seed a synthetic Greater Manchester if empty, and show it."""
+    from mesh.seed import seeded_stores
+
+    settings = MeshSettings()
+    try:
+        handle = open_server(settings)
+        console_views.migrate_quietly(handle.address)
+        if not asyncio.run(seeded_stores(handle.address)):
+            report = console_views.seed_with_progress(console, handle.address, people, 1, False)
+            console.print(console_views.seed_summary(report))
+        else:
+            console.print("store already seeded; `mesh seed --reset` reseeds it")
+    except StoreUnreachable as exc:
+        raise _fail(str(exc)) from None
+    db_status()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,28 @@
+"""Settings read from the environment (``MESH_*``), in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MeshSettings(BaseSettings):
+    """Where the store is and how this deployment names its databases."""
+
+    model_config = SettingsConfigDict(env_prefix="MESH_", extra="ignore")
+
+    pg_dsn: str | None = Field(
+        default=None,
+        description="Server DSN of an existing PostgreSQL; when unset an embedded server is used.",
+    )
+    data_dir: Path = Field(default=Path(".mesh"), description="Where local state lives.")
+    db_prefix: str = Field(
+        default="", pattern=r"^[a-z0-9_]*$", description="Prefix for this deployment's databases."
+    )
+    connect_timeout: float = Field(default=10.0, gt=0, le=300)
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pg"

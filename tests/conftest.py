@@ -1,0 +1,67 @@
+"""Shared fixtures: one real PostgreSQL for the whole session, never SQLite or a mock.
+
+The server is the one the project itself uses (``MESH_PG_DSN`` or the embedded server), with
+the test suite's databases kept apart by a prefix so a running demo is never touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from mesh.settings import MeshSettings
+from mesh.store import STORES, PostgresServerHandle, ServerAddress, open_server
+from mesh.store.migrate import migrate_all, quote_ident
+from mesh.store.server import connect_database
+
+TEST_PREFIX = os.environ.get("MESH_TEST_DB_PREFIX", "test_")
+TEST_PEOPLE = 3_000
+TEST_SEED = 7
+
+
+def settings_for_tests() -> MeshSettings:
+    return MeshSettings(db_prefix=TEST_PREFIX)
+
+
+async def drop_databases(address: ServerAddress, prefix: str) -> None:
+    conn = await connect_database(address, "postgres")
+    try:
+        names = [
+            r["datname"]
+            for r in await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "%"
+            )
+        ]
+        for name in names:
+            await conn.execute(f"DROP DATABASE {quote_ident(name)} WITH (FORCE)")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServerHandle]:
+    handle = open_server(settings_for_tests())
+    yield handle
+    if handle.started_here:
+        handle.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_address(pg_server: PostgresServerHandle) -> ServerAddress:
+    """A clean, migrated set of test databases."""
+    address = pg_server.address
+    asyncio.run(drop_databases(address, TEST_PREFIX))
+    asyncio.run(migrate_all(address, STORES))
+    return address
+
+
+@pytest.fixture(scope="session")
+def seeded(pg_address: ServerAddress) -> ServerAddress:
+    """The test databases loaded with a small synthetic population (once per session)."""
+    from mesh.seed import seed
+
+    asyncio.run(seed(pg_address, TEST_PEOPLE, TEST_SEED, reset=True))
+    return pg_address
