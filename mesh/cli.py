@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The PostgreSQL stores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+subgraph_app = typer.Typer(help="Agency subgraphs and the index.", no_args_is_help=True)
+app.add_typer(subgraph_app, name="subgraph")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -136,6 +138,52 @@ def demo_command(
     except StoreUnreachable as exc:
         raise _fail(str(exc)) from None
     db_status()
+
+
+def _subgraph_name(name: str) -> str:
+    from subgraphs.registry import known_subgraphs
+
+    if name not in known_subgraphs():
+        raise typer.BadParameter(f"unknown subgraph {name!r}; known: {', '.join(known_subgraphs())}")
+    return name
+
+
+@subgraph_app.command("list")
+def subgraph_list() -> None:
+    """The subgraphs this mesh can serve."""
+    from subgraphs.registry import known_subgraphs
+
+    for name in known_subgraphs():
+        console.print(name)
+
+
+@subgraph_app.command("sdl")
+def subgraph_sdl(
+    name: Annotated[str, typer.Argument(callback=_subgraph_name, help="Subgraph name.")],
+) -> None:
+    """Print a subgraph's federation SDL (what `_service { sdl }` answers)."""
+    from subgraphs.kit.serve import load_definition
+
+    typer.echo(load_definition(name).schema().as_str())
+
+
+@subgraph_app.command("serve")
+def subgraph_serve(
+    name: Annotated[str, typer.Argument(callback=_subgraph_name, help="Subgraph name.")],
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 4001,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+) -> None:
+    """Serve one subgraph over its own database (MESH_SUBGRAPH_DSN, or the mesh's store)."""
+    from subgraphs.kit.serve import serve
+    from subgraphs.kit.settings import SubgraphSettings
+
+    dsn = SubgraphSettings().dsn
+    if dsn is None:
+        try:
+            dsn = open_server(MeshSettings()).address.dsn(name)
+        except StoreUnreachable as exc:
+            raise _fail(str(exc)) from None
+    serve(name, dsn, host=host, port=port)
 
 
 def main() -> None:  # pragma: no cover - console entry point

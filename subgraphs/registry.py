@@ -23,3 +23,8 @@ SUBGRAPH_ROOT = Path(__file__).resolve().parent
 def subgraph_dir(name: str) -> Path:
     """The folder that holds one subgraph's types, queries and migrations."""
     return SUBGRAPH_ROOT / name
+
+
+def known_subgraphs() -> tuple[str, ...]:
+    """Every subgraph that can be served: the agencies and the index."""
+    return (*AGENCIES, INDEX)

@@ -65,3 +65,15 @@ def seeded(pg_address: ServerAddress) -> ServerAddress:
 
     asyncio.run(seed(pg_address, TEST_PEOPLE, TEST_SEED, reset=True))
     return pg_address
+
+
+@pytest.fixture(scope="session")
+def linked(seeded: ServerAddress) -> ServerAddress:
+    """The seeded test databases with linkage run: crosswalks and the index are filled."""
+    from mesh.linkage import link_all
+
+    asyncio.run(link_all(seeded, LINKAGE_TEST_KEY))
+    return seeded
+
+
+LINKAGE_TEST_KEY = bytes.fromhex("6c696e6b6167652d746573742d6b6579" * 2)

@@ -9,6 +9,7 @@ import authz
 from subgraphs.registry import AGENCIES, INDEX, subgraph_dir
 
 _AUTHZ_DIR = Path(authz.__file__).resolve().parent
+_KIT_MIGRATIONS = subgraph_dir("kit") / "migrations"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,14 @@ class Store:
             from mesh.synth import truth_schema_sql
 
             return [("001_truth", truth_schema_sql())]
-        return [(path.stem, path.read_text(encoding="utf-8")) for path in self.migration_files()]
+        own = [(path.stem, path.read_text(encoding="utf-8")) for path in self.migration_files()]
+        if self.kind == "agency":
+            # Every agency also gets the kit's shared tables (its mesh crosswalk).
+            own += [
+                ("kit_" + path.stem, path.read_text(encoding="utf-8"))
+                for path in sorted(_KIT_MIGRATIONS.glob("[0-9][0-9][0-9]_*.sql"))
+            ]
+        return own
 
 
 STORES: tuple[Store, ...] = (

@@ -1,0 +1,1 @@
+"""Adult social care: clients, Care Act assessments and commissioned care packages."""

@@ -1,0 +1,1 @@
+"""Education: pupils, their schools and enrolments, termly attendance, exclusions and SEND."""

@@ -1,0 +1,1 @@
+"""Health: GP registrations, long-term conditions, A&E attendances, mental-health contacts."""

@@ -1,0 +1,1 @@
+"""Housing: council and ALMO tenancies, household members, rent arrears and homelessness cases."""

@@ -1,0 +1,101 @@
+"""Housing's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column.
+
+Housing knows people as household members (``member_ref``) and households as tenancies
+(``tenancy_ref``): the household crosswalk maps a household's mesh id to its tenancy.
+A homelessness case involves its lead applicant and the members listed on it.
+"""
+
+MEMBER_BY_MESH_ID = """
+SELECT c.mesh_id AS key, p.member_ref, p.given_name, p.family_name, p.date_of_birth, p.sex,
+       p.address_line, p.postcode
+FROM mesh_crosswalk c
+JOIN household_member p ON p.member_ref = c.local_id
+WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
+ORDER BY p.member_ref
+"""
+
+# The current tenancy first when a household's mesh id was linked to more than one.
+TENANCY_BY_MESH_ID = """
+SELECT c.mesh_id AS key, t.tenancy_ref, t.tenure, t.bedrooms, t.start_date, t.end_date,
+       t.weekly_rent::float8 AS weekly_rent, t.address_line, t.postcode
+FROM mesh_crosswalk c
+JOIN tenancy t ON t.tenancy_ref = c.local_id
+WHERE c.entity = 'Household' AND c.mesh_id = ANY($1::text[])
+ORDER BY t.end_date IS NULL DESC, t.start_date DESC, t.tenancy_ref
+"""
+
+TENANCIES = """
+SELECT m.member_ref AS key, m.relationship, t.tenancy_ref, t.tenure, t.bedrooms, t.start_date,
+       t.end_date, t.weekly_rent::float8 AS weekly_rent, t.address_line, t.postcode
+FROM tenancy_member m
+JOIN tenancy t ON t.tenancy_ref = m.tenancy_ref
+WHERE m.member_ref = ANY($1::text[])
+ORDER BY t.start_date DESC, t.tenancy_ref
+"""
+
+TENANCY_MEMBERS = """
+SELECT tm.tenancy_ref AS key, tm.relationship, m.given_name, m.family_name, m.date_of_birth,
+       m.sex
+FROM tenancy_member tm
+JOIN household_member m ON m.member_ref = tm.member_ref
+WHERE tm.tenancy_ref = ANY($1::text[])
+ORDER BY array_position(ARRAY['lead_tenant', 'joint_tenant', 'partner', 'child', 'other'],
+                        tm.relationship),
+         m.date_of_birth, m.member_ref
+"""
+
+RENT_ARREARS = """
+SELECT tenancy_ref AS key, as_of, balance::float8 AS balance
+FROM rent_arrears WHERE tenancy_ref = ANY($1::text[])
+ORDER BY as_of DESC
+"""
+
+HOMELESSNESS_CASES = """
+SELECT x.member_ref AS key, h.case_ref, h.duty_type, h.reason, h.opened_on, h.closed_on,
+       h.outcome
+FROM (
+    SELECT case_ref, member_ref FROM homelessness_case_member
+    WHERE member_ref = ANY($1::text[])
+    UNION
+    SELECT case_ref, lead_member_ref FROM homelessness_case
+    WHERE lead_member_ref = ANY($1::text[])
+) x
+JOIN homelessness_case h ON h.case_ref = x.case_ref
+ORDER BY h.opened_on DESC, h.case_ref
+"""
+
+HOUSEHOLD_HOMELESSNESS_CASES = """
+SELECT DISTINCT tm.tenancy_ref AS key, h.case_ref, h.duty_type, h.reason, h.opened_on,
+       h.closed_on, h.outcome
+FROM tenancy_member tm
+JOIN (
+    SELECT case_ref, member_ref FROM homelessness_case_member
+    UNION ALL
+    SELECT case_ref, lead_member_ref FROM homelessness_case
+) x ON x.member_ref = tm.member_ref
+JOIN homelessness_case h ON h.case_ref = x.case_ref
+WHERE tm.tenancy_ref = ANY($1::text[])
+ORDER BY h.opened_on DESC, h.case_ref
+"""
+
+# The lead applicant is listed even when the case's member list leaves them out.
+HOMELESSNESS_CASE_MEMBERS = """
+SELECT h.case_ref AS key, x.relationship, x.member_ref = h.lead_member_ref AS lead_applicant,
+       m.given_name, m.family_name, m.date_of_birth, m.sex
+FROM homelessness_case h
+CROSS JOIN LATERAL (
+    SELECT cm.member_ref, cm.relationship FROM homelessness_case_member cm
+    WHERE cm.case_ref = h.case_ref
+    UNION ALL
+    SELECT h.lead_member_ref, 'applicant'
+    WHERE NOT EXISTS (
+        SELECT 1 FROM homelessness_case_member cm
+        WHERE cm.case_ref = h.case_ref AND cm.member_ref = h.lead_member_ref
+    )
+) x
+JOIN household_member m ON m.member_ref = x.member_ref
+WHERE h.case_ref = ANY($1::text[])
+ORDER BY x.member_ref = h.lead_member_ref DESC,
+         array_position(ARRAY['applicant', 'partner', 'child', 'other'], x.relationship),
+         m.date_of_birth, m.member_ref
+"""

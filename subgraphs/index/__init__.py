@@ -1,0 +1,1 @@
+"""The index: pseudonymous linkage only — mesh ids, household membership, which agencies link."""

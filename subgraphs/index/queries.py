@@ -1,0 +1,20 @@
+"""The index's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column."""
+
+PERSONS = """
+SELECT mesh_id AS key, household_id FROM mesh_person WHERE mesh_id = ANY($1::text[])
+"""
+
+HOUSEHOLDS = """
+SELECT mesh_id AS key FROM mesh_household WHERE mesh_id = ANY($1::text[])
+"""
+
+MEMBERS = """
+SELECT household_id AS key, mesh_id FROM mesh_person
+WHERE household_id = ANY($1::text[]) ORDER BY mesh_id
+"""
+
+AGENCY_LINKS = """
+SELECT mesh_id AS key, agency, count(*)::int AS records
+FROM linked_record WHERE entity = 'Person' AND mesh_id = ANY($1::text[])
+GROUP BY mesh_id, agency ORDER BY agency
+"""

@@ -1,0 +1,77 @@
+"""The index's types: who is a mesh person, which household they belong to, who links."""
+
+from typing import Any, Optional
+
+import strawberry
+from strawberry.types import Info
+
+from subgraphs.index import queries
+from subgraphs.kit import SensitiveCategory as C
+from subgraphs.kit import many, one, sensitive
+from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
+
+
+@strawberry.type(description="An agency that holds records linked to this person.")
+class AgencyLink:
+    agency: str = sensitive(C.LINKAGE)
+    records: int = sensitive(C.LINKAGE, description="How many of its records link here.")
+
+
+@strawberry.federation.type(keys=["id"], description="A household: people at one address.")
+class Household:
+    id: strawberry.ID
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Optional["Household"]:  # noqa: A002
+        return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))
+
+    @sensitive(C.IDENTITY, description="The people the index places in this household.")
+    async def members(self, info: Info[Any, Any]) -> list["Person"]:
+        rows = await many(info, queries.MEMBERS, str(self.id))
+        return [Person(id=strawberry.ID(r["mesh_id"]), household_id=str(self.id)) for r in rows]
+
+    @sensitive(C.IDENTITY)
+    async def size(self, info: Info[Any, Any]) -> int:
+        return len(await many(info, queries.MEMBERS, str(self.id)))
+
+
+@strawberry.federation.type(keys=["id"], description="A person as the mesh knows them.")
+class Person:
+    id: strawberry.ID
+    household_id: strawberry.Private[str | None]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Optional["Person"]:  # noqa: A002
+        return await person_by_id(info, checked_id(id, PERSON_PREFIX))
+
+    @sensitive(C.IDENTITY, description="The household the person belongs to.")
+    def household(self) -> Household | None:
+        return Household(id=strawberry.ID(self.household_id)) if self.household_id else None
+
+    @sensitive(C.LINKAGE, description="Which agencies hold records linked to this person.")
+    async def links(self, info: Info[Any, Any]) -> list[AgencyLink]:
+        rows = await many(info, queries.AGENCY_LINKS, str(self.id))
+        return [AgencyLink(agency=r["agency"], records=r["records"]) for r in rows]
+
+
+async def person_by_id(info: Info[Any, Any], mesh_id: str) -> Person | None:
+    row = await one(info, queries.PERSONS, mesh_id)
+    if row is None:
+        return None
+    return Person(id=strawberry.ID(mesh_id), household_id=row["household_id"])
+
+
+async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | None:
+    row = await one(info, queries.HOUSEHOLDS, mesh_id)
+    return Household(id=strawberry.ID(mesh_id)) if row is not None else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
+    async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:  # noqa: A002
+        return await person_by_id(info, checked_id(id, PERSON_PREFIX))
+
+    @strawberry.field(description="A household by mesh id; null when unknown.")
+    async def household(self, info: Info[Any, Any], id: strawberry.ID) -> Household | None:  # noqa: A002
+        return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))

@@ -1,0 +1,27 @@
+"""The shared subgraph kit: everything every agency subgraph needs, written once.
+
+An agency folder holds only its types, its SQL, its migrations and its sharing directives;
+it describes itself with an :class:`AgencySubgraph` and the kit builds the federation
+schema, the HTTP app, the database pool, the per-request DataLoaders and the health checks.
+"""
+
+from subgraphs.kit.definition import (
+    AgencySubgraph,
+    CustomSubgraph,
+    HouseholdSection,
+    PersonSection,
+)
+from subgraphs.kit.directives import Sensitive, SensitiveCategory, sensitive
+from subgraphs.kit.rows import many, one
+
+__all__ = [
+    "AgencySubgraph",
+    "CustomSubgraph",
+    "HouseholdSection",
+    "PersonSection",
+    "Sensitive",
+    "SensitiveCategory",
+    "many",
+    "one",
+    "sensitive",
+]

@@ -1,0 +1,64 @@
+"""How an agency describes its subgraph to the kit."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info
+
+from subgraphs.kit.context import SubgraphContext
+from subgraphs.kit.directives import SensitiveCategory
+
+SectionLoader = Callable[[Info[SubgraphContext, Any], str], Awaitable[Any | None]]
+"""Given a mesh id, the agency's section for that entity, or None when it does not know it."""
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """The field an agency contributes to ``Person`` (e.g. ``Person.health``)."""
+
+    field_name: str
+    type: type
+    load: SectionLoader
+    category: SensitiveCategory
+    description: str
+
+
+@dataclass(frozen=True)
+class HouseholdSection:
+    """The field an agency contributes to ``Household`` (e.g. ``Household.housing``)."""
+
+    field_name: str
+    type: type
+    load: SectionLoader
+    category: SensitiveCategory
+    description: str
+
+
+@dataclass(frozen=True)
+class AgencySubgraph:
+    """Everything the kit needs to serve one agency: its sections and extra types."""
+
+    name: str
+    person: PersonSection
+    household: HouseholdSection | None = None
+    extra_types: tuple[type, ...] = field(default=())
+
+    def schema(self) -> Any:
+        from subgraphs.kit.agency_schema import build_agency_schema
+
+        return build_agency_schema(self)
+
+
+@dataclass(frozen=True)
+class CustomSubgraph:
+    """A subgraph that writes its own root and entity types (the index) on the kit's schema."""
+
+    name: str
+    query: type
+    types: tuple[type, ...] = field(default=())
+
+    def schema(self) -> Any:
+        from subgraphs.kit.entities import MeshSubgraphSchema
+
+        return MeshSubgraphSchema(query=self.query, types=list(self.types))

@@ -1,0 +1,331 @@
+"""Pseudonymisation at source: an agency turns its own identity rows into keyed hashes.
+
+Every agency runs this on its ``mesh_identity`` view with the linkage key, which the index never
+holds. What leaves the agency is, per record, an opaque ``record_ref`` (a keyed hash of its local
+id, which only the agency can recompute) and keyed hash tokens of normalised identifiers:
+
+=====================  ==================================================  =====================
+kind                   value hashed (after normalisation)                  tolerates
+=====================  ==================================================  =====================
+``nhs``                NHS number, only when the check digit is valid       everything else
+``name_dob``           surname, forename initial, date of birth             forename variants
+``fullname_dob``       canonical forename, surname, date of birth           nicknames (Bob)
+``phonetic_dob``       Soundex of surname, forename initial, date of birth  surname typos
+``name_dob_swapped``   surname, initial, birth year, {day, month} unordered  day/month swapped
+``dob_postcode``       date of birth, postcode                              name changes
+``name_postcode``      surname, forename initial, postcode                  a wrong birth date
+``uprn``               the property's UPRN (also the household's token)     missing postcode
+=====================  ==================================================  =====================
+
+The forename initial is the initial of the canonical forename, so "Bob" and "Robert" agree.
+Each token is ``HMAC-SHA256(key, kind + ":" + value)``, so equal values give equal tokens only
+under the same key, and a token of one kind never equals one of another kind.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import asyncpg
+
+TOKEN_KINDS: tuple[str, ...] = (
+    "nhs",
+    "name_dob",
+    "fullname_dob",
+    "phonetic_dob",
+    "name_dob_swapped",
+    "dob_postcode",
+    "name_postcode",
+    "uprn",
+)
+TOKEN_BYTES = 32
+
+IDENTITY_QUERY = """
+SELECT local_id, nhs_number, given_name, family_name, date_of_birth, sex, postcode, uprn
+FROM mesh_identity
+"""
+
+# Real-world short forms -> the full name they stand for. Where the full name depends on sex,
+# _BY_SEX decides; a spelling variant maps to one spelling (Katherine -> catherine).
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "robert": ("bob", "bobby", "rob", "robbie"),
+    "william": ("bill", "billy", "will", "willie"),
+    "elizabeth": ("liz", "lizzie", "lizzy", "beth", "betty", "bess", "libby"),
+    "margaret": ("maggie", "peggy", "meg", "madge", "marge"),
+    "catherine": ("katherine", "kathryn", "cathy", "kathy", "cath", "kate", "katie", "kat"),
+    "james": ("jim", "jimmy", "jamie"),
+    "michael": ("mike", "mick", "micky", "mikey"),
+    "thomas": ("tom", "tommy"),
+    "christopher": ("kit",),
+    "anthony": ("tony", "ant"),
+    "richard": ("rich", "richie", "rick", "dick"),
+    "joseph": ("joe", "joey"),
+    "daniel": ("dan", "danny"),
+    "matthew": ("matt", "matty"),
+    "jennifer": ("jenny", "jen", "jenni"),
+    "rebecca": ("becky", "becca", "bex"),
+    "susan": ("sue", "susie", "suzy"),
+    "deborah": ("debbie", "debs", "deb", "debra"),
+    "jessica": ("jess", "jessie"),
+    "benjamin": ("ben", "benny"),
+    "nicholas": ("nick", "nicky"),
+    "jonathan": ("jon", "jonny"),
+    "andrew": ("andy", "drew"),
+    "david": ("dave", "davey"),
+    "stephen": ("steven", "steve", "stevie"),
+    "edward": ("ed", "eddie", "ted", "teddy", "ned"),
+    "victoria": ("vicky", "vicki", "tori"),
+    "abigail": ("abbie", "abby", "abi"),
+    "oliver": ("ollie", "olly"),
+    "frederick": ("fred", "freddie", "freddy"),
+    "henry": ("harry", "hal", "hank"),
+    "kenneth": ("ken", "kenny"),
+    "ronald": ("ron", "ronnie"),
+    "donald": ("don", "donnie"),
+    "peter": ("pete",),
+    "philip": ("phillip", "phil"),
+    "timothy": ("tim", "timmy"),
+    "gregory": ("greg",),
+    "zachary": ("zac", "zack", "zach"),
+    "dorothy": ("dot", "dottie", "dolly"),
+    "barbara": ("babs", "barb"),
+    "pamela": ("pam",),
+    "jacqueline": ("jackie", "jacqui"),
+    "kimberley": ("kimberly", "kim"),
+    "eleanor": ("ellie", "nell", "nellie"),
+    "isabella": ("bella", "izzy", "isabelle"),
+    "amelia": ("millie", "milly"),
+    "joshua": ("josh",),
+    "nathan": ("nate",),
+    "raymond": ("ray",),
+    "gillian": ("gill", "jill"),
+    "valerie": ("val",),
+    "joanne": ("joanna",),
+    "natalie": ("nat",),
+    "kathleen": ("kath",),
+    "muhammad": ("mohammed", "mohammad", "muhammed", "mohamed", "mo"),
+    "arthur": ("art", "artie"),
+    "albert": ("albie", "bert", "bertie"),
+    "bernard": ("bernie",),
+    "derek": ("del",),
+    "gordon": ("gordy",),
+    "lawrence": ("laurence", "larry", "laurie"),
+    "leonard": ("len", "lenny"),
+    "douglas": ("doug", "dougie"),
+    "gerald": ("gerry", "jerry"),
+    "geoffrey": ("jeff", "geoff", "jeffrey"),
+    "maureen": ("mo",),
+    "patrick": ("paddy", "pat"),
+    "rosemary": ("rosie",),
+    "susannah": ("susanna",),
+    "theodore": ("theo",),
+    "alfred": ("alf", "alfie"),
+    "ernest": ("ernie",),
+    "walter": ("wally", "walt"),
+    "stanley": ("stan",),
+    "terence": ("terry", "tel"),
+    "leslie": ("les",),
+    "sandra": ("sandy",),
+    "christine": ("chrissie", "chrissy"),
+    "samuel": ("sammy",),
+    "samantha": ("sammie",),
+    "alexander": ("alec", "sandy"),
+    "alexandra": ("lexi", "alexa"),
+    "charlotte": ("lottie", "lotte"),
+    "charles": ("chas", "chuck", "chaz"),
+    "nicola": ("nikki",),
+    "mathilda": ("matilda", "tilly", "tilda"),
+}
+_BY_SEX: dict[str, dict[str, str]] = {
+    "alex": {"M": "alexander", "F": "alexandra"},
+    "chris": {"M": "christopher", "F": "christine"},
+    "sam": {"M": "samuel", "F": "samantha"},
+    "charlie": {"M": "charles", "F": "charlotte"},
+    "nicky": {"M": "nicholas", "F": "nicola"},
+    "jo": {"M": "joseph", "F": "joanne"},
+    "pat": {"M": "patrick", "F": "patricia"},
+    "terry": {"M": "terence", "F": "teresa"},
+    "les": {"M": "leslie", "F": "lesley"},
+    "sandy": {"M": "alexander", "F": "sandra"},
+    "mo": {"M": "muhammad", "F": "maureen"},
+    "frankie": {"M": "francis", "F": "frances"},
+    "billie": {"M": "william", "F": "wilhelmina"},
+}
+CANONICAL_FORENAME: dict[str, str] = {
+    short: full for full, shorts in _NICKNAMES.items() for short in shorts if short not in _BY_SEX
+}
+
+_SOUNDEX_CODES = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+@lru_cache(maxsize=200_000)
+def normalise_name(value: str | None) -> str:
+    """Lower-case ASCII letters only: accents, punctuation and spaces removed (O'Brien -> obrien)."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if c.isascii() and c.isalpha()).lower()
+
+
+@lru_cache(maxsize=50_000)
+def canonical_forename(given_name: str | None, sex: str | None = None) -> str:
+    """The full name a forename stands for (Bob -> robert); the forename itself when not a short
+    form. Only the first word counts, so a middle name given or not makes no difference."""
+    first = normalise_name((given_name or "").split(" ", 1)[0].split("-", 1)[0]) or normalise_name(
+        given_name
+    )
+    by_sex = _BY_SEX.get(first)
+    if by_sex is not None:
+        return by_sex.get(sex or "", first)
+    return CANONICAL_FORENAME.get(first, first)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_postcode(value: str | None) -> str | None:
+    """Upper case without spaces or punctuation (m1  1ae -> M11AE); None when too short to be one."""
+    if not value:
+        return None
+    compact = _NOT_ALNUM.sub("", value.upper())
+    return compact if 5 <= len(compact) <= 7 else None
+
+
+def normalise_nhs_number(value: str | None) -> str | None:
+    """Digits only, and only when they make a valid NHS number (modulus 11 check digit)."""
+    if not value:
+        return None
+    digits = "".join(c for c in value if c.isdigit())
+    if len(digits) != 10:
+        return None
+    check = 11 - sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=False)) % 11
+    if check == 10:
+        return None
+    return digits if (0 if check == 11 else check) == int(digits[9]) else None
+
+
+@lru_cache(maxsize=200_000)
+def soundex(name: str) -> str:
+    """American Soundex of a normalised name (robert -> r163); '' for an empty name."""
+    if not name:
+        return ""
+    out = [name[0]]
+    last = _SOUNDEX_CODES.get(name[0], "")
+    for c in name[1:]:
+        code = _SOUNDEX_CODES.get(c, "")
+        if code and code != last:
+            out.append(code)
+            if len(out) == 4:
+                break
+        if c not in "hw":
+            last = code
+    return "".join(out).ljust(4, "0")
+
+
+def record_ref(key: bytes, agency: str, local_id: str) -> bytes:
+    """The opaque reference of one agency record: only the agency can tell which record it is."""
+    return hmac.digest(key, f"ref:{agency}:{local_id}".encode(), "sha256")
+
+
+def token(key: bytes, kind: str, value: str) -> bytes:
+    """The keyed hash of one normalised identifier."""
+    return hmac.digest(key, f"{kind}:{value}".encode(), "sha256")
+
+
+def uprn_token(key: bytes, uprn: int) -> bytes:
+    """The address token: what an agency computes for a UPRN to find its mesh household."""
+    return token(key, "uprn", str(uprn))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One row of an agency's ``mesh_identity`` view (the fields linkage uses)."""
+
+    local_id: str
+    nhs_number: str | None
+    given_name: str | None
+    family_name: str | None
+    date_of_birth: date | None
+    sex: str | None
+    postcode: str | None
+    uprn: int | None
+
+
+def identity_values(identity: Identity) -> dict[str, str]:
+    """The normalised value behind each token kind the record can have (no key involved)."""
+    values: dict[str, str] = {}
+    nhs = normalise_nhs_number(identity.nhs_number)
+    if nhs:
+        values["nhs"] = nhs
+    surname = normalise_name(identity.family_name)
+    forename = canonical_forename(identity.given_name, identity.sex)
+    postcode = normalise_postcode(identity.postcode)
+    born = identity.date_of_birth
+    initial = forename[:1]
+    if surname and initial and born is not None:
+        dob = born.isoformat()
+        values["name_dob"] = f"{surname}|{initial}|{dob}"
+        values["fullname_dob"] = f"{forename}|{surname}|{dob}"
+        values["phonetic_dob"] = f"{soundex(surname)}|{initial}|{dob}"
+        if born.day <= 12 and born.day != born.month:
+            low, high = sorted((born.day, born.month))
+            values["name_dob_swapped"] = f"{surname}|{initial}|{born.year}|{low:02d}|{high:02d}"
+    if born is not None and postcode:
+        values["dob_postcode"] = f"{born.isoformat()}|{postcode}"
+    if surname and initial and postcode:
+        values["name_postcode"] = f"{surname}|{initial}|{postcode}"
+    if identity.uprn is not None:
+        values["uprn"] = str(identity.uprn)
+    return values
+
+
+def identity_tokens(key: bytes, identity: Identity) -> dict[str, bytes]:
+    """Keyed hash tokens for one record: the only identity that leaves the agency."""
+    return {kind: token(key, kind, value) for kind, value in identity_values(identity).items()}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One record as the index receives it: an opaque reference and keyed hashes."""
+
+    record_ref: bytes
+    tokens: Mapping[str, bytes]
+
+
+async def agency_submissions(
+    conn: asyncpg.Connection, agency: str, key: bytes, batch: int = 20_000
+) -> AsyncIterator[list[Submission]]:
+    """Read the agency's ``mesh_identity`` with a server-side cursor and yield tokenised batches."""
+    async with conn.transaction(readonly=True):
+        cursor = await conn.cursor(IDENTITY_QUERY)
+        while rows := await cursor.fetch(batch):
+            out = []
+            for row in rows:
+                identity = Identity(
+                    local_id=row["local_id"],
+                    nhs_number=row["nhs_number"],
+                    given_name=row["given_name"],
+                    family_name=row["family_name"],
+                    date_of_birth=row["date_of_birth"],
+                    sex=row["sex"],
+                    postcode=row["postcode"],
+                    uprn=row["uprn"],
+                )
+                out.append(
+                    Submission(
+                        record_ref(key, agency, identity.local_id), identity_tokens(key, identity)
+                    )
+                )
+            yield out

@@ -1,0 +1,18 @@
+"""Settings of one running subgraph, read from the environment (``MESH_SUBGRAPH_*``)."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SubgraphSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MESH_SUBGRAPH_", extra="ignore")
+
+    dsn: str | None = Field(default=None, description="DSN of this subgraph's own database.")
+    pool_min: int = Field(default=1, ge=0, le=100)
+    pool_max: int = Field(default=8, ge=1, le=200)
+    statement_cache_size: int = Field(default=256, ge=0, le=10_000)
+    command_timeout: float = Field(default=10.0, gt=0, le=600)
+    max_representations: int = Field(
+        default=5_000, ge=1, le=1_000_000, description="Largest _entities batch accepted."
+    )
+    log_level: str = Field(default="INFO")

@@ -1,0 +1,1 @@
+"""Police: nominals known to GMP, the incidents they were part of, and warning markers."""

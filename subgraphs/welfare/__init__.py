@@ -1,0 +1,1 @@
+"""Welfare: Universal Credit claimants, their claims and their labour-market status."""

@@ -1,0 +1,26 @@
+"""Welfare's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column."""
+
+CLAIMANT_BY_MESH_ID = """
+SELECT c.mesh_id AS key, p.claimant_id, p.national_insurance_number, p.given_name,
+       p.family_name, p.date_of_birth, p.sex, p.address_line, p.postcode
+FROM mesh_crosswalk c
+JOIN claimant p ON p.claimant_id = c.local_id::bigint
+WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
+ORDER BY p.claimant_id
+"""
+
+# A joint claim is the claimant's and the partner's: each sees it, with their role on it.
+UNIVERSAL_CREDIT_CLAIMS = """
+SELECT k.key, CASE WHEN u.claimant_id = k.key THEN 'claimant' ELSE 'partner' END AS role,
+       u.partner_claimant_id IS NOT NULL AS joint_claim, u.start_date, u.end_date,
+       u.monthly_award::float8 AS monthly_award, u.housing_element, u.child_element,
+       u.childcare_element, u.lcwra_element, u.carer_element
+FROM unnest($1::bigint[]) AS k (key)
+JOIN uc_claim u ON k.key = u.claimant_id OR k.key = u.partner_claimant_id
+ORDER BY u.start_date DESC, u.claim_id
+"""
+
+EMPLOYMENT_STATUS = """
+SELECT claimant_id AS key, status, effective_from, weekly_hours
+FROM employment_status WHERE claimant_id = ANY($1::bigint[])
+"""

@@ -1,0 +1,44 @@
+"""Talk to a subgraph app in-process over real HTTP semantics (httpx's ASGI transport)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from mesh.store import ServerAddress
+from subgraphs.kit.serve import build_app
+from subgraphs.kit.settings import SubgraphSettings
+
+
+class SubgraphClient:
+    def __init__(self, app: Starlette, client: httpx.AsyncClient) -> None:
+        self.app = app
+        self.http = client
+
+    @property
+    def statements(self) -> int:
+        return int(self.app.state.database.statements)
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@asynccontextmanager
+async def subgraph(
+    name: str, address: ServerAddress | None = None, *, dsn: str | None = None, **settings: Any
+) -> AsyncIterator[SubgraphClient]:
+    target = dsn if dsn is not None else address.dsn(name)  # type: ignore[union-attr]
+    app = build_app(name, target, SubgraphSettings(**settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
+        try:
+            yield SubgraphClient(app, client)
+        finally:
+            await app.state.database.close()
