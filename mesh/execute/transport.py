@@ -1,0 +1,68 @@
+"""HTTP to subgraphs: pooled connections, per-subgraph timeouts, faults classified by code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import orjson
+
+
+class SubgraphFault(Exception):
+    """A subgraph could not answer: unavailable, too slow, or answered with an error."""
+
+    def __init__(self, subgraph: str, code: str, detail: str) -> None:
+        self.subgraph = subgraph
+        self.code = code
+        self.detail = detail
+        super().__init__(f"subgraph {subgraph}: {detail}")
+
+
+class SubgraphTransport:
+    """One pooled HTTP client for every subgraph, counting requests per subgraph."""
+
+    def __init__(self, urls: Mapping[str, str], timeouts: Mapping[str, float] | None = None,
+                 default_timeout: float = 5.0, max_connections: int = 100) -> None:
+        self.urls = dict(urls)
+        self.timeouts = dict(timeouts or {})
+        self.default_timeout = default_timeout
+        self.requests: Counter[str] = Counter()
+        self._client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=max_connections,
+                                max_keepalive_connections=max_connections),
+            headers={"content-type": "application/json", "accept": "application/json"},
+        )
+
+    async def post(self, subgraph: str, query: str, variables: Mapping[str, Any],
+                   headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        url = self.urls.get(subgraph)
+        if url is None:
+            raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE", "no URL configured")
+        self.requests[subgraph] += 1
+        timeout = self.timeouts.get(subgraph, self.default_timeout)
+        body = orjson.dumps({"query": query, "variables": dict(variables)})
+        try:
+            response = await self._client.post(url, content=body, headers=headers,
+                                               timeout=timeout)
+        except httpx.TimeoutException:
+            raise SubgraphFault(subgraph, "SUBGRAPH_TIMEOUT",
+                                f"no answer within {timeout:g} s") from None
+        except httpx.TransportError as exc:
+            raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE",
+                                f"cannot connect ({type(exc).__name__})") from None
+        try:
+            payload = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR",
+                                f"HTTP {response.status_code} with a body that is not JSON") from None
+        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR",
+                                f"HTTP {response.status_code} without a GraphQL response")
+        if response.status_code >= 500 and payload.get("data") is None:
+            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR", f"HTTP {response.status_code}")
+        return payload
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
