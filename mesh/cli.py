@@ -22,6 +22,8 @@ db_app = typer.Typer(help="The PostgreSQL stores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 subgraph_app = typer.Typer(help="Agency subgraphs and the index.", no_args_is_help=True)
 app.add_typer(subgraph_app, name="subgraph")
+gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
+app.add_typer(gateway_app, name="gateway")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -184,6 +186,38 @@ def subgraph_serve(
         except StoreUnreachable as exc:
             raise _fail(str(exc)) from None
     serve(name, dsn, host=host, port=port)
+
+
+@gateway_app.command("serve")
+def gateway_serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 4000,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    subgraph: Annotated[
+        list[str] | None,
+        typer.Option("--subgraph", help="name=url; repeat. Default: the local ports."),
+    ] = None,
+) -> None:
+    """Compose the running subgraphs and serve the graph (GraphiQL at /graphql)."""
+    from mesh.gateway.serve import serve
+    from mesh.gateway.settings import GatewaySettings
+    from mesh.topology import local_subgraph_urls
+
+    settings = GatewaySettings()
+    if subgraph:
+        settings.subgraphs = dict(_name_url(item) for item in subgraph)
+    elif not settings.subgraphs:
+        settings.subgraphs = local_subgraph_urls(port)
+    try:
+        serve(settings, host, port)
+    except ConnectionError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _name_url(item: str) -> tuple[str, str]:
+    name, sep, url = item.partition("=")
+    if not sep or not name or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"expected name=http://host:port/graphql, got {item!r}")
+    return name, url
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -12,7 +12,9 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -20,6 +22,7 @@ from mesh.settings import MeshSettings
 from mesh.store.dsn import ServerAddress, StoreUnreachable
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Settings for a development server that takes bulk loads and many subgraph pools.
 _EMBEDDED_TUNING: dict[str, str] = {
@@ -34,6 +37,16 @@ _EMBEDDED_TUNING: dict[str, str] = {
     "max_wal_senders": "0",
 }
 _NEEDS_RESTART = {"max_connections", "shared_buffers", "wal_level", "max_wal_senders"}
+
+
+def _run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even when called inside an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
@@ -112,7 +125,7 @@ def _apply_tuning(address: ServerAddress, timeout: float) -> bool:
         finally:
             await conn.close()
 
-    return asyncio.run(tune())
+    return _run_sync(tune())
 
 
 async def connect_database(
@@ -135,7 +148,7 @@ def check_reachable(address: ServerAddress, timeout: float) -> None:
         conn = await connect_database(address, "postgres", timeout)
         await conn.close()
 
-    asyncio.run(probe())
+    _run_sync(probe())
 
 
 async def connect(address: ServerAddress, store: str, timeout: float = 10.0) -> asyncpg.Connection:

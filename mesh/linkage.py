@@ -1,0 +1,139 @@
+"""``mesh link``: the whole pseudonymous linkage exchange, agencies and index in turn.
+
+1. Each agency reads its ``mesh_identity`` view and computes, with the linkage key, opaque record
+   references and keyed hash tokens (:mod:`subgraphs.kit.linkage_tokens`).
+2. The index clusters the tokens into mesh persons and households
+   (:mod:`subgraphs.index.clustering`) and stores the run (:mod:`subgraphs.index.linkage_store`),
+   keeping mesh ids stable. It never receives the key, a name, a date or a local id.
+3. Each agency maps the answer back to its own records and rewrites its ``mesh_crosswalk``
+   (:mod:`subgraphs.kit.crosswalk`).
+
+Here the three roles run in one process for the demo; the boundary between them is the data
+passed: submissions go one way, pseudonymous answers the other.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mesh.store.dsn import ServerAddress
+from mesh.store.server import connect
+from subgraphs.index.clustering import Clusterer, ClusterStats, DeterministicClusterer, RecordSet
+from subgraphs.index.linkage_store import store_run
+from subgraphs.kit.crosswalk import HOUSEHOLD_RECORDS, CrosswalkReport, write_crosswalk
+from subgraphs.kit.linkage_tokens import TOKEN_KINDS, agency_submissions
+from subgraphs.registry import AGENCIES, INDEX
+
+Progress = Callable[[str, int], None]
+"""Called with (phase or agency, records just handled)."""
+
+PHASES = ("tokens", "cluster", "store", "crosswalk")
+
+
+@dataclass
+class LinkReport:
+    """What one ``mesh link`` did, for the console and for tests."""
+
+    run_id: int = 0
+    method: str = ""
+    records: dict[str, int] = field(default_factory=dict)  # per agency
+    persons: int = 0
+    households: int = 0
+    kept_person_ids: int = 0
+    kept_household_ids: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+    stats: ClusterStats = field(default_factory=ClusterStats)
+    crosswalks: dict[str, CrosswalkReport] = field(default_factory=dict)
+
+    @property
+    def total_records(self) -> int:
+        return sum(self.records.values())
+
+    @property
+    def blocks_skipped(self) -> int:
+        return self.stats.blocks_skipped
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+async def link_all(
+    address: ServerAddress,
+    key: bytes,
+    progress: Progress | None = None,
+    clusterer: Clusterer | None = None,
+    *,
+    agencies: tuple[str, ...] = AGENCIES,
+    keep_tokens: bool = True,
+) -> LinkReport:
+    """Run the exchange over every agency; replaces the index's linkage and every crosswalk."""
+    clusterer = clusterer or DeterministicClusterer()
+    report = LinkReport(method=clusterer.method)
+    records = RecordSet(TOKEN_KINDS)
+
+    started = time.perf_counter()
+    for agency in agencies:
+        conn = await connect(address, agency)
+        try:
+            count = 0
+            async for batch in agency_submissions(conn, agency, key):
+                for submission in batch:
+                    records.add(agency, submission.record_ref, submission.tokens)
+                count += len(batch)
+                if progress is not None:
+                    progress(agency, len(batch))
+            report.records[agency] = count
+        finally:
+            await conn.close()
+    started = _lap(report, "tokens", started)
+
+    clustering = clusterer.cluster(records)
+    report.persons, report.households = clustering.persons, clustering.households
+    report.stats = clustering.stats
+    if progress is not None:
+        progress("cluster", len(records))
+    started = _lap(report, "cluster", started)
+
+    conn = await connect(address, INDEX)
+    try:
+        stored = await store_run(
+            conn,
+            records,
+            clustering,
+            clusterer.method,
+            clusterer.parameters(),
+            keep_tokens=keep_tokens,
+        )
+    finally:
+        await conn.close()
+    report.run_id = stored.run_id
+    report.kept_person_ids = stored.kept_person_ids
+    report.kept_household_ids = stored.kept_household_ids
+    if progress is not None:
+        progress("store", len(records))
+    started = _lap(report, "store", started)
+
+    household_answer = stored.household_answer(clustering)
+    for agency in agencies:
+        persons = stored.person_answer(records, clustering, agency)
+        households = household_answer if agency in HOUSEHOLD_RECORDS else None
+        conn = await connect(address, agency)
+        try:
+            crosswalk = await write_crosswalk(conn, agency, key, persons, households)
+        finally:
+            await conn.close()
+        del persons
+        report.crosswalks[agency] = crosswalk
+        if progress is not None:
+            progress(agency, crosswalk.persons + crosswalk.households)
+    _lap(report, "crosswalk", started)
+    return report
+
+
+def _lap(report: LinkReport, phase: str, started: float) -> float:
+    now = time.perf_counter()
+    report.seconds[phase] = now - started
+    return now
