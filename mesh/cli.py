@@ -22,6 +22,8 @@ db_app = typer.Typer(help="The PostgreSQL stores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 subgraph_app = typer.Typer(help="Agency subgraphs and the index.", no_args_is_help=True)
 app.add_typer(subgraph_app, name="subgraph")
+schema_app = typer.Typer(help="The client contract in schema/.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
 app.add_typer(gateway_app, name="gateway")
 
@@ -124,22 +126,16 @@ def seed_command(
 @app.command("demo")
 def demo_command(
     people: Annotated[int, typer.Option("--people", min=1, max=10_000_000)] = DEMO_PEOPLE,
+    port: Annotated[int, typer.Option("--port", min=1024, max=65000)] = 4000,
 ) -> None:
-    """Start the store, migrate, seed a synthetic Greater Manchester if empty, and show it."""
-    from mesh.seed import seeded_stores
+    """Bring the whole mesh up: store, seed, link, subgraphs, gateway (Ctrl-C stops all)."""
+    from mesh.demo import run_demo
 
-    settings = MeshSettings()
     try:
-        handle = open_server(settings)
-        console_views.migrate_quietly(handle.address)
-        if not asyncio.run(seeded_stores(handle.address)):
-            report = console_views.seed_with_progress(console, handle.address, people, 1, False)
-            console.print(console_views.seed_summary(report))
-        else:
-            console.print("store already seeded; `mesh seed --reset` reseeds it")
+        code = run_demo(console, people=people, gateway_port=port)
     except StoreUnreachable as exc:
         raise _fail(str(exc)) from None
-    db_status()
+    raise typer.Exit(code)
 
 
 def _subgraph_name(name: str) -> str:
@@ -213,6 +209,35 @@ def gateway_serve(
         raise _fail(str(exc)) from None
 
 
+@schema_app.command("write")
+def schema_write() -> None:
+    """Compose every subgraph and write the client contract to schema/supergraph.graphql."""
+    from mesh.compose import CompositionFailed
+    from mesh.schema_contract import CONTRACT_PATH, write_contract
+
+    try:
+        write_contract()
+    except CompositionFailed as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"wrote {CONTRACT_PATH}")
+
+
+@schema_app.command("check")
+def schema_check() -> None:
+    """Fail when the committed contract differs from what the subgraphs compose to."""
+    from mesh.compose import CompositionFailed
+    from mesh.schema_contract import contract_drift
+
+    try:
+        drift = contract_drift()
+    except CompositionFailed as exc:
+        raise _fail(str(exc)) from None
+    if drift:
+        typer.echo("\n".join(drift))
+        raise _fail("the contract in schema/ is stale: run `mesh schema write`")
+    console.print("schema/supergraph.graphql matches the composed subgraphs")
+
+
 def _name_url(item: str) -> tuple[str, str]:
     name, sep, url = item.partition("=")
     if not sep or not name or not url.startswith(("http://", "https://")):
@@ -222,3 +247,7 @@ def _name_url(item: str) -> tuple[str, str]:
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m mesh.cli`
+    main()

@@ -24,7 +24,8 @@ class SubgraphTransport:
     """One pooled HTTP client for every subgraph, counting requests per subgraph."""
 
     def __init__(self, urls: Mapping[str, str], timeouts: Mapping[str, float] | None = None,
-                 default_timeout: float = 5.0, max_connections: int = 100) -> None:
+                 default_timeout: float = 5.0, max_connections: int = 100,
+                 http_transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.urls = dict(urls)
         self.timeouts = dict(timeouts or {})
         self.default_timeout = default_timeout
@@ -33,6 +34,7 @@ class SubgraphTransport:
             limits=httpx.Limits(max_connections=max_connections,
                                 max_keepalive_connections=max_connections),
             headers={"content-type": "application/json", "accept": "application/json"},
+            transport=http_transport,
         )
 
     async def post(self, subgraph: str, query: str, variables: Mapping[str, Any],

@@ -77,7 +77,7 @@ class Gateway:
         try:
             document = parse(query, max_tokens=self.settings.max_tokens)
         except GraphQLError as error:
-            code = "QUERY_TOO_LARGE" if "token limit" in error.message.lower() \
+            code = "QUERY_TOO_LARGE" if "tokens" in error.message.lower() \
                 else "GRAPHQL_PARSE_FAILED"
             prepared = _Prepared(None, (error,), code)
         else:

@@ -1,0 +1,60 @@
+"""Real subgraph processes for gateway tests: `mesh subgraph serve` over the test databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from subgraphs.registry import known_subgraphs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: subgraph exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not ready in time")
+
+
+@contextmanager
+def running_subgraphs(prefix: str, base_port: int,
+                      names: tuple[str, ...] | None = None) -> Iterator[dict[str, str]]:
+    """Start each subgraph as its own process; yield name -> GraphQL URL; stop them all."""
+    names = names or known_subgraphs()
+    env = {**os.environ, "MESH_DB_PREFIX": prefix, "MESH_SUBGRAPH_LOG_LEVEL": "WARNING"}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    urls: dict[str, str] = {}
+    try:
+        for offset, name in enumerate(names):
+            port = base_port + offset
+            processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "mesh.cli", "subgraph", "serve", name, "--port", str(port)],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            urls[name] = f"http://127.0.0.1:{port}/graphql"
+        deadline = time.monotonic() + 60
+        for name, url in urls.items():
+            _wait_ready(url.replace("/graphql", "/readyz"), processes[name], deadline)
+        yield urls
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()

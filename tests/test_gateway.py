@@ -1,0 +1,264 @@
+"""The gateway over the real agency subgraphs (separate processes) and real Postgres."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from mesh.execute import SubgraphTransport
+from mesh.gateway import Gateway, GatewaySettings
+from mesh.gateway.http import create_gateway_app
+from mesh.gateway.serve import build_gateway, readiness
+from mesh.store import ServerAddress
+from mesh.store.server import connect
+from tests.mesh_services import running_subgraphs
+
+HOUSEHOLD = """
+query Household($id: ID!) {
+  household(id: $id) {
+    id
+    size
+    members {
+      id
+      health { nhsNumber familyName longTermConditions { snomedCode } }
+      police { __typename }
+      welfare { __typename }
+    }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
+    with running_subgraphs("test_", 4410) as urls:
+        yield urls
+
+
+@pytest_asyncio.fixture(scope="session")
+async def gateway(subgraph_urls: dict[str, str]) -> AsyncIterator[Gateway]:
+    built = await build_gateway(GatewaySettings(subgraphs=subgraph_urls), attempts=1)
+    yield built
+    await built.aclose()
+
+
+def _gateway_with(gateway: Gateway, **changes: Any) -> Gateway:
+    """The same composed graph, but a transport with other URLs or timeouts."""
+    urls = {**gateway.transport.urls, **changes.get("urls", {})}
+    transport = SubgraphTransport(urls, changes.get("timeouts"), gateway.settings.timeout)
+    return Gateway(gateway.supergraph, transport, gateway.settings)
+
+
+async def _households(address: ServerAddress) -> tuple[str, str]:
+    """The largest household and a one-person household."""
+    conn = await connect(address, "index")
+    try:
+        largest = await conn.fetchval(
+            "SELECT household_id FROM mesh_person WHERE household_id IS NOT NULL "
+            "GROUP BY household_id ORDER BY count(*) DESC, household_id LIMIT 1"
+        )
+        single = await conn.fetchval(
+            "SELECT household_id FROM mesh_person WHERE household_id IS NOT NULL "
+            "GROUP BY household_id HAVING count(*) = 1 ORDER BY household_id LIMIT 1"
+        )
+        return largest, single
+    finally:
+        await conn.close()
+
+
+async def test_household_costs_one_request_per_subgraph_whatever_its_size(
+    gateway: Gateway, linked: ServerAddress
+) -> None:
+    counts = []
+    sizes = []
+    for household_id in await _households(linked):
+        before = dict(gateway.transport.requests)
+        result = await gateway.execute(HOUSEHOLD, {"id": household_id})
+        assert "errors" not in result.body, result.body
+        household = result.body["data"]["household"]
+        sizes.append(household["size"])
+        after = gateway.transport.requests
+        counts.append({k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)})
+    assert sizes[0] > 1 and sizes[1] == 1
+    # index for the household and its members, then one _entities call per agency asked.
+    assert counts[0] == counts[1] == {"index": 1, "health": 1, "police": 1, "welfare": 1}
+
+
+async def test_household_answers_what_the_stores_hold(gateway: Gateway, linked: ServerAddress) -> None:
+    household_id, _ = await _households(linked)
+    result = await gateway.execute(HOUSEHOLD, {"id": household_id})
+    members = result.body["data"]["household"]["members"]
+    index = await connect(linked, "index")
+    health = await connect(linked, "health")
+    try:
+        expected_ids = {r["mesh_id"] for r in await index.fetch(
+            "SELECT mesh_id FROM mesh_person WHERE household_id = $1", household_id)}
+        rows = await health.fetch(
+            "SELECT c.mesh_id, p.nhs_number, p.family_name, "
+            "(SELECT count(*) FROM long_term_condition l WHERE l.patient_id = p.patient_id) AS n "
+            "FROM mesh_crosswalk c JOIN patient p ON p.patient_id = c.local_id::bigint "
+            "WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[]) ORDER BY p.patient_id",
+            list(expected_ids),
+        )
+    finally:
+        await index.close()
+        await health.close()
+    assert {m["id"] for m in members} == expected_ids
+    first_record = {}
+    for r in rows:
+        first_record.setdefault(r["mesh_id"], r)
+    for member in members:
+        record = first_record.get(member["id"])
+        if record is None:
+            assert member["health"] is None
+        else:
+            assert member["health"]["nhsNumber"] == record["nhs_number"]
+            assert member["health"]["familyName"] == record["family_name"]
+            assert len(member["health"]["longTermConditions"]) == record["n"]
+
+
+async def test_aliases_fragments_variables_and_typename(gateway: Gateway, linked: ServerAddress) -> None:
+    household_id, _ = await _households(linked)
+    query = """
+    query Q($id: ID!, $withHealth: Boolean!) {
+      home: household(id: $id) {
+        __typename
+        people: members { ...Who mine: health @include(if: $withHealth) { n: nhsNumber } }
+      }
+      nobody: person(id: "mp_00000000000000000000") { id }
+    }
+    fragment Who on Person { __typename personId: id }
+    """
+    result = await gateway.execute(query, {"id": household_id, "withHealth": True})
+    assert "errors" not in result.body, result.body
+    home = result.body["data"]["home"]
+    assert home["__typename"] == "Household"
+    assert all(p["__typename"] == "Person" and p["personId"].startswith("mp_")
+               for p in home["people"])
+    assert any(p["mine"] and p["mine"]["n"] for p in home["people"])
+    assert result.body["data"]["nobody"] is None
+    skipped = await gateway.execute(query, {"id": household_id, "withHealth": False})
+    assert all("mine" not in p for p in skipped.body["data"]["home"]["people"])
+
+
+async def test_a_stopped_subgraph_costs_only_its_own_fields(
+    gateway: Gateway, linked: ServerAddress
+) -> None:
+    household_id, _ = await _households(linked)
+    broken = _gateway_with(gateway, urls={"police": "http://127.0.0.1:9/graphql"})
+    try:
+        result = await broken.execute(HOUSEHOLD, {"id": household_id})
+    finally:
+        await broken.aclose()
+    members = result.body["data"]["household"]["members"]
+    assert all(m["police"] is None for m in members)
+    assert any(m["health"] is not None for m in members)
+    (error,) = result.body["errors"]
+    assert error["extensions"] == {"code": "SUBGRAPH_UNAVAILABLE", "subgraph": "police"}
+    assert error["path"][:2] == ["household", "members"]
+
+
+async def test_a_slow_subgraph_times_out_with_its_own_code(
+    gateway: Gateway, linked: ServerAddress
+) -> None:
+    household_id, _ = await _households(linked)
+    slow = _gateway_with(gateway, timeouts={"welfare": 0.000001})
+    try:
+        result = await slow.execute(HOUSEHOLD, {"id": household_id})
+    finally:
+        await slow.aclose()
+    codes = {(e["extensions"]["code"], e["extensions"]["subgraph"]) for e in result.body["errors"]}
+    assert codes == {("SUBGRAPH_TIMEOUT", "welfare")}
+    assert result.body["data"]["household"]["members"][0]["id"].startswith("mp_")
+
+
+async def test_subgraph_errors_come_back_with_their_path(gateway: Gateway) -> None:
+    result = await gateway.execute('{ person(id: "not-an-id") { id } }')
+    (error,) = result.body["errors"]
+    assert error["path"] == ["person"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["subgraph"] == "index"
+    assert result.body["data"] == {"person": None}
+
+
+async def test_limits_give_clear_errors(gateway: Gateway) -> None:
+    deep = "{ person(id: \"mp_00000000000000000000\") { " + "household { members { " * 7 + "id" \
+        + " } }" * 7 + " } }"
+    aliases = "{ " + " ".join(f"a{i}: person(id: \"x\") {{ id }}" for i in range(40)) + " }"
+    huge = "{ " + " ".join("__typename" for _ in range(6000)) + " }"
+    for query, code in ((deep, "QUERY_TOO_DEEP"), (aliases, "TOO_MANY_ALIASES"),
+                        (huge, "QUERY_TOO_LARGE")):
+        result = await gateway.execute(query)
+        assert result.request_error
+        assert code in {e["extensions"]["code"] for e in result.body["errors"]}, result.body
+
+
+@pytest.fixture(scope="session")
+def http_app(gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
+    return create_gateway_app(gateway, readiness(gateway.settings))
+
+
+async def _post(app: Any, body: bytes | dict[str, Any], **headers: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        if isinstance(body, dict):
+            return await client.post("/graphql", json=body, headers=headers)
+        return await client.post("/graphql", content=body, headers=headers)
+
+
+async def test_graphql_over_http_status_codes(http_app: Any) -> None:
+    response_json = "application/graphql-response+json"
+    ok = await _post(http_app, {"query": "{ __typename }"}, accept=response_json)
+    assert ok.status_code == 200 and ok.headers["content-type"] == response_json
+    assert ok.json() == {"data": {"__typename": "Query"}}
+    parse_error = await _post(http_app, {"query": "{ person("}, accept=response_json)
+    assert parse_error.status_code == 400
+    legacy = await _post(http_app, {"query": "{ person("}, accept="application/json")
+    assert legacy.status_code == 200 and "errors" in legacy.json()
+    invalid = await _post(http_app, {"query": "{ nope }"}, accept=response_json)
+    assert invalid.status_code == 400
+    assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    bad_json = await _post(http_app, b"{not json", **{"content-type": "application/json"})
+    assert bad_json.status_code == 400
+    bad_type = await _post(http_app, b"query", **{"content-type": "text/plain"})
+    assert bad_type.status_code == 415
+    bad_accept = await _post(http_app, {"query": "{ __typename }"}, accept="text/csv")
+    assert bad_accept.status_code == 406
+    bad_variables = await _post(
+        http_app, {"query": "query ($id: ID!) { person(id: $id) { id } }", "variables": {}},
+        accept=response_json,
+    )
+    assert bad_variables.status_code == 400
+    assert bad_variables.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_get_queries_graphiql_and_health(http_app: Any) -> None:
+    transport = httpx.ASGITransport(app=http_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        got = await client.get("/graphql", params={"query": "{ __typename }"})
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+        health = await client.get("/healthz")
+        ready = await client.get("/readyz")
+    assert got.status_code == 200 and got.json()["data"] == {"__typename": "Query"}
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    assert "X-Purpose-Of-Use" in page.text
+    assert health.status_code == 200 and ready.status_code == 200
+
+
+async def test_readiness_fails_when_the_index_is_unreachable(gateway: Gateway) -> None:
+    settings = GatewaySettings(subgraphs={**gateway.settings.subgraphs,
+                                          "index": "http://127.0.0.1:9/graphql"})
+    app = create_gateway_app(gateway, readiness(settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        assert (await client.get("/readyz")).status_code == 503
+
+
+def test_running_subgraphs_compose_to_the_committed_contract(gateway: Gateway) -> None:
+    from mesh.schema_contract import CONTRACT_PATH, HEADER
+
+    assert HEADER + gateway.supergraph.client_sdl == CONTRACT_PATH.read_text(encoding="utf-8")
