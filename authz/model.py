@@ -1,0 +1,64 @@
+"""The governance vocabulary shared by identity, agreements, enforcement and audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class PurposeOfUse(str, Enum):
+    """Why data is being viewed: accountability, not consent (GM Care Record)."""
+
+    DIRECT_CARE = "DIRECT_CARE"
+    SAFEGUARDING = "SAFEGUARDING"
+    EARLY_HELP = "EARLY_HELP"
+    PLANNING = "PLANNING"
+    EMERGENCY = "EMERGENCY"
+
+
+class Effect(str, Enum):
+    ALLOW = "ALLOW"
+    MASK = "MASK"
+    DENY = "DENY"
+
+
+class MaskRule(str, Enum):
+    """How a masked value is transformed before it leaves the gateway."""
+
+    YEAR_ONLY = "year_only"  # a date -> its year ("1973")
+    POSTCODE_DISTRICT = "postcode_district"  # "M14 5RT" -> "M14"
+    WITHHELD = "withheld"  # any value -> null (free text, identifiers)
+    INITIAL_ONLY = "initial_only"  # a name -> its first letter
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, from a verified token: subject, organisation and roles."""
+
+    subject: str
+    organisation: str
+    roles: tuple[str, ...]
+    name: str | None = None  # staff name: kept for IG, not shown in subject access by default
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """Everything the rules need about one request, before any data is fetched."""
+
+    principal: Principal
+    purpose: PurposeOfUse
+    case_reference: str | None = None
+    justification: str | None = None  # required for EMERGENCY (break-glass)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one field coordinate under one request."""
+
+    effect: Effect
+    coordinate: str
+    reason: str
+    agreement_id: str | None = None
+    agreement_version: str | None = None
+    mask: MaskRule | None = None
+    flags: tuple[str, ...] = field(default=())  # e.g. ("break_glass",)
