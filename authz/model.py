@@ -62,3 +62,14 @@ class Decision:
     agreement_version: str | None = None
     mask: MaskRule | None = None
     flags: tuple[str, ...] = field(default=())  # e.g. ("break_glass",)
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    """What the composed schema says about a field: its coordinate, the ``@sensitive``
+    category it carries (None for non-personal fields such as ids) and which agencies'
+    subgraphs resolve it."""
+
+    coordinate: str
+    category: str | None
+    agencies: tuple[str, ...]

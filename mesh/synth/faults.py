@@ -7,6 +7,7 @@ from datetime import date
 from random import Random
 from typing import ClassVar
 
+from mesh.synth.dates import REFERENCE_DATE
 from mesh.synth.names import STREET_ABBREVIATIONS
 from mesh.synth.people import Household, Person
 
@@ -49,7 +50,8 @@ class FaultRates:
     """Probabilities of each identity fault in an agency's record of a person.
 
     Each applies only where the fault is possible: ``nickname`` to given names with a common short
-    form, ``dob_day_month_swap`` to birth dates whose day is at most 12 and differs from the month,
+    form, ``dob_day_month_swap`` to birth dates whose day is at most 12 and differs from the month
+    (unless the swap would put the birth after the reference date),
     ``stale_address`` to people whose household moved in the last three years (housing always has
     the current address). Health holds every NHS number, correctly; the ``nhs_held_*`` rates say
     how often the other agencies that record one have it (housing, police and welfare never do).
@@ -139,7 +141,8 @@ class IdentityCopier:
             family = surname_typo(self._rng, family)
         born = person.date_of_birth
         if born.day <= 12 and born.day != born.month and r() < rates.dob_day_month_swap:
-            born = date(born.year, born.day, born.month)
+            swapped = date(born.year, born.day, born.month)
+            born = swapped if swapped <= REFERENCE_DATE else born
         sex = "U" if r() < rates.unknown_sex else person.sex
         home = household.address
         if (

@@ -10,11 +10,13 @@ kind                   value hashed (after normalisation)                  toler
 ``nhs``                NHS number, only when the check digit is valid       everything else
 ``name_dob``           surname, forename initial, date of birth             forename variants
 ``fullname_dob``       canonical forename, surname, date of birth           nicknames (Bob)
-``phonetic_dob``       Soundex of surname, forename initial, date of birth  surname typos
+``phonetic_dob``       Soundex of surname, canonical forename, DOB          surname typos
+``forename_dob``       canonical forename, date of birth                    any surname change
 ``name_dob_swapped``   surname, initial, birth year, {day, month} unordered  day/month swapped
 ``dob_postcode``       date of birth, postcode                              name changes
 ``name_postcode``      surname, forename initial, postcode                  a wrong birth date
 ``uprn``               the property's UPRN (also the household's token)     missing postcode
+``address``            address line (street kind spelt out), postcode       missing UPRN
 =====================  ==================================================  =====================
 
 The forename initial is the initial of the canonical forename, so "Bob" and "Robert" agree.
@@ -39,15 +41,18 @@ TOKEN_KINDS: tuple[str, ...] = (
     "name_dob",
     "fullname_dob",
     "phonetic_dob",
+    "forename_dob",
     "name_dob_swapped",
     "dob_postcode",
     "name_postcode",
     "uprn",
+    "address",
 )
 TOKEN_BYTES = 32
 
 IDENTITY_QUERY = """
-SELECT local_id, nhs_number, given_name, family_name, date_of_birth, sex, postcode, uprn
+SELECT local_id, nhs_number, given_name, family_name, date_of_birth, sex, address_line, postcode,
+       uprn
 FROM mesh_identity
 """
 
@@ -140,6 +145,7 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
     "charlotte": ("lottie", "lotte"),
     "charles": ("chas", "chuck", "chaz"),
     "nicola": ("nikki",),
+    "patricia": ("trish", "tricia", "patsy"),
     "mathilda": ("matilda", "tilly", "tilda"),
 }
 _BY_SEX: dict[str, dict[str, str]] = {
@@ -170,11 +176,18 @@ _SOUNDEX_CODES = {
     "r": "6",
 }
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_WORDS = re.compile(r"[a-z0-9]+")
+_STREET_KINDS = {
+    "rd": "road", "st": "street", "ave": "avenue", "av": "avenue", "cl": "close", "ln": "lane",
+    "dr": "drive", "gr": "grove", "gro": "grove", "cres": "crescent", "cr": "crescent",
+    "terr": "terrace", "ter": "terrace", "gdns": "gardens", "pl": "place", "sq": "square",
+    "ct": "court", "wk": "walk", "wy": "way", "pde": "parade", "hse": "house",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=200_000)
 def normalise_name(value: str | None) -> str:
-    """Lower-case ASCII letters only: accents, punctuation and spaces removed (O'Brien -> obrien)."""
+    """Lower-case ASCII letters only, without accents, punctuation or spaces (O'Brien: obrien)."""
     if not value:
         return ""
     decomposed = unicodedata.normalize("NFKD", value)
@@ -196,11 +209,23 @@ def canonical_forename(given_name: str | None, sex: str | None = None) -> str:
 
 @lru_cache(maxsize=200_000)
 def normalise_postcode(value: str | None) -> str | None:
-    """Upper case without spaces or punctuation (m1  1ae -> M11AE); None when too short to be one."""
+    """Upper case without spaces or punctuation (m1  1ae: M11AE); None unless 5 to 7 characters."""
     if not value:
         return None
     compact = _NOT_ALNUM.sub("", value.upper())
     return compact if 5 <= len(compact) <= 7 else None
+
+
+def normalise_address_line(value: str | None) -> str:
+    """Lower-case words without punctuation, the last one spelt out (12 Albert Rd: 12 albert
+    road); flat and house numbers are kept, so flats in one block stay apart."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value.lower())
+    words = _WORDS.findall(decomposed.encode("ascii", "ignore").decode())
+    if words:
+        words[-1] = _STREET_KINDS.get(words[-1], words[-1])
+    return " ".join(words)
 
 
 def normalise_nhs_number(value: str | None) -> str | None:
@@ -261,6 +286,7 @@ class Identity:
     sex: str | None
     postcode: str | None
     uprn: int | None
+    address_line: str | None = None
 
 
 def identity_values(identity: Identity) -> dict[str, str]:
@@ -278,7 +304,8 @@ def identity_values(identity: Identity) -> dict[str, str]:
         dob = born.isoformat()
         values["name_dob"] = f"{surname}|{initial}|{dob}"
         values["fullname_dob"] = f"{forename}|{surname}|{dob}"
-        values["phonetic_dob"] = f"{soundex(surname)}|{initial}|{dob}"
+        values["phonetic_dob"] = f"{soundex(surname)}|{forename}|{dob}"
+        values["forename_dob"] = f"{forename}|{dob}"
         if born.day <= 12 and born.day != born.month:
             low, high = sorted((born.day, born.month))
             values["name_dob_swapped"] = f"{surname}|{initial}|{born.year}|{low:02d}|{high:02d}"
@@ -288,6 +315,9 @@ def identity_values(identity: Identity) -> dict[str, str]:
         values["name_postcode"] = f"{surname}|{initial}|{postcode}"
     if identity.uprn is not None:
         values["uprn"] = str(identity.uprn)
+    line = normalise_address_line(identity.address_line)
+    if line and postcode:
+        values["address"] = f"{line}|{postcode}"
     return values
 
 
@@ -322,6 +352,7 @@ async def agency_submissions(
                     sex=row["sex"],
                     postcode=row["postcode"],
                     uprn=row["uprn"],
+                    address_line=row["address_line"],
                 )
                 out.append(
                     Submission(

@@ -209,7 +209,7 @@ class HealthRecords:
                 self._add_conditions(patient_id, age, born)
             ae_rate = 0.2 * (0.6 + 0.4 * need) * (1.5 if age < 5 or age >= 75 else 1.0)
             if r() < ae_rate:
-                self._add_attendances(patient_id, age)
+                self._add_attendances(patient_id, age, born)
             mh_rate = (0.035 if age >= 18 else 0.04 if age >= 10 else 0.0) * (0.4 + 0.6 * need)
             if r() < mh_rate:
                 self._add_contacts(patient_id, age, authority.places)
@@ -237,10 +237,11 @@ class HealthRecords:
                 )
             )
 
-    def _add_attendances(self, patient_id: int, age: int) -> None:
+    def _add_attendances(self, patient_id: int, age: int, born: int) -> None:
         r = self._ctx.rng.random
         for j in range(repeats(self._ctx.rng, 0.35, 8)):
-            arrived = moment(REFERENCE_DAY - int(r() * 730), int((7 + r() * 17) * 3600) % 86_400)
+            on = REFERENCE_DAY - int(r() * min(730, REFERENCE_DAY - born))
+            arrived = moment(on, int((7 + r() * 17) * 3600) % 86_400)
             complaint = _COMPLAINTS.pick(r())
             if age < 16 and complaint in ("overdose", "alcohol intoxication", "chest pain"):
                 complaint = "fever"

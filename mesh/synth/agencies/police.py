@@ -126,8 +126,9 @@ class PoliceRecords:
             if r() >= _involvement_rate(person) * (0.5 + 0.5 * need):
                 continue
             own = events.setdefault(person.person_id, [])
+            window = min(_WINDOW_DAYS, REFERENCE_DAY - person.date_of_birth.toordinal())
             for _ in range(repeats(rng, 0.4, 5)):  # numbered 0-4; shared incidents 9 down
-                on = REFERENCE_DAY - int(r() * _WINDOW_DAYS)
+                on = REFERENCE_DAY - int(r() * window)
                 if person.age < 18 and person.age >= 12 and r() < 0.15:
                     own.append((on, "missing_person", "victim"))
                 elif person.age >= 18 and r() < 0.08:
