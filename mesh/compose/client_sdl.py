@@ -16,6 +16,7 @@ from graphql import (
     InterfaceTypeDefinitionNode,
     NamedTypeNode,
     NameNode,
+    NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ScalarTypeDefinitionNode,
     TypeDefinitionNode,
@@ -84,8 +85,15 @@ def _type_node(type_def: TypeDef, composed: set[str], visible: set[str]) -> Type
                 for a in source.arguments or ()
                 if not any(d.name.value.endswith("inaccessible") for d in a.directives or ())
             )
+            field_type = field_def.type
+            if isinstance(field_type, NonNullTypeNode) and any(
+                d.name.value == "sensitive" for d in field_def.client_directives
+            ):
+                # Any personal field may be withheld by the sharing rules: it answers null
+                # with an error, so the contract makes it nullable for every role alike.
+                field_type = field_type.type
             fields.append(FieldDefinitionNode(
-                name=source.name, type=field_def.type, arguments=arguments,
+                name=source.name, type=field_type, arguments=arguments,
                 description=source.description,
                 directives=tuple(field_def.client_directives),
             ))
