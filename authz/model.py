@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class PurposeOfUse(str, Enum):
+class PurposeOfUse(StrEnum):
     """Why data is being viewed: accountability, not consent (GM Care Record)."""
 
     DIRECT_CARE = "DIRECT_CARE"
@@ -16,13 +16,13 @@ class PurposeOfUse(str, Enum):
     EMERGENCY = "EMERGENCY"
 
 
-class Effect(str, Enum):
+class Effect(StrEnum):
     ALLOW = "ALLOW"
     MASK = "MASK"
     DENY = "DENY"
 
 
-class MaskRule(str, Enum):
+class MaskRule(StrEnum):
     """How a masked value is transformed before it leaves the gateway."""
 
     YEAR_ONLY = "year_only"  # a date -> its year ("1973")

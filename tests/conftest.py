@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from authz.context_token import ensure_gateway_keys
 from mesh.settings import MeshSettings
 from mesh.store import STORES, PostgresServerHandle, ServerAddress, open_server
 from mesh.store.migrate import migrate_all, quote_ident
 from mesh.store.server import connect_database
 
 TEST_PREFIX = os.environ.get("MESH_TEST_DB_PREFIX", "test_")
+
+# The gateway's context-signing key for this session; subgraphs (in-process and the
+# processes tests start) verify X-Mesh-Context against its public JWKS.
+GATEWAY_SIGNER, GATEWAY_JWKS = ensure_gateway_keys(
+    Path(tempfile.mkdtemp(prefix="civic-mesh-test-keys-"))
+)
+os.environ["MESH_SUBGRAPH_GATEWAY_JWKS"] = str(GATEWAY_JWKS)
 TEST_PEOPLE = 3_000
 TEST_SEED = 7
 

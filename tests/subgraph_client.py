@@ -9,9 +9,26 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from authz.context_token import CONTEXT_HEADER
+from authz.model import AccessRequest, Principal, PurposeOfUse
 from mesh.store import ServerAddress
 from subgraphs.kit.serve import build_app
 from subgraphs.kit.settings import SubgraphSettings
+
+
+DIRECT_CARE = AccessRequest(
+    Principal("test-user", "test-org", ("gp",)), PurposeOfUse.DIRECT_CARE, "CASE-TEST"
+)
+
+
+def context_header(access: AccessRequest | None = DIRECT_CARE) -> dict[str, str]:
+    """The X-Mesh-Context the gateway would send for this request (none for ``None``)."""
+    if access is None:
+        return {}
+    from tests.conftest import GATEWAY_SIGNER
+
+    token = GATEWAY_SIGNER.sign(access, "test-request", ["test@1"], break_glass=False)
+    return {CONTEXT_HEADER: token}
 
 
 class SubgraphClient:
@@ -23,8 +40,17 @@ class SubgraphClient:
     def statements(self) -> int:
         return int(self.app.state.database.statements)
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+    async def query(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        access: AccessRequest | None = DIRECT_CARE,
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers=context_header(access),
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

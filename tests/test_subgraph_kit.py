@@ -15,11 +15,14 @@ query ($reps: [_Any!]!) {
 """
 
 
-async def _crosswalked_ids(address: ServerAddress, store: str, entity: str, limit: int) -> list[str]:
+async def _crosswalked_ids(
+    address: ServerAddress, store: str, entity: str, limit: int
+) -> list[str]:
     conn = await connect(address, store)
     try:
         rows = await conn.fetch(
-            "SELECT DISTINCT mesh_id FROM mesh_crosswalk WHERE entity = $1 ORDER BY mesh_id LIMIT $2",
+            "SELECT DISTINCT mesh_id FROM mesh_crosswalk WHERE entity = $1 "
+            "ORDER BY mesh_id LIMIT $2",
             entity,
             limit,
         )
@@ -164,7 +167,9 @@ async def test_search_by_nhs_number_name_and_postcode(linked: ServerAddress) -> 
 async def test_request_bodies_over_the_limit_are_refused(linked: ServerAddress) -> None:
     async with subgraph("health", linked) as sg:
         response = await sg.http.post(
-            "/graphql", content=b"x" * (9 * 1024 * 1024), headers={"content-type": "application/json"}
+            "/graphql",
+            content=b"x" * (9 * 1024 * 1024),
+            headers={"content-type": "application/json"},
         )
     assert response.status_code == 413
 
@@ -179,3 +184,37 @@ async def test_loaders_live_for_one_request_only(linked: ServerAddress) -> None:
         await sg.query(HEALTH_ENTITIES, {"reps": _reps(ids)})
         assert second - first == 2
         assert sg.statements - second == 2
+
+
+async def test_data_needs_a_gateway_context_but_the_schema_is_public(
+    linked: ServerAddress,
+) -> None:
+    from authz.model import AccessRequest, Principal, PurposeOfUse
+    from tests.subgraph_client import context_header
+
+    ids = await _crosswalked_ids(linked, "police", "Person", 1)
+    query = {"query": HEALTH_ENTITIES, "variables": {"reps": _reps(ids)}}
+    async with subgraph("health", linked) as sg:
+        bare = await sg.http.post("/graphql", json=query)
+        forged = await sg.http.post("/graphql", json=query, headers={"x-mesh-context": "abc"})
+        sdl = await sg.http.post("/graphql", json={"query": "{ _service { sdl } }"})
+    assert bare.status_code == 401
+    assert bare.json()["errors"][0]["extensions"]["code"] == "GATEWAY_CONTEXT_REQUIRED"
+    assert forged.status_code == 401
+    assert forged.json()["errors"][0]["extensions"]["code"] == "GATEWAY_CONTEXT_INVALID"
+    assert sdl.status_code == 200 and "@key" in sdl.json()["data"]["_service"]["sdl"]
+
+    planning = AccessRequest(Principal("a", "gmca", ("analyst",)), PurposeOfUse.PLANNING)
+    police_query = {
+        "query": "query ($reps: [_Any!]!) { _entities(representations: $reps) "
+        "{ ... on Person { police { __typename } } } }",
+        "variables": {"reps": _reps(ids)},
+    }
+    async with subgraph("police", linked) as sg:
+        refused = await sg.http.post(
+            "/graphql", json=police_query, headers=context_header(planning)
+        )
+        allowed = await sg.http.post("/graphql", json=police_query, headers=context_header())
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN_BY_AGENCY"
+    assert allowed.status_code == 200 and "errors" not in allowed.json()

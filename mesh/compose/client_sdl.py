@@ -30,8 +30,9 @@ _KEPT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
 _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
 
-def _kept(directives: tuple[DirectiveNode, ...] | list[DirectiveNode] | None,
-          composed: set[str]) -> tuple[DirectiveNode, ...]:
+def _kept(
+    directives: tuple[DirectiveNode, ...] | list[DirectiveNode] | None, composed: set[str]
+) -> tuple[DirectiveNode, ...]:
     return tuple(d for d in directives or () if d.name.value in _KEPT_DIRECTIVES | composed)
 
 
@@ -79,8 +80,11 @@ def _type_node(type_def: TypeDef, composed: set[str], visible: set[str]) -> Type
             assert isinstance(source, FieldDefinitionNode)
             arguments = tuple(
                 InputValueDefinitionNode(
-                    name=a.name, type=a.type, default_value=a.default_value,
-                    description=a.description, directives=_kept(a.directives, composed),
+                    name=a.name,
+                    type=a.type,
+                    default_value=a.default_value,
+                    description=a.description,
+                    directives=_kept(a.directives, composed),
                 )
                 for a in source.arguments or ()
                 if not any(d.name.value.endswith("inaccessible") for d in a.directives or ())
@@ -92,45 +96,71 @@ def _type_node(type_def: TypeDef, composed: set[str], visible: set[str]) -> Type
                 # Any personal field may be withheld by the sharing rules: it answers null
                 # with an error, so the contract makes it nullable for every role alike.
                 field_type = field_type.type
-            fields.append(FieldDefinitionNode(
-                name=source.name, type=field_type, arguments=arguments,
-                description=source.description,
-                directives=tuple(field_def.client_directives),
-            ))
-        interfaces = tuple(NamedTypeNode(name=NameNode(value=i)) for i in type_def.interfaces
-                           if i in visible)
+            fields.append(
+                FieldDefinitionNode(
+                    name=source.name,
+                    type=field_type,
+                    arguments=arguments,
+                    description=source.description,
+                    directives=tuple(field_def.client_directives),
+                )
+            )
+        interfaces = tuple(
+            NamedTypeNode(name=NameNode(value=i)) for i in type_def.interfaces if i in visible
+        )
         cls = ObjectTypeDefinitionNode if type_def.kind == "object" else InterfaceTypeDefinitionNode
-        return cls(name=name, description=description, fields=tuple(fields),
-                   interfaces=interfaces, directives=())
+        return cls(
+            name=name,
+            description=description,
+            fields=tuple(fields),
+            interfaces=interfaces,
+            directives=(),
+        )
     if type_def.kind == "union":
         return UnionTypeDefinitionNode(
-            name=name, description=description, directives=(),
-            types=tuple(NamedTypeNode(name=NameNode(value=m)) for m in type_def.members
-                        if m in visible),
+            name=name,
+            description=description,
+            directives=(),
+            types=tuple(
+                NamedTypeNode(name=NameNode(value=m)) for m in type_def.members if m in visible
+            ),
         )
     if type_def.kind == "enum":
         values = tuple(
-            EnumValueDefinitionNode(name=v.name, description=getattr(v, "description", None),
-                                    directives=_kept(getattr(v, "directives", None), composed))
+            EnumValueDefinitionNode(
+                name=v.name,
+                description=getattr(v, "description", None),
+                directives=_kept(getattr(v, "directives", None), composed),
+            )
             for v in type_def.value_nodes.values()
-            if not any(d.name.value.endswith("inaccessible")
-                       for d in getattr(v, "directives", None) or ())
+            if not any(
+                d.name.value.endswith("inaccessible") for d in getattr(v, "directives", None) or ()
+            )
         )
-        return EnumTypeDefinitionNode(name=name, description=description, values=values,
-                                      directives=())
+        return EnumTypeDefinitionNode(
+            name=name, description=description, values=values, directives=()
+        )
     if type_def.kind == "input":
         inputs = tuple(
-            InputValueDefinitionNode(name=v.name, type=v.type, default_value=v.default_value,
-                                     description=v.description, directives=())
-            for v in type_def.value_nodes.values() if isinstance(v, InputValueDefinitionNode)
+            InputValueDefinitionNode(
+                name=v.name,
+                type=v.type,
+                default_value=v.default_value,
+                description=v.description,
+                directives=(),
+            )
+            for v in type_def.value_nodes.values()
+            if isinstance(v, InputValueDefinitionNode)
         )
-        return InputObjectTypeDefinitionNode(name=name, description=description, fields=inputs,
-                                             directives=())
+        return InputObjectTypeDefinitionNode(
+            name=name, description=description, fields=inputs, directives=()
+        )
     return ScalarTypeDefinitionNode(name=name, description=description, directives=())
 
 
-def print_client_sdl(types: dict[str, TypeDef], directive_definitions: dict[str, str],
-                     roots: dict[str, str]) -> str:
+def print_client_sdl(
+    types: dict[str, TypeDef], directive_definitions: dict[str, str], roots: dict[str, str]
+) -> str:
     visible = _reachable(types, roots)
     composed = set(directive_definitions)
     parts = [directive_definitions[name] for name in sorted(directive_definitions)]

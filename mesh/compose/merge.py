@@ -91,8 +91,12 @@ class _Composer:
         if "Query" not in self.types or not any(
             not f.inaccessible for f in self.types["Query"].fields.values()
         ):
-            self.error("NO_QUERIES", "Query", tuple(s.name for s in self.subgraphs),
-                       "no subgraph defines a client-visible root query field")
+            self.error(
+                "NO_QUERIES",
+                "Query",
+                tuple(s.name for s in self.subgraphs),
+                "no subgraph defines a client-visible root query field",
+            )
         if self.errors:
             raise CompositionFailed(self.errors)
         roots = {op: name for op, name in _ROOT_CANONICAL.items() if name in self.types}
@@ -111,8 +115,12 @@ class _Composer:
             kind = sg.kind(raw_name)
             type_def = self.types.setdefault(name, TypeDef(name=name, kind=kind))
             if type_def.kind != kind:
-                self.error("TYPE_KIND_MISMATCH", name, (sg.name,),
-                           f"defined as {kind} here but as {type_def.kind} elsewhere")
+                self.error(
+                    "TYPE_KIND_MISMATCH",
+                    name,
+                    (sg.name,),
+                    f"defined as {kind} here but as {type_def.kind} elsewhere",
+                )
                 continue
             type_def.subgraphs.add(sg.name)
             for node in nodes:
@@ -128,8 +136,12 @@ class _Composer:
             try:
                 selection = parse_field_set(fields)
             except GraphQLError as exc:
-                self.error("KEY_INVALID_FIELDS", type_def.name, (sg.name,),
-                           f"@key(fields: {fields!r}) does not parse: {exc.message}")
+                self.error(
+                    "KEY_INVALID_FIELDS",
+                    type_def.name,
+                    (sg.name,),
+                    f"@key(fields: {fields!r}) does not parse: {exc.message}",
+                )
                 continue
             for f in selection.selections:
                 if isinstance(f, FieldNode):
@@ -159,24 +171,32 @@ class _Composer:
         if type_def.description is None:
             type_def.description = getattr(node, "description", None)
 
-    def collect_field(self, sg: SubgraphSDL, type_def: TypeDef, node: FieldDefinitionNode,
-                      shareable: bool) -> None:
+    def collect_field(
+        self, sg: SubgraphSDL, type_def: TypeDef, node: FieldDefinitionNode, shareable: bool
+    ) -> None:
         name = node.name.value
         existing = type_def.fields.get(name)
         if existing is None:
-            existing = type_def.fields[name] = FieldDef(type_def.name, name, node.type,
-                                                        named_type(node.type))
+            existing = type_def.fields[name] = FieldDef(
+                type_def.name, name, node.type, named_type(node.type)
+            )
             existing.client_directives = [
-                d for d in node.directives or ()
+                d
+                for d in node.directives or ()
                 if d.name.value in sg.composed or d.name.value == "deprecated"
             ]
             existing.definition = node
         elif _shape(existing.type) != _shape(node.type):
-            self.error("FIELD_TYPE_MISMATCH", existing.coordinate, (sg.name,),
-                       f"type {print_ast(node.type)} here, {print_ast(existing.type)} elsewhere")
+            self.error(
+                "FIELD_TYPE_MISMATCH",
+                existing.coordinate,
+                (sg.name,),
+                f"type {print_ast(node.type)} here, {print_ast(existing.type)} elsewhere",
+            )
             return
-        elif isinstance(existing.type, NonNullTypeNode) and not isinstance(node.type,
-                                                                             NonNullTypeNode):
+        elif isinstance(existing.type, NonNullTypeNode) and not isinstance(
+            node.type, NonNullTypeNode
+        ):
             existing.type = _nullable(existing.type)
         self.check_arguments(sg, existing, node)
         directives = node.directives or ()
@@ -189,11 +209,13 @@ class _Composer:
             return
         resolution = Resolution()
         for requires in sg.fed_directives(directives, "requires"):
-            resolution.requires = self.field_set(sg, existing.coordinate, requires,
-                                                 "REQUIRES_INVALID_FIELDS")
+            resolution.requires = self.field_set(
+                sg, existing.coordinate, requires, "REQUIRES_INVALID_FIELDS"
+            )
         for provides in sg.fed_directives(directives, "provides"):
-            resolution.provides = self.field_set(sg, existing.coordinate, provides,
-                                                 "PROVIDES_INVALID_FIELDS")
+            resolution.provides = self.field_set(
+                sg, existing.coordinate, provides, "PROVIDES_INVALID_FIELDS"
+            )
         for override in sg.fed_directives(directives, "override"):
             source = string_arg(override, "from") or ""
             self.overrides[(type_def.name, name)] = (sg.name, source)
@@ -201,8 +223,9 @@ class _Composer:
         if shareable:
             self.shareable.add((sg.name, type_def.name, name))
 
-    def check_arguments(self, sg: SubgraphSDL, existing: FieldDef,
-                        node: FieldDefinitionNode) -> None:
+    def check_arguments(
+        self, sg: SubgraphSDL, existing: FieldDef, node: FieldDefinitionNode
+    ) -> None:
         first = existing.definition
         if first is node or not isinstance(first, FieldDefinitionNode):
             return
@@ -211,16 +234,24 @@ class _Composer:
         for name in mine.keys() ^ theirs.keys():
             arg = mine.get(name) or theirs[name]
             if isinstance(arg.type, NonNullTypeNode) and arg.default_value is None:
-                self.error("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                           f"{existing.coordinate}({name}:)", (sg.name,),
-                           "a required argument must be defined in every subgraph of the field")
+                self.error(
+                    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                    f"{existing.coordinate}({name}:)",
+                    (sg.name,),
+                    "a required argument must be defined in every subgraph of the field",
+                )
         for name in mine.keys() & theirs.keys():
             if _shape(mine[name].type) != _shape(theirs[name].type):
-                self.error("FIELD_ARGUMENT_TYPE_MISMATCH", f"{existing.coordinate}({name}:)",
-                           (sg.name,), "argument types differ between subgraphs")
+                self.error(
+                    "FIELD_ARGUMENT_TYPE_MISMATCH",
+                    f"{existing.coordinate}({name}:)",
+                    (sg.name,),
+                    "argument types differ between subgraphs",
+                )
 
-    def field_set(self, sg: SubgraphSDL, coordinate: str, directive: DirectiveNode,
-                  code: str) -> SelectionSetNode | None:
+    def field_set(
+        self, sg: SubgraphSDL, coordinate: str, directive: DirectiveNode, code: str
+    ) -> SelectionSetNode | None:
         fields = string_arg(directive, "fields") or ""
         try:
             return parse_field_set(fields)
@@ -232,8 +263,12 @@ class _Composer:
         for (type_name, field_name), (to, source) in self.overrides.items():
             field_def = self.types[type_name].fields[field_name]
             if (type_name, field_name) in {k for k, v in self.overrides.items() if v[0] == source}:
-                self.error("OVERRIDE_SOURCE_HAS_OVERRIDE", field_def.coordinate, (to, source),
-                           "a field cannot be overridden from a subgraph that overrides it too")
+                self.error(
+                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                    field_def.coordinate,
+                    (to, source),
+                    "a field cannot be overridden from a subgraph that overrides it too",
+                )
             field_def.resolvers.pop(source, None)
 
     def check_sharing(self) -> None:
@@ -242,19 +277,24 @@ class _Composer:
                 continue
             for field_def in type_def.fields.values():
                 if not field_def.resolvers and field_def.external_in:
-                    self.error("EXTERNAL_MISSING_ON_BASE", field_def.coordinate,
-                               tuple(sorted(field_def.external_in)),
-                               "marked @external but no subgraph resolves it")
+                    self.error(
+                        "EXTERNAL_MISSING_ON_BASE",
+                        field_def.coordinate,
+                        tuple(sorted(field_def.external_in)),
+                        "marked @external but no subgraph resolves it",
+                    )
                 if len(field_def.resolvers) < 2:
                     continue
                 unshared = [
-                    s for s in field_def.resolvers
+                    s
+                    for s in field_def.resolvers
                     if (s, type_def.name, field_def.name) not in self.shareable
                     and (s, type_def.name, field_def.name) not in self.key_fields
                 ]
                 if unshared:
                     self.error(
-                        "INVALID_FIELD_SHARING", field_def.coordinate,
+                        "INVALID_FIELD_SHARING",
+                        field_def.coordinate,
                         tuple(sorted(field_def.resolvers)),
                         "resolved by several subgraphs but not @shareable in "
                         + ", ".join(sorted(unshared)),
@@ -264,31 +304,47 @@ class _Composer:
         for type_def in self.types.values():
             for subgraph, keys in type_def.keys.items():
                 for key in keys:
-                    self._check_selection(type_def.name, key, subgraph, "KEY_INVALID_FIELDS",
-                                          type_def.name)
+                    self._check_selection(
+                        type_def.name, key, subgraph, "KEY_INVALID_FIELDS", type_def.name
+                    )
             for field_def in type_def.fields.values():
                 for subgraph, resolution in field_def.resolvers.items():
                     if resolution.requires is not None:
-                        self._check_selection(type_def.name, resolution.requires, subgraph,
-                                              "REQUIRES_INVALID_FIELDS", field_def.coordinate)
+                        self._check_selection(
+                            type_def.name,
+                            resolution.requires,
+                            subgraph,
+                            "REQUIRES_INVALID_FIELDS",
+                            field_def.coordinate,
+                        )
                     if resolution.provides is not None:
-                        self._check_selection(field_def.named_type, resolution.provides,
-                                              subgraph, "PROVIDES_INVALID_FIELDS",
-                                              field_def.coordinate)
+                        self._check_selection(
+                            field_def.named_type,
+                            resolution.provides,
+                            subgraph,
+                            "PROVIDES_INVALID_FIELDS",
+                            field_def.coordinate,
+                        )
 
-    def _check_selection(self, type_name: str, selection: SelectionSetNode, subgraph: str,
-                         code: str, coordinate: str) -> None:
+    def _check_selection(
+        self, type_name: str, selection: SelectionSetNode, subgraph: str, code: str, coordinate: str
+    ) -> None:
         type_def = self.types.get(type_name)
         for node in selection.selections:
             if not isinstance(node, FieldNode):
                 continue
             field_def = type_def.fields.get(node.name.value) if type_def else None
             if field_def is None:
-                self.error(code, coordinate, (subgraph,),
-                           f"field {type_name}.{node.name.value} does not exist")
+                self.error(
+                    code,
+                    coordinate,
+                    (subgraph,),
+                    f"field {type_name}.{node.name.value} does not exist",
+                )
             elif node.selection_set is not None:
-                self._check_selection(field_def.named_type, node.selection_set, subgraph, code,
-                                      coordinate)
+                self._check_selection(
+                    field_def.named_type, node.selection_set, subgraph, code, coordinate
+                )
 
 
 def compose(subgraphs: list[SubgraphSDL]) -> Supergraph:

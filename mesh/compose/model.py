@@ -7,12 +7,12 @@ from functools import cached_property
 
 from graphql import (
     DirectiveNode,
-    Node,
-    StringValueNode,
     FieldNode,
     GraphQLSchema,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     TypeNode,
     build_ast_schema,
     parse,
@@ -61,9 +61,9 @@ class FieldDef:
         found = []
         for d in self.client_directives:
             if d.name.value == name:
-                found.append({
-                    a.name.value: getattr(a.value, "value", "") for a in d.arguments or ()
-                })
+                found.append(
+                    {a.name.value: getattr(a.value, "value", "") for a in d.arguments or ()}
+                )
         return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphql import (
+    BooleanValueNode,
     ConstValueNode,
     DirectiveDefinitionNode,
     DirectiveNode,
@@ -30,7 +31,6 @@ from graphql import (
     SchemaDefinitionNode,
     SchemaExtensionNode,
     StringValueNode,
-    BooleanValueNode,
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
@@ -40,22 +40,53 @@ from graphql import (
 from mesh.compose.errors import CompositionError
 
 FEDERATION_DIRECTIVES = (
-    "key", "shareable", "external", "requires", "provides", "override", "inaccessible",
-    "tag", "extends", "composeDirective", "interfaceObject", "authenticated",
-    "requiresScopes", "policy", "context", "fromContext", "cost", "listSize",
+    "key",
+    "shareable",
+    "external",
+    "requires",
+    "provides",
+    "override",
+    "inaccessible",
+    "tag",
+    "extends",
+    "composeDirective",
+    "interfaceObject",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "context",
+    "fromContext",
+    "cost",
+    "listSize",
 )
-FEDERATION_TYPES = {"_Service", "_Any", "_Entity", "_FieldSet", "FieldSet", "link__Import",
-                    "link__Purpose", "federation__FieldSet", "federation__Scope",
-                    "federation__Policy", "federation__ContextFieldValue"}
+FEDERATION_TYPES = {
+    "_Service",
+    "_Any",
+    "_Entity",
+    "_FieldSet",
+    "FieldSet",
+    "link__Import",
+    "link__Purpose",
+    "federation__FieldSet",
+    "federation__Scope",
+    "federation__Policy",
+    "federation__ContextFieldValue",
+}
 FEDERATION_ROOT_FIELDS = {"_entities", "_service"}
 
 _KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object", ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface", InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union", UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum", EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input", InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar", ScalarTypeExtensionNode: "scalar",
+    ObjectTypeDefinitionNode: "object",
+    ObjectTypeExtensionNode: "object",
+    InterfaceTypeDefinitionNode: "interface",
+    InterfaceTypeExtensionNode: "interface",
+    UnionTypeDefinitionNode: "union",
+    UnionTypeExtensionNode: "union",
+    EnumTypeDefinitionNode: "enum",
+    EnumTypeExtensionNode: "enum",
+    InputObjectTypeDefinitionNode: "input",
+    InputObjectTypeExtensionNode: "input",
+    ScalarTypeDefinitionNode: "scalar",
+    ScalarTypeExtensionNode: "scalar",
 }
 
 
@@ -127,8 +158,9 @@ class SubgraphSDL:
     def is_fed(self, directive: DirectiveNode, canonical: str) -> bool:
         return directive.name.value == self.names.get(canonical, canonical)
 
-    def fed_directives(self, directives: tuple[DirectiveNode, ...] | None,
-                       canonical: str) -> list[DirectiveNode]:
+    def fed_directives(
+        self, directives: tuple[DirectiveNode, ...] | None, canonical: str
+    ) -> list[DirectiveNode]:
         return [d for d in directives or () if self.is_fed(d, canonical)]
 
     def is_federation_directive(self, directive: DirectiveNode) -> bool:

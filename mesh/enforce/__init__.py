@@ -2,7 +2,7 @@
 prune what is denied (never fetched), mask and explain in the response, and audit."""
 
 from mesh.enforce.facts import schema_field_facts
-from mesh.enforce.guard import FieldGuard, OPT_OUT_ALIAS
+from mesh.enforce.guard import OPT_OUT_ALIAS, FieldGuard
 from mesh.enforce.operation import operation_coordinates
 from mesh.enforce.prune import prune_denied
 

@@ -43,8 +43,11 @@ class FieldGuard:
             self.denied.add(decision.coordinate)
             raise GraphQLError(
                 f"{decision.coordinate} is withheld: {decision.reason}",
-                extensions={"code": "FORBIDDEN_BY_POLICY", "coordinate": decision.coordinate,
-                            "reason": decision.reason},
+                extensions={
+                    "code": "FORBIDDEN_BY_POLICY",
+                    "coordinate": decision.coordinate,
+                    "reason": decision.reason,
+                },
             )
         key = (info.parent_type.name, info.field_name)
         if key in self.opt_out_fields and isinstance(source, Mapping):

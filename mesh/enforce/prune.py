@@ -25,8 +25,12 @@ _TYPENAME = FieldNode(name=NameNode(value="__typename"))
 
 
 class _Pruner(Visitor):
-    def __init__(self, type_info: TypeInfo, denied: set[tuple[str, str]],
-                 extra: dict[tuple[str, str], list[FieldNode]]) -> None:
+    def __init__(
+        self,
+        type_info: TypeInfo,
+        denied: set[tuple[str, str]],
+        extra: dict[tuple[str, str], list[FieldNode]],
+    ) -> None:
         super().__init__()
         self.type_info = type_info
         self.denied = denied
@@ -47,8 +51,7 @@ class _Pruner(Visitor):
             named = get_named_type(parent).name
             for (type_name, field_name), fields in self.extra.items():
                 if type_name == named and any(
-                    isinstance(s, FieldNode) and s.name.value == field_name
-                    for s in node.selections
+                    isinstance(s, FieldNode) and s.name.value == field_name for s in node.selections
                 ):
                     additions.extend(fields)
         if not node.selections or additions:
@@ -57,8 +60,12 @@ class _Pruner(Visitor):
         return None
 
 
-def prune_denied(schema: GraphQLSchema, document: DocumentNode, denied: set[tuple[str, str]],
-                 extra: dict[tuple[str, str], list[FieldNode]] | None = None) -> DocumentNode:
+def prune_denied(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    denied: set[tuple[str, str]],
+    extra: dict[tuple[str, str], list[FieldNode]] | None = None,
+) -> DocumentNode:
     """The document without denied fields; ``extra`` adds enforcement-only selections next to
     a selected field (e.g. the opt-out flag next to ``Person.health``)."""
     if not denied and not extra:

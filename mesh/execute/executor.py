@@ -44,8 +44,12 @@ def _representation(obj: Mapping[str, Any], fields: list[SelectionNode]) -> dict
 
 
 class _Run:
-    def __init__(self, transport: SubgraphTransport, variables: Mapping[str, Any],
-                 headers: Mapping[str, str] | None) -> None:
+    def __init__(
+        self,
+        transport: SubgraphTransport,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str] | None,
+    ) -> None:
         self.transport = transport
         self.variables = variables
         self.headers = headers
@@ -56,30 +60,40 @@ class _Run:
 
     def fault(self, node: FetchNode, fault: SubgraphFault, path: Path) -> None:
         self.outcome.faulted = True
-        self.outcome.errors.append({
-            "message": f"subgraph {fault.subgraph} failed: {fault.detail}",
-            "path": list(path),
-            "extensions": {"code": fault.code, "subgraph": fault.subgraph},
-        })
+        self.outcome.errors.append(
+            {
+                "message": f"subgraph {fault.subgraph} failed: {fault.detail}",
+                "path": list(path),
+                "extensions": {"code": fault.code, "subgraph": fault.subgraph},
+            }
+        )
 
-    def subgraph_errors(self, node: FetchNode, errors: list[Any],
-                        entity_paths: list[Path] | None) -> None:
+    def subgraph_errors(
+        self, node: FetchNode, errors: list[Any], entity_paths: list[Path] | None
+    ) -> None:
         for error in errors:
             if not isinstance(error, dict):
                 continue
             path = error.get("path")
             mapped: list[str | int] | None = None
             if isinstance(path, list):
-                if entity_paths is not None and len(path) >= 2 and path[0] == "_entities" \
-                        and isinstance(path[1], int) and path[1] < len(entity_paths):
+                if (
+                    entity_paths is not None
+                    and len(path) >= 2
+                    and path[0] == "_entities"
+                    and isinstance(path[1], int)
+                    and path[1] < len(entity_paths)
+                ):
                     mapped = [*entity_paths[path[1]], *path[2:]]
                 elif entity_paths is None:
                     mapped = list(path)
             extensions = dict(error.get("extensions") or {})
             extensions.setdefault("code", "SUBGRAPH_ERROR")
             extensions["subgraph"] = node.subgraph
-            entry: dict[str, Any] = {"message": str(error.get("message", "subgraph error")),
-                                     "extensions": extensions}
+            entry: dict[str, Any] = {
+                "message": str(error.get("message", "subgraph error")),
+                "extensions": extensions,
+            }
             if mapped is not None:
                 entry["path"] = mapped
             self.outcome.errors.append(entry)
@@ -94,8 +108,9 @@ class _Run:
 
     async def run_root(self, node: FetchNode) -> None:
         try:
-            payload = await self.transport.post(node.subgraph, node.operation,
-                                                self.variables_for(node), self.headers)
+            payload = await self.transport.post(
+                node.subgraph, node.operation, self.variables_for(node), self.headers
+            )
         except SubgraphFault as fault:
             key = _first_response_key(node.selections)
             self.fault(node, fault, (key,) if key else ())
@@ -126,8 +141,9 @@ class _Run:
         variables = self.variables_for(node)
         variables[node.representations_variable] = representations
         try:
-            payload = await self.transport.post(node.subgraph, node.operation, variables,
-                                                self.headers)
+            payload = await self.transport.post(
+                node.subgraph, node.operation, variables, self.headers
+            )
         except SubgraphFault as fault:
             key = _first_response_key(node.selections)
             first = groups[0][0][1]
@@ -143,9 +159,12 @@ class _Run:
         self.subgraph_errors(node, payload.get("errors") or [], [g[0][1] for g in groups])
 
 
-async def execute_plan(plan: QueryPlan, transport: SubgraphTransport,
-                       variables: Mapping[str, Any] | None = None,
-                       headers: Mapping[str, str] | None = None) -> ExecutionOutcome:
+async def execute_plan(
+    plan: QueryPlan,
+    transport: SubgraphTransport,
+    variables: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> ExecutionOutcome:
     """Fetch everything the plan needs; the result still has to be shaped for the client."""
     run = _Run(transport, variables or {}, headers)
     if plan.sequential:

@@ -23,8 +23,9 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
             target[key] = value
 
 
-def objects_at(data: dict[str, Any], path: tuple[str, ...],
-               type_filter: frozenset[str] | None) -> list[tuple[dict[str, Any], Path]]:
+def objects_at(
+    data: dict[str, Any], path: tuple[str, ...], type_filter: frozenset[str] | None
+) -> list[tuple[dict[str, Any], Path]]:
     """Every object reached by ``path`` (lists flattened, nulls skipped), with its full path."""
     found: list[tuple[dict[str, Any], Path]] = []
 

@@ -36,12 +36,20 @@ def _type_of(value: Any, _info: GraphQLResolveInfo, _abstract: GraphQLAbstractTy
     return None
 
 
-def shape_response(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
-                   variables: Mapping[str, Any] | None,
-                   outcome: ExecutionOutcome) -> dict[str, Any]:
+def shape_response(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    outcome: ExecutionOutcome,
+) -> dict[str, Any]:
     result = execute_sync(
-        schema, document, root_value=outcome.data, variable_values=dict(variables or {}),
-        operation_name=operation_name, field_resolver=_by_response_key,
+        schema,
+        document,
+        root_value=outcome.data,
+        variable_values=dict(variables or {}),
+        operation_name=operation_name,
+        field_resolver=_by_response_key,
         type_resolver=_type_of,
     )
     errors = list(outcome.errors)

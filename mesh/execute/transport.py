@@ -23,22 +23,33 @@ class SubgraphFault(Exception):
 class SubgraphTransport:
     """One pooled HTTP client for every subgraph, counting requests per subgraph."""
 
-    def __init__(self, urls: Mapping[str, str], timeouts: Mapping[str, float] | None = None,
-                 default_timeout: float = 5.0, max_connections: int = 100,
-                 http_transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        urls: Mapping[str, str],
+        timeouts: Mapping[str, float] | None = None,
+        default_timeout: float = 5.0,
+        max_connections: int = 100,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.urls = dict(urls)
         self.timeouts = dict(timeouts or {})
         self.default_timeout = default_timeout
         self.requests: Counter[str] = Counter()
         self._client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=max_connections,
-                                max_keepalive_connections=max_connections),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
             headers={"content-type": "application/json", "accept": "application/json"},
             transport=http_transport,
         )
 
-    async def post(self, subgraph: str, query: str, variables: Mapping[str, Any],
-                   headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def post(
+        self,
+        subgraph: str,
+        query: str,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE", "no URL configured")
@@ -46,22 +57,29 @@ class SubgraphTransport:
         timeout = self.timeouts.get(subgraph, self.default_timeout)
         body = orjson.dumps({"query": query, "variables": dict(variables)})
         try:
-            response = await self._client.post(url, content=body, headers=headers,
-                                               timeout=timeout)
+            response = await self._client.post(url, content=body, headers=headers, timeout=timeout)
         except httpx.TimeoutException:
-            raise SubgraphFault(subgraph, "SUBGRAPH_TIMEOUT",
-                                f"no answer within {timeout:g} s") from None
+            raise SubgraphFault(
+                subgraph, "SUBGRAPH_TIMEOUT", f"no answer within {timeout:g} s"
+            ) from None
         except httpx.TransportError as exc:
-            raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE",
-                                f"cannot connect ({type(exc).__name__})") from None
+            raise SubgraphFault(
+                subgraph, "SUBGRAPH_UNAVAILABLE", f"cannot connect ({type(exc).__name__})"
+            ) from None
         try:
             payload = orjson.loads(response.content)
         except orjson.JSONDecodeError:
-            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR",
-                                f"HTTP {response.status_code} with a body that is not JSON") from None
+            raise SubgraphFault(
+                subgraph,
+                "SUBGRAPH_ERROR",
+                f"HTTP {response.status_code} with a body that is not JSON",
+            ) from None
         if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
-            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR",
-                                f"HTTP {response.status_code} without a GraphQL response")
+            raise SubgraphFault(
+                subgraph,
+                "SUBGRAPH_ERROR",
+                f"HTTP {response.status_code} without a GraphQL response",
+            )
         if response.status_code >= 500 and payload.get("data") is None:
             raise SubgraphFault(subgraph, "SUBGRAPH_ERROR", f"HTTP {response.status_code}")
         return payload

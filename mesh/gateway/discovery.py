@@ -12,8 +12,9 @@ async def fetch_sdl(name: str, url: str, timeout: float = 5.0) -> str:
             response = await client.post(url, json={"query": "{ _service { sdl } }"})
             payload = response.json()
     except (httpx.HTTPError, ValueError) as exc:
-        raise ConnectionError(f"cannot read the SDL of subgraph {name} at {url}: "
-                              f"{type(exc).__name__}") from None
+        raise ConnectionError(
+            f"cannot read the SDL of subgraph {name} at {url}: {type(exc).__name__}"
+        ) from None
     sdl = (payload.get("data") or {}).get("_service", {}).get("sdl")
     if not isinstance(sdl, str):
         raise ConnectionError(f"subgraph {name} at {url} did not answer _service {{ sdl }}")

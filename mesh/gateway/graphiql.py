@@ -39,5 +39,6 @@ def graphiql_html(example_query: str = EXAMPLE_QUERY) -> str:
     end = html.index("`;", start) + 2
     html = html[:start] + f"const EXAMPLE_QUERY = {json.dumps(example_query)};" + html[end:]
     headers = json.dumps(json.dumps(DEFAULT_HEADERS, indent=2))
-    return html.replace("React.useState(parameters.headers)",
-                        f"React.useState(parameters.headers || {headers})")
+    return html.replace(
+        "React.useState(parameters.headers)", f"React.useState(parameters.headers || {headers})"
+    )

@@ -38,8 +38,9 @@ def _respond(body: dict[str, Any], status: int, media_type: str) -> Response:
 
 
 def _error(message: str, code: str, status: int, media_type: str = JSON) -> Response:
-    return _respond({"errors": [{"message": message, "extensions": {"code": code}}]}, status,
-                    media_type)
+    return _respond(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status, media_type
+    )
 
 
 def _status(result: GatewayResult, media_type: str) -> int:
@@ -56,12 +57,18 @@ def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None)
 
     async def graphql(request: Request) -> Response:
         media_type = _media_type(request)
-        if request.method == "GET" and "text/html" in request.headers.get("accept", "") \
-                and "query" not in request.query_params:
+        if (
+            request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
+        ):
             return HTMLResponse(graphiql_html())
         if media_type is None:
-            return _error("Accept must allow application/graphql-response+json or "
-                          "application/json", "NOT_ACCEPTABLE", 406)
+            return _error(
+                "Accept must allow application/graphql-response+json or application/json",
+                "NOT_ACCEPTABLE",
+                406,
+            )
         if request.method == "GET":
             params = request.query_params
             try:
@@ -73,8 +80,12 @@ def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None)
         else:
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
             if content_type not in (JSON, "application/graphql+json"):
-                return _error("Content-Type must be application/json", "UNSUPPORTED_MEDIA_TYPE",
-                              415, media_type)
+                return _error(
+                    "Content-Type must be application/json",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    415,
+                    media_type,
+                )
             body = await request.body()
             if len(body) > gateway.settings.max_body_bytes:
                 return _error("request body too large", "PAYLOAD_TOO_LARGE", 413, media_type)
@@ -83,15 +94,18 @@ def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None)
             except orjson.JSONDecodeError:
                 return _error("request body is not valid JSON", "BAD_REQUEST", 400, media_type)
             if not isinstance(payload, dict):
-                return _error("request body must be a JSON object", "BAD_REQUEST", 400,
-                              media_type)
+                return _error("request body must be a JSON object", "BAD_REQUEST", 400, media_type)
             query = payload.get("query")
             variables = payload.get("variables")
             operation_name = payload.get("operationName")
             allow_mutations = True
-        result = await gateway.execute(query, variables, operation_name,
-                                       headers=_forwarded(request),
-                                       allow_mutations=allow_mutations)
+        result = await gateway.execute(
+            query,
+            variables,
+            operation_name,
+            headers=_forwarded(request),
+            allow_mutations=allow_mutations,
+        )
         return _respond(result.body, _status(result, media_type), media_type)
 
     async def healthz(_: Request) -> Response:
@@ -99,14 +113,17 @@ def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None)
 
     async def readyz(_: Request) -> Response:
         ok = bool(await ready()) if ready is not None else True
-        return JSONResponse({"status": "ready" if ok else "not ready"},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
+        )
 
-    app = Starlette(routes=[
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        Route("/healthz", healthz),
-        Route("/readyz", readyz),
-    ])
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ]
+    )
     app.state.gateway = gateway
     return app
 

@@ -22,13 +22,17 @@ def depth_limit(max_depth: int) -> type[ASTValidationRule]:
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             depth = self._depth(node.selection_set, 0, set())
             if depth > max_depth:
-                self.report_error(GraphQLError(
-                    f"query depth {depth} exceeds the limit of {max_depth}", node,
-                    extensions={"code": "QUERY_TOO_DEEP", "limit": max_depth},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"query depth {depth} exceeds the limit of {max_depth}",
+                        node,
+                        extensions={"code": "QUERY_TOO_DEEP", "limit": max_depth},
+                    )
+                )
 
-        def _depth(self, selection_set: SelectionSetNode | None, depth: int,
-                   visiting: set[str]) -> int:
+        def _depth(
+            self, selection_set: SelectionSetNode | None, depth: int, visiting: set[str]
+        ) -> int:
             if selection_set is None:
                 return depth
             deepest = depth
@@ -36,16 +40,18 @@ def depth_limit(max_depth: int) -> type[ASTValidationRule]:
                 if isinstance(selection, FieldNode):
                     if selection.name.value.startswith("__"):
                         continue  # introspection is bounded by the schema itself
-                    deepest = max(deepest, self._depth(selection.selection_set, depth + 1,
-                                                       visiting))
+                    deepest = max(
+                        deepest, self._depth(selection.selection_set, depth + 1, visiting)
+                    )
                 elif isinstance(selection, InlineFragmentNode):
                     deepest = max(deepest, self._depth(selection.selection_set, depth, visiting))
                 elif isinstance(selection, FragmentSpreadNode):
                     name = selection.name.value
                     fragment = self.context.get_fragment(name)
                     if fragment is not None and name not in visiting:
-                        deepest = max(deepest, self._depth(fragment.selection_set, depth,
-                                                           visiting | {name}))
+                        deepest = max(
+                            deepest, self._depth(fragment.selection_set, depth, visiting | {name})
+                        )
             return deepest
 
     return MaxDepth
@@ -64,9 +70,12 @@ def alias_limit(max_aliases: int) -> type[ASTValidationRule]:
             self.count += 1
             if self.count > max_aliases and not self.reported:
                 self.reported = True
-                self.report_error(GraphQLError(
-                    f"the operation uses more than {max_aliases} aliases", node,
-                    extensions={"code": "TOO_MANY_ALIASES", "limit": max_aliases},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"the operation uses more than {max_aliases} aliases",
+                        node,
+                        extensions={"code": "TOO_MANY_ALIASES", "limit": max_aliases},
+                    )
+                )
 
     return MaxAliases

@@ -36,8 +36,9 @@ class GatewayResult:
     operation_kind: str | None = None
 
 
-def _request_error(message: str, code: str, errors: list[GraphQLError] | None = None
-                   ) -> GatewayResult:
+def _request_error(
+    message: str, code: str, errors: list[GraphQLError] | None = None
+) -> GatewayResult:
     if errors:
         formatted = []
         for error in errors:
@@ -45,8 +46,9 @@ def _request_error(message: str, code: str, errors: list[GraphQLError] | None = 
             entry.setdefault("extensions", {}).setdefault("code", code)
             formatted.append(entry)
         return GatewayResult({"errors": formatted}, request_error=True)
-    return GatewayResult({"errors": [{"message": message, "extensions": {"code": code}}]},
-                         request_error=True)
+    return GatewayResult(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, request_error=True
+    )
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,21 @@ class _Prepared:
 
 
 class Gateway:
-    def __init__(self, supergraph: Supergraph, transport: SubgraphTransport,
-                 settings: GatewaySettings) -> None:
+    def __init__(
+        self, supergraph: Supergraph, transport: SubgraphTransport, settings: GatewaySettings
+    ) -> None:
         self.supergraph = supergraph
         self.schema: GraphQLSchema = supergraph.client_schema
         self.transport = transport
         self.settings = settings
-        self._rules = [*specified_rules, depth_limit(settings.max_depth),
-                       alias_limit(settings.max_aliases)]
-        self._documents: LRUCache[str, _Prepared] = LRUCache(maxsize=max(settings.document_cache, 1))
+        self._rules = [
+            *specified_rules,
+            depth_limit(settings.max_depth),
+            alias_limit(settings.max_aliases),
+        ]
+        self._documents: LRUCache[str, _Prepared] = LRUCache(
+            maxsize=max(settings.document_cache, 1)
+        )
         self._plans: LRUCache[tuple[str, str | None], QueryPlan] = LRUCache(
             maxsize=max(settings.document_cache, 1)
         )
@@ -77,13 +85,15 @@ class Gateway:
         try:
             document = parse(query, max_tokens=self.settings.max_tokens)
         except GraphQLError as error:
-            code = "QUERY_TOO_LARGE" if "tokens" in error.message.lower() \
-                else "GRAPHQL_PARSE_FAILED"
+            code = (
+                "QUERY_TOO_LARGE" if "tokens" in error.message.lower() else "GRAPHQL_PARSE_FAILED"
+            )
             prepared = _Prepared(None, (error,), code)
         else:
             errors = validate(self.schema, document, self._rules)
-            prepared = _Prepared(document if not errors else None, tuple(errors),
-                                 "GRAPHQL_VALIDATION_FAILED")
+            prepared = _Prepared(
+                document if not errors else None, tuple(errors), "GRAPHQL_VALIDATION_FAILED"
+            )
         self._documents[query] = prepared
         return prepared
 
@@ -97,9 +107,14 @@ class Gateway:
             plan = self._plans[key] = plan_operation(self.supergraph, document, operation_name)
         return plan
 
-    async def execute(self, query: Any, variables: Any = None, operation_name: Any = None,
-                      headers: Mapping[str, str] | None = None,
-                      allow_mutations: bool = True) -> GatewayResult:
+    async def execute(
+        self,
+        query: Any,
+        variables: Any = None,
+        operation_name: Any = None,
+        headers: Mapping[str, str] | None = None,
+        allow_mutations: bool = True,
+    ) -> GatewayResult:
         if not isinstance(query, str) or not query.strip():
             return _request_error("a GraphQL query string is required", "BAD_REQUEST")
         if variables is not None and not isinstance(variables, dict):
@@ -112,16 +127,29 @@ class Gateway:
         document = prepared.document
         operation = self.operation(document, operation_name)
         if operation is None:
-            message = (f"unknown operation {operation_name!r}" if operation_name
-                       else "the document has several operations: give operationName")
+            message = (
+                f"unknown operation {operation_name!r}"
+                if operation_name
+                else "the document has several operations: give operationName"
+            )
             return _request_error(message, "OPERATION_RESOLUTION_FAILURE")
         kind = operation.operation.value
         if kind == "mutation" and not allow_mutations:
-            return GatewayResult({"errors": [{"message": "mutations need POST",
-                                              "extensions": {"code": "METHOD_NOT_ALLOWED"}}]},
-                                 request_error=True, operation_kind=kind)
-        coerced = get_variable_values(self.schema, operation.variable_definitions or (),
-                                      variables or {})
+            return GatewayResult(
+                {
+                    "errors": [
+                        {
+                            "message": "mutations need POST",
+                            "extensions": {"code": "METHOD_NOT_ALLOWED"},
+                        }
+                    ]
+                },
+                request_error=True,
+                operation_kind=kind,
+            )
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), variables or {}
+        )
         if isinstance(coerced, list):
             return _request_error("", "BAD_USER_INPUT", coerced)
         try:
@@ -136,8 +164,9 @@ class Gateway:
         await self.transport.aclose()
 
 
-async def compose_from_subgraphs(settings: GatewaySettings, attempts: int = 1,
-                                 delay: float = 1.0) -> Supergraph:
+async def compose_from_subgraphs(
+    settings: GatewaySettings, attempts: int = 1, delay: float = 1.0
+) -> Supergraph:
     """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start)."""
     from mesh.compose import SubgraphSDL, compose
     from mesh.gateway.discovery import fetch_sdl
@@ -145,10 +174,18 @@ async def compose_from_subgraphs(settings: GatewaySettings, attempts: int = 1,
     last: Exception | None = None
     for attempt in range(attempts):
         try:
-            sdls = await asyncio.gather(*(fetch_sdl(name, url, settings.timeout)
-                                          for name, url in settings.subgraphs.items()))
-            return compose([SubgraphSDL(n, s, u) for (n, u), s in
-                            zip(settings.subgraphs.items(), sdls, strict=True)])
+            sdls = await asyncio.gather(
+                *(
+                    fetch_sdl(name, url, settings.timeout)
+                    for name, url in settings.subgraphs.items()
+                )
+            )
+            return compose(
+                [
+                    SubgraphSDL(n, s, u)
+                    for (n, u), s in zip(settings.subgraphs.items(), sdls, strict=True)
+                ]
+            )
         except ConnectionError as exc:
             last = exc
             if attempt + 1 < attempts:

@@ -60,8 +60,9 @@ class _Planner:
                 fetch = roots.get(subgraph) or roots.setdefault(
                     subgraph, FetchNode(subgraph=subgraph, path=(), operation_kind=kind)
                 )
-            self.plan_field(subgraph, root_type, field_node, (), fetch, None, fetch.selections,
-                            None)
+            self.plan_field(
+                subgraph, root_type, field_node, (), fetch, None, fetch.selections, None
+            )
         plan = QueryPlan(
             roots=ordered if kind == "mutation" else list(roots.values()),
             operation_kind=kind,
@@ -71,8 +72,9 @@ class _Planner:
         render_operations(plan, operation.name.value if operation.name else None)
         return plan
 
-    def root_fields(self, selection_set: SelectionSetNode, root_type: str,
-                    inherited: tuple[object, ...]) -> list[FieldNode]:
+    def root_fields(
+        self, selection_set: SelectionSetNode, root_type: str, inherited: tuple[object, ...]
+    ) -> list[FieldNode]:
         """Root fields with root-level fragments flattened (their directives carried over)."""
         fields: list[FieldNode] = []
         for selection in selection_set.selections:
@@ -81,8 +83,9 @@ class _Planner:
                 fields.append(_with(selection, directives=directives))  # type: ignore[arg-type]
             else:
                 inner, directives = self.fragment_parts(selection)
-                fields.extend(self.root_fields(inner, root_type,
-                                               inherited + tuple(directives or ())))
+                fields.extend(
+                    self.root_fields(inner, root_type, inherited + tuple(directives or ()))
+                )
         return fields
 
     def fragment_parts(self, node: SelectionNode) -> tuple[SelectionSetNode, tuple[object, ...]]:
@@ -99,10 +102,16 @@ class _Planner:
         return field_def
 
     # --- selections -------------------------------------------------------------------------
-    def plan_selection_set(self, subgraph: str, parent: str, selection_set: SelectionSetNode | None,
-                           path: tuple[str, ...], fetch: FetchNode,
-                           provided: SelectionSetNode | None,
-                           type_filter: frozenset[str] | None) -> SelectionSetNode | None:
+    def plan_selection_set(
+        self,
+        subgraph: str,
+        parent: str,
+        selection_set: SelectionSetNode | None,
+        path: tuple[str, ...],
+        fetch: FetchNode,
+        provided: SelectionSetNode | None,
+        type_filter: frozenset[str] | None,
+    ) -> SelectionSetNode | None:
         if selection_set is None:
             return None
         out: list[SelectionNode] = []
@@ -111,8 +120,9 @@ class _Planner:
             out.append(TYPENAME)
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                self.plan_field(subgraph, parent, selection, path, fetch, provided, out,
-                                type_filter)
+                self.plan_field(
+                    subgraph, parent, selection, path, fetch, provided, out, type_filter
+                )
                 continue
             if isinstance(selection, InlineFragmentNode) and selection.type_condition is None:
                 condition = parent
@@ -123,43 +133,81 @@ class _Planner:
                 assert isinstance(selection, FragmentSpreadNode)
                 condition = self.fragments[selection.name.value].type_condition.name.value
             inner, directives = self.fragment_parts(selection)
-            self.plan_fragment(subgraph, parent, condition, inner, directives, path, fetch,
-                               provided, out, type_filter)
+            self.plan_fragment(
+                subgraph,
+                parent,
+                condition,
+                inner,
+                directives,
+                path,
+                fetch,
+                provided,
+                out,
+                type_filter,
+            )
         return SelectionSetNode(selections=tuple(_dedupe(out)))
 
-    def plan_fragment(self, subgraph: str, parent: str, condition: str,
-                      inner: SelectionSetNode, directives: tuple[object, ...],
-                      path: tuple[str, ...], fetch: FetchNode, provided: SelectionSetNode | None,
-                      out: list[SelectionNode], type_filter: frozenset[str] | None) -> None:
+    def plan_fragment(
+        self,
+        subgraph: str,
+        parent: str,
+        condition: str,
+        inner: SelectionSetNode,
+        directives: tuple[object, ...],
+        path: tuple[str, ...],
+        fetch: FetchNode,
+        provided: SelectionSetNode | None,
+        out: list[SelectionNode],
+        type_filter: frozenset[str] | None,
+    ) -> None:
         parent_def = self.supergraph.types[parent]
         possible = frozenset(self.supergraph.possible_types(condition))
         if parent_def.kind == "object":
             if parent not in possible:
                 return  # a fragment that can never apply to this object
-            planned = self.plan_selection_set(subgraph, parent, inner, path, fetch, provided,
-                                              type_filter)
+            planned = self.plan_selection_set(
+                subgraph, parent, inner, path, fetch, provided, type_filter
+            )
             assert planned is not None
-            out.append(InlineFragmentNode(type_condition=None, selection_set=planned,
-                                          directives=directives))
+            out.append(
+                InlineFragmentNode(
+                    type_condition=None, selection_set=planned, directives=directives
+                )
+            )
             return
         if subgraph not in self.supergraph.types[condition].subgraphs:
             return  # objects of that type never come from this subgraph
         narrowed = possible if type_filter is None else possible & type_filter
-        planned = self.plan_selection_set(subgraph, condition, inner, path, fetch, provided,
-                                          narrowed)
+        planned = self.plan_selection_set(
+            subgraph, condition, inner, path, fetch, provided, narrowed
+        )
         assert planned is not None
-        out.append(InlineFragmentNode(
-            type_condition=NamedTypeNode(name=NameNode(value=condition)),
-            selection_set=planned, directives=directives,
-        ))
+        out.append(
+            InlineFragmentNode(
+                type_condition=NamedTypeNode(name=NameNode(value=condition)),
+                selection_set=planned,
+                directives=directives,
+            )
+        )
 
-    def can_resolve(self, subgraph: str, field_def: FieldDef,
-                    provided: SelectionSetNode | None) -> bool:
-        return subgraph in field_def.resolvers or _provided_field(provided, field_def.name) is not None
+    def can_resolve(
+        self, subgraph: str, field_def: FieldDef, provided: SelectionSetNode | None
+    ) -> bool:
+        return (
+            subgraph in field_def.resolvers or _provided_field(provided, field_def.name) is not None
+        )
 
-    def plan_field(self, subgraph: str, parent: str, node: FieldNode, path: tuple[str, ...],
-                   fetch: FetchNode, provided: SelectionSetNode | None,
-                   out: list[SelectionNode], type_filter: frozenset[str] | None) -> None:
+    def plan_field(
+        self,
+        subgraph: str,
+        parent: str,
+        node: FieldNode,
+        path: tuple[str, ...],
+        fetch: FetchNode,
+        provided: SelectionSetNode | None,
+        out: list[SelectionNode],
+        type_filter: frozenset[str] | None,
+    ) -> None:
         name = node.name.value
         if name == "__typename":
             out.append(node)
@@ -173,23 +221,40 @@ class _Planner:
                 provided_node = _provided_field(provided, name)
                 sub_provided = provided_node.selection_set if provided_node else None
             selection_set = self.plan_selection_set(
-                subgraph, field_def.named_type, node.selection_set, child_path, fetch,
-                sub_provided, None,
+                subgraph,
+                field_def.named_type,
+                node.selection_set,
+                child_path,
+                fetch,
+                sub_provided,
+                None,
             )
             out.append(_with(node, selection_set=selection_set))
             return
         self.delegate(subgraph, parent, node, field_def, path, fetch, provided, out, type_filter)
 
-    def delegate(self, subgraph: str, parent: str, node: FieldNode, field_def: FieldDef,
-                 path: tuple[str, ...], fetch: FetchNode, provided: SelectionSetNode | None,
-                 out: list[SelectionNode], type_filter: frozenset[str] | None) -> None:
+    def delegate(
+        self,
+        subgraph: str,
+        parent: str,
+        node: FieldNode,
+        field_def: FieldDef,
+        path: tuple[str, ...],
+        fetch: FetchNode,
+        provided: SelectionSetNode | None,
+        out: list[SelectionNode],
+        type_filter: frozenset[str] | None,
+    ) -> None:
         parent_def = self.supergraph.types[parent]
         if parent_def.kind != "object":
             raise PlanningError(
                 f"{field_def.coordinate} is not resolvable by {subgraph} through interface {parent}"
             )
-        existing = {c.subgraph for c in fetch.children
-                    if c.path == path and c.entity_type == parent and c.type_filter == type_filter}
+        existing = {
+            c.subgraph
+            for c in fetch.children
+            if c.path == path and c.entity_type == parent and c.type_filter == type_filter
+        }
         candidates = sorted(field_def.resolvers, key=lambda s: (s not in existing,))
         for target in candidates:
             key = self.usable_key(subgraph, parent, target, provided)
@@ -201,8 +266,9 @@ class _Planner:
                 f"{parent} in {', '.join(field_def.resolvers)} can be resolved by {subgraph}"
             )
         child = self.child_fetch(fetch, target, path, parent, type_filter)
-        key_fields = self.plan_selection_set(subgraph, parent, key, path, fetch, provided,
-                                             type_filter)
+        key_fields = self.plan_selection_set(
+            subgraph, parent, key, path, fetch, provided, type_filter
+        )
         assert key_fields is not None
         out.append(TYPENAME)
         out.extend(key_fields.selections)
@@ -218,15 +284,17 @@ class _Planner:
                             f"{field_def.coordinate} @requires {parent}.{needed.name}, which "
                             f"{subgraph} cannot provide on this path"
                         )
-            planned = self.plan_selection_set(subgraph, parent, requires, path, fetch, provided,
-                                              type_filter)
+            planned = self.plan_selection_set(
+                subgraph, parent, requires, path, fetch, provided, type_filter
+            )
             assert planned is not None
             out.extend(planned.selections)
             child.representation.extend(requires.selections)
         self.plan_field(target, parent, node, path, child, None, child.selections, None)
 
-    def usable_key(self, subgraph: str, parent: str, target: str,
-                   provided: SelectionSetNode | None) -> SelectionSetNode | None:
+    def usable_key(
+        self, subgraph: str, parent: str, target: str, provided: SelectionSetNode | None
+    ) -> SelectionSetNode | None:
         type_def = self.supergraph.types[parent]
         for key in type_def.keys.get(target, []):
             names = [s.name.value for s in key.selections if isinstance(s, FieldNode)]
@@ -237,11 +305,20 @@ class _Planner:
                 return key
         return None
 
-    def child_fetch(self, fetch: FetchNode, target: str, path: tuple[str, ...], parent: str,
-                    type_filter: frozenset[str] | None) -> FetchNode:
+    def child_fetch(
+        self,
+        fetch: FetchNode,
+        target: str,
+        path: tuple[str, ...],
+        parent: str,
+        type_filter: frozenset[str] | None,
+    ) -> FetchNode:
         for child in fetch.children:
             if (child.subgraph, child.path, child.entity_type, child.type_filter) == (
-                target, path, parent, type_filter
+                target,
+                path,
+                parent,
+                type_filter,
             ):
                 return child
         child = FetchNode(subgraph=target, path=path, entity_type=parent, type_filter=type_filter)
@@ -259,8 +336,9 @@ def _provided_field(provided: SelectionSetNode | None, name: str) -> FieldNode |
 
 
 def _with(node: FieldNode, **changes: object) -> FieldNode:
-    values = {k: getattr(node, k) for k in ("alias", "name", "arguments", "directives",
-                                            "selection_set")}
+    values = {
+        k: getattr(node, k) for k in ("alias", "name", "arguments", "directives", "selection_set")
+    }
     values.update(changes)
     return FieldNode(**values)  # type: ignore[arg-type]
 
@@ -270,8 +348,12 @@ def _dedupe(selections: list[SelectionNode]) -> list[SelectionNode]:
     seen: set[str] = set()
     kept: list[SelectionNode] = []
     for selection in selections:
-        if (isinstance(selection, FieldNode) and selection.selection_set is None
-                and not selection.arguments and not selection.directives):
+        if (
+            isinstance(selection, FieldNode)
+            and selection.selection_set is None
+            and not selection.arguments
+            and not selection.directives
+        ):
             key = f"{(selection.alias or selection.name).value}:{selection.name.value}"
             if key in seen:
                 continue
@@ -280,13 +362,18 @@ def _dedupe(selections: list[SelectionNode]) -> list[SelectionNode]:
     return kept
 
 
-def plan_operation(supergraph: Supergraph, document: DocumentNode,
-                   operation_name: str | None = None) -> QueryPlan:
+def plan_operation(
+    supergraph: Supergraph, document: DocumentNode, operation_name: str | None = None
+) -> QueryPlan:
     """Plan one operation of a validated document."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
-        raise PlanningError("no operation to run" if operation_name is None
-                            else f"unknown operation {operation_name!r}")
-    fragments = {d.name.value: d for d in document.definitions
-                 if isinstance(d, FragmentDefinitionNode)}
+        raise PlanningError(
+            "no operation to run"
+            if operation_name is None
+            else f"unknown operation {operation_name!r}"
+        )
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     return _Planner(supergraph, fragments).plan_root(operation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     InlineFragmentNode,
@@ -17,10 +18,9 @@ from graphql import (
     SelectionSetNode,
     VariableDefinitionNode,
     VariableNode,
-    ArgumentNode,
+    Visitor,
     print_ast,
     visit,
-    Visitor,
 )
 
 from mesh.plan.model import FetchNode, QueryPlan
@@ -48,39 +48,55 @@ def _representations_type() -> NonNullTypeNode:
     return NonNullTypeNode(type=ListTypeNode(type=any_type))
 
 
-def render_fetch(node: FetchNode, definitions: dict[str, VariableDefinitionNode],
-                 operation_name: str | None, index: int) -> None:
+def render_fetch(
+    node: FetchNode,
+    definitions: dict[str, VariableDefinitionNode],
+    operation_name: str | None,
+    index: int,
+) -> None:
     used = _used_variables(node.selections)
     variable_defs = [definitions[name] for name in used if name in definitions]
     node.variable_names = tuple(used)
     name = f"{operation_name or 'anonymous'}__{node.subgraph}__{index}"
     if node.entity_type is None:
         selection_set = SelectionSetNode(selections=tuple(node.selections))
-        operation_type = OperationType.MUTATION if node.operation_kind == "mutation" \
-            else OperationType.QUERY
+        operation_type = (
+            OperationType.MUTATION if node.operation_kind == "mutation" else OperationType.QUERY
+        )
     else:
         reps = "representations"
         while reps in definitions:
             reps = "_" + reps
         node.representations_variable = reps
-        variable_defs.insert(0, VariableDefinitionNode(
-            variable=VariableNode(name=NameNode(value=reps)), type=_representations_type(),
-        ))
+        variable_defs.insert(
+            0,
+            VariableDefinitionNode(
+                variable=VariableNode(name=NameNode(value=reps)),
+                type=_representations_type(),
+            ),
+        )
         fragment = InlineFragmentNode(
             type_condition=NamedTypeNode(name=NameNode(value=node.entity_type)),
             selection_set=SelectionSetNode(selections=tuple(node.selections)),
         )
         entities = FieldNode(
             name=NameNode(value="_entities"),
-            arguments=(ArgumentNode(name=NameNode(value="representations"),
-                                    value=VariableNode(name=NameNode(value=reps))),),
+            arguments=(
+                ArgumentNode(
+                    name=NameNode(value="representations"),
+                    value=VariableNode(name=NameNode(value=reps)),
+                ),
+            ),
             selection_set=SelectionSetNode(selections=(fragment,)),
         )
         selection_set = SelectionSetNode(selections=(entities,))
         operation_type = OperationType.QUERY
     operation = OperationDefinitionNode(
-        operation=operation_type, name=NameNode(value=_safe_name(name)),
-        variable_definitions=tuple(variable_defs), selection_set=selection_set, directives=(),
+        operation=operation_type,
+        name=NameNode(value=_safe_name(name)),
+        variable_definitions=tuple(variable_defs),
+        selection_set=selection_set,
+        directives=(),
     )
     node.operation = print_ast(DocumentNode(definitions=(operation,)))
 

@@ -4,17 +4,28 @@ from typing import Any
 
 from strawberry.types import Info
 
+from authz.model import PurposeOfUse
 from subgraphs.health import queries
 from subgraphs.health.types import HealthRecord
-from subgraphs.kit import AgencySubgraph, PersonSection, one
+from subgraphs.kit import AgencySubgraph, PersonSection, section_loader
 from subgraphs.kit import SensitiveCategory as C
+
+_load_patient = section_loader(queries.PATIENT_BY_MESH_ID, HealthRecord)
 
 
 async def load_health_record(info: Info[Any, Any], mesh_id: str) -> HealthRecord | None:
-    row = await one(info, queries.PATIENT_BY_MESH_ID, mesh_id)
-    if row is None:
+    """The patient's record; withheld here too (not only at the gateway) when the patient
+    opted out and the purpose is beyond individual care: health's own, stricter rule."""
+    record: HealthRecord | None = await _load_patient(info, mesh_id)
+    context = info.context.mesh_context
+    if (
+        record is not None
+        and record.national_data_opt_out
+        and context is not None
+        and context.request.purpose is PurposeOfUse.PLANNING
+    ):
         return None
-    return HealthRecord(**{k: v for k, v in row.items() if k != "key"})
+    return record
 
 
 SUBGRAPH = AgencySubgraph(

@@ -53,7 +53,8 @@ class HealthRecord:
         rows = await many(info, queries.CONDITIONS, self.patient_id)
         return [
             LongTermCondition(
-                snomed_code=r["snomed_code"], description=r["description"],
+                snomed_code=r["snomed_code"],
+                description=r["description"],
                 diagnosed_on=r["diagnosed_on"],
             )
             for r in rows
@@ -64,7 +65,8 @@ class HealthRecord:
         rows = await many(info, queries.AE_ATTENDANCES, self.patient_id)
         return [
             AEAttendance(
-                arrived_at=r["arrived_at"], presenting_complaint=r["presenting_complaint"],
+                arrived_at=r["arrived_at"],
+                presenting_complaint=r["presenting_complaint"],
                 disposal=r["disposal"],
             )
             for r in rows
@@ -74,6 +76,8 @@ class HealthRecord:
     async def mental_health_contacts(self, info: Info[Any, Any]) -> list[MentalHealthContact]:
         rows = await many(info, queries.MENTAL_HEALTH_CONTACTS, self.patient_id)
         return [
-            MentalHealthContact(contact_date=r["contact_date"], service=r["service"], team=r["team"])
+            MentalHealthContact(
+                contact_date=r["contact_date"], service=r["service"], team=r["team"]
+            )
             for r in rows
         ]

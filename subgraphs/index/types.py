@@ -22,7 +22,9 @@ class Household:
     id: strawberry.ID
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Optional["Household"]:  # noqa: A002
+    async def resolve_reference(
+        cls, info: Info[Any, Any], id: strawberry.ID
+    ) -> Optional["Household"]:
         return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))
 
     @sensitive(C.IDENTITY, description="The people the index places in this household.")
@@ -41,7 +43,7 @@ class Person:
     household_id: strawberry.Private[str | None]
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Optional["Person"]:  # noqa: A002
+    async def resolve_reference(cls, info: Info[Any, Any], id: strawberry.ID) -> Optional["Person"]:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))
 
     @sensitive(C.IDENTITY, description="The household the person belongs to.")
@@ -69,9 +71,9 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
 @strawberry.type
 class Query:
     @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
-    async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:  # noqa: A002
+    async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))
 
     @strawberry.field(description="A household by mesh id; null when unknown.")
-    async def household(self, info: Info[Any, Any], id: strawberry.ID) -> Household | None:  # noqa: A002
+    async def household(self, info: Info[Any, Any], id: strawberry.ID) -> Household | None:
         return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))

@@ -12,7 +12,7 @@ from subgraphs.kit.definition import (
     PersonSection,
 )
 from subgraphs.kit.directives import Sensitive, SensitiveCategory, sensitive
-from subgraphs.kit.rows import many, one
+from subgraphs.kit.rows import many, one, section_loader
 
 __all__ = [
     "AgencySubgraph",
@@ -23,5 +23,6 @@ __all__ = [
     "SensitiveCategory",
     "many",
     "one",
+    "section_loader",
     "sensitive",
 ]

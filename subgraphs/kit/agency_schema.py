@@ -32,7 +32,7 @@ def _section_field(section: PersonSection | HouseholdSection) -> Any:
 
 
 def _entity(name: str, prefix: str, section: PersonSection | HouseholdSection) -> type:
-    def resolve_reference(cls: type, id: strawberry.ID) -> Any:  # noqa: A002 - the key's name
+    def resolve_reference(cls: type, id: strawberry.ID) -> Any:
         return cls(id=strawberry.ID(checked_id(id, prefix)))
 
     namespace: dict[str, Any] = {

@@ -1,10 +1,11 @@
 """The HTTP app every subgraph serves: ``/graphql``, ``/healthz`` and ``/readyz``."""
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -12,11 +13,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.schema import BaseSchema
 
+from authz.context_token import ContextRejected
+from authz.model import PurposeOfUse
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.database import Database
+from subgraphs.kit.gatekeeper import Gatekeeper
 from subgraphs.kit.logs import configure_logging
 from subgraphs.kit.settings import SubgraphSettings
 
@@ -24,8 +27,9 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class _SubgraphGraphQL(GraphQL):  # type: ignore[type-arg]
-    def __init__(self, schema: BaseSchema, database: Database, agency: str,
-                 settings: SubgraphSettings) -> None:
+    def __init__(
+        self, schema: BaseSchema, database: Database, agency: str, settings: SubgraphSettings
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._database = database
         self._agency = agency
@@ -38,6 +42,7 @@ class _SubgraphGraphQL(GraphQL):  # type: ignore[type-arg]
             agency=self._agency,
             max_batch=self._settings.max_representations,
             max_representations=self._settings.max_representations,
+            mesh_context=request.scope.get("mesh_context"),
         )
 
 
@@ -53,8 +58,14 @@ class BodyLimit:
             length = dict(scope.get("headers", [])).get(b"content-length")
             if length is not None and length.isdigit() and int(length) > self.limit:
                 response = JSONResponse(
-                    {"errors": [{"message": f"request body over {self.limit} bytes",
-                                 "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
+                    {
+                        "errors": [
+                            {
+                                "message": f"request body over {self.limit} bytes",
+                                "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                            }
+                        ]
+                    },
                     status_code=413,
                 )
                 await response(scope, receive, send)
@@ -62,10 +73,16 @@ class BodyLimit:
         await self.app(scope, receive, send)
 
 
-def create_app(name: str, schema: BaseSchema, dsn: str,
-               settings: SubgraphSettings | None = None) -> Starlette:
+def create_app(
+    name: str,
+    schema: BaseSchema,
+    dsn: str,
+    settings: SubgraphSettings | None = None,
+    refused_purposes: Iterable[PurposeOfUse] = (),
+) -> Starlette:
     """A subgraph as an ASGI app; its pool opens lazily so it starts even if its store is down."""
     settings = settings or SubgraphSettings()
+    gatekeeper = Gatekeeper(settings.gateway_jwks, settings.require_context, refused_purposes)
     database = Database(dsn, settings)
     graphql = _SubgraphGraphQL(schema, database, name, settings)
     log = configure_logging(name, settings.log_level)
@@ -83,6 +100,17 @@ def create_app(name: str, schema: BaseSchema, dsn: str,
     async def graphql_endpoint(request: Request) -> Response:
         started = time.perf_counter()
         before = database.statements
+        try:
+            request.scope["mesh_context"] = await gatekeeper.admit(request)
+        except ContextRejected as rejected:
+            log.warning("refused", code=rejected.code)
+            return JSONResponse(
+                {
+                    "data": None,
+                    "errors": [{"message": str(rejected), "extensions": {"code": rejected.code}}],
+                },
+                status_code=403 if rejected.code == "FORBIDDEN_BY_AGENCY" else 401,
+            )
         try:
             response: Response = await graphql.run(request)
         except HTTPException as exc:

@@ -7,12 +7,13 @@ from typing import Any
 from aiodataloader import DataLoader
 from starlette.requests import Request
 
+from authz.context_token import MeshContext
 from subgraphs.kit.database import Database
 
 
 @dataclass
 class RequestLoaders:
-    """DataLoaders live for one request only: never module-level, so no data leaks between callers."""
+    """DataLoaders live for one request only (never module-level): nothing leaks between callers."""
 
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
 
@@ -30,5 +31,6 @@ class SubgraphContext:
     agency: str
     max_batch: int
     max_representations: int
+    mesh_context: MeshContext | None = None
     loaders: RequestLoaders = field(default_factory=RequestLoaders)
     extra: dict[str, Any] = field(default_factory=dict)

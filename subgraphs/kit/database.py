@@ -58,7 +58,7 @@ class Database:
                         init=self._init_connection,
                         timeout=5,
                     )
-                except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
                     raise DatabaseUnavailable(_reason(exc)) from None
         return self._pool
 
@@ -67,8 +67,12 @@ class Database:
         self._issued.add(sql)
         try:
             return await pool.fetch(sql, *args)
-        except (OSError, asyncpg.exceptions.ConnectionDoesNotExistError,
-                asyncpg.exceptions.CannotConnectNowError, asyncio.TimeoutError) as exc:
+        except (
+            TimeoutError,
+            OSError,
+            asyncpg.exceptions.ConnectionDoesNotExistError,
+            asyncpg.exceptions.CannotConnectNowError,
+        ) as exc:
             raise DatabaseUnavailable(_reason(exc)) from None
 
     async def ping(self) -> bool:
@@ -76,7 +80,7 @@ class Database:
             pool = await self.pool()
             await pool.fetchval("SELECT 1", timeout=2)
             return True
-        except (DatabaseUnavailable, OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        except (TimeoutError, DatabaseUnavailable, OSError, asyncpg.PostgresError):
             return False
 
     async def close(self) -> None:
@@ -86,4 +90,8 @@ class Database:
 
 
 def _reason(exc: BaseException) -> str:
-    return type(exc).__name__ if isinstance(exc, asyncio.TimeoutError) else str(exc) or type(exc).__name__
+    return (
+        type(exc).__name__
+        if isinstance(exc, asyncio.TimeoutError)
+        else str(exc) or type(exc).__name__
+    )

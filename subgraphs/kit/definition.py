@@ -6,6 +6,7 @@ from typing import Any
 
 from strawberry.types import Info
 
+from authz.model import PurposeOfUse
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.directives import SensitiveCategory
 
@@ -43,6 +44,8 @@ class AgencySubgraph:
     person: PersonSection
     household: HouseholdSection | None = None
     extra_types: tuple[type, ...] = field(default=())
+    # The agency's own, stricter rule: purposes it never serves, whatever the agreements say.
+    refused_purposes: frozenset[PurposeOfUse] = frozenset()
 
     def schema(self) -> Any:
         from subgraphs.kit.agency_schema import build_agency_schema

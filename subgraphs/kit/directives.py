@@ -5,7 +5,7 @@ survives composition into the supergraph where the gateway's sharing rules read 
 is ours on purpose: Federation 2.6 owns ``@policy``.
 """
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -15,7 +15,7 @@ from strawberry.schema_directive import Location
 SENSITIVE_SPEC_URL = "https://specs.civic-mesh.org/sensitive/v1.0"
 
 
-class SensitiveCategory(str, Enum):
+class SensitiveCategory(StrEnum):
     """Categories of personal data, as the data-sharing agreements name them."""
 
     IDENTITY = "identity"

@@ -29,5 +29,7 @@ def checked_id(value: object, prefix: str) -> str:
     """The id itself when it is a well-formed mesh id of the expected kind."""
     if not isinstance(value, str) or not _PATTERN.match(value) or not value.startswith(prefix):
         kind = "person" if prefix == PERSON_PREFIX else "household"
-        raise MalformedId(f"malformed {kind} id {value!r}: expected {prefix} followed by 20 hex digits")
+        raise MalformedId(
+            f"malformed {kind} id {value!r}: expected {prefix} followed by 20 hex digits"
+        )
     return value

@@ -40,3 +40,16 @@ async def one(info: Info[SubgraphContext, Any], sql: str, key: Hashable) -> asyn
     """The first row for ``key`` or None (batched per request)."""
     rows = await many(info, sql, key)
     return rows[0] if rows else None
+
+
+def section_loader(sql: str, record_type: type) -> Any:
+    """The usual section loader: one row of ``sql`` per mesh id, built into ``record_type``
+    from every column but ``key``; None when the agency does not know the entity."""
+
+    async def load(info: Info[SubgraphContext, Any], mesh_id: str) -> Any:
+        row = await one(info, sql, mesh_id)
+        if row is None:
+            return None
+        return record_type(**{k: v for k, v in row.items() if k != "key"})
+
+    return load

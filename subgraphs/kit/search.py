@@ -49,8 +49,14 @@ def normalise_postcode(value: str | None) -> str | None:
     return f"{match.group(1)} {match.group(2)}"
 
 
-def _score(row: Any, nhs: str | None, given: str | None, family: str | None,
-           dob: date | None, postcode: str | None) -> tuple[float, list[str]]:
+def _score(
+    row: Any,
+    nhs: str | None,
+    given: str | None,
+    family: str | None,
+    dob: date | None,
+    postcode: str | None,
+) -> tuple[float, list[str]]:
     matched = []
     if nhs and row["nhs_number"] == nhs:
         matched.append("nhs_number")
@@ -62,8 +68,13 @@ def _score(row: Any, nhs: str | None, given: str | None, family: str | None,
         matched.append("given_name")
     if postcode and row["postcode"] == postcode:
         matched.append("postcode")
-    weights = {"nhs_number": 0.6, "date_of_birth": 0.15, "family_name": 0.12,
-               "given_name": 0.08, "postcode": 0.05}
+    weights = {
+        "nhs_number": 0.6,
+        "date_of_birth": 0.15,
+        "family_name": 0.12,
+        "given_name": 0.08,
+        "postcode": 0.05,
+    }
     strength = sum(weights[m] for m in matched)
     if "nhs_number" in matched:
         strength = max(strength, 0.95)

@@ -21,7 +21,8 @@ def load_definition(name: str) -> Any:
 
 def build_app(name: str, dsn: str, settings: SubgraphSettings | None = None) -> Starlette:
     definition = load_definition(name)
-    return create_app(name, definition.schema(), dsn, settings)
+    refused = getattr(definition, "refused_purposes", ())
+    return create_app(name, definition.schema(), dsn, settings, refused)
 
 
 def serve(name: str, dsn: str, host: str = "127.0.0.1", port: int = 4001) -> None:

@@ -1,5 +1,7 @@
 """Settings of one running subgraph, read from the environment (``MESH_SUBGRAPH_*``)."""
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,3 +18,10 @@ class SubgraphSettings(BaseSettings):
         default=5_000, ge=1, le=1_000_000, description="Largest _entities batch accepted."
     )
     log_level: str = Field(default="INFO")
+    gateway_jwks: Path = Field(
+        default=Path(".mesh/gateway-jwks.json"),
+        description="The gateway's public JWKS, used to verify X-Mesh-Context.",
+    )
+    require_context: bool = Field(
+        default=True, description="Refuse data requests that carry no valid gateway context."
+    )

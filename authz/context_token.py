@@ -1,0 +1,153 @@
+"""The gateway-signed request context that every subgraph verifies.
+
+The gateway has checked the caller's token and purpose and decided the sharing rules; it
+forwards that as a short-lived ES256 JWT (``X-Mesh-Context``) so each agency can see who is
+asking and why, refuse requests that did not come through the gateway, and apply stricter
+rules of its own. Agencies hold only the gateway's public key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from authz.model import AccessRequest, Principal, PurposeOfUse
+
+CONTEXT_HEADER = "x-mesh-context"
+ISSUER = "civic-mesh-gateway"
+AUDIENCE = "civic-mesh-subgraph"
+KEY_FILE = "gateway-signing-key.pem"
+JWKS_FILE = "gateway-jwks.json"
+_KID = "gateway-1"
+
+
+class ContextRejected(Exception):
+    """A subgraph request carried no valid gateway context."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class MeshContext:
+    """What a subgraph learns about the request from the gateway."""
+
+    request: AccessRequest
+    request_id: str
+    agreements: tuple[str, ...]
+    break_glass: bool
+
+
+class ContextSigner:
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey, kid: str = _KID) -> None:
+        self._key = private_key
+        self._kid = kid
+
+    def sign(
+        self,
+        access: AccessRequest,
+        request_id: str,
+        agreements: list[str],
+        break_glass: bool,
+        ttl: int = 60,
+    ) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + ttl,
+            "jti": request_id,
+            "sub": access.principal.subject,
+            "org": access.principal.organisation,
+            "roles": list(access.principal.roles),
+            "purpose": access.purpose.value,
+            "case": access.case_reference,
+            "agreements": agreements,
+            "break_glass": break_glass,
+        }
+        return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self._kid})
+
+
+class ContextVerifier:
+    def __init__(self, jwks: dict[str, Any]) -> None:
+        self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(jwks).keys}
+
+    @classmethod
+    def from_file(cls, path: Path) -> ContextVerifier:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def verify(self, token: str | None) -> MeshContext:
+        if not token:
+            raise ContextRejected(
+                "GATEWAY_CONTEXT_REQUIRED",
+                "requests must come through the gateway (no X-Mesh-Context)",
+            )
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self._keys.get(kid)
+            if key is None:
+                raise ContextRejected("GATEWAY_CONTEXT_INVALID", "context signed by an unknown key")
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["ES256"],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+            request = AccessRequest(
+                principal=Principal(claims["sub"], claims["org"], tuple(claims["roles"])),
+                purpose=PurposeOfUse(claims["purpose"]),
+                case_reference=claims.get("case"),
+            )
+        except ContextRejected:
+            raise
+        except jwt.ExpiredSignatureError:
+            raise ContextRejected(
+                "GATEWAY_CONTEXT_EXPIRED", "the gateway context has expired"
+            ) from None
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+            raise ContextRejected(
+                "GATEWAY_CONTEXT_INVALID", "the gateway context is not valid"
+            ) from None
+        return MeshContext(
+            request,
+            str(claims.get("jti", "")),
+            tuple(claims.get("agreements", ())),
+            bool(claims.get("break_glass")),
+        )
+
+
+def ensure_gateway_keys(data_dir: Path) -> tuple[ContextSigner, Path]:
+    """The gateway's signing key (created once, mode 0600) and the path of its public JWKS."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_path, jwks_path = data_dir / KEY_FILE, data_dir / JWKS_FILE
+    if key_path.exists():
+        loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        assert isinstance(loaded, ec.EllipticCurvePrivateKey)
+        private_key = loaded
+    else:
+        private_key = ec.generate_private_key(ec.SECP256R1())
+        pem = private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+    if not jwks_path.exists():
+        public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private_key.public_key()))
+        public.update({"kid": _KID, "use": "sig", "alg": "ES256"})
+        jwks_path.write_text(json.dumps({"keys": [public]}, indent=2), encoding="utf-8")
+    return ContextSigner(private_key), jwks_path

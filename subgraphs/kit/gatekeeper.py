@@ -1,0 +1,79 @@
+"""The subgraph's own gate: only requests the gateway signed reach the agency's data.
+
+The schema stays public (``_service``, ``__typename`` and introspection need no context, as
+composition reads them); everything else needs a valid ``X-Mesh-Context``. An agency may
+also refuse whole purposes of use (its own, stricter rule).
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import orjson
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
+from starlette.requests import Request
+
+from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier, MeshContext
+from authz.model import PurposeOfUse
+
+_PUBLIC_ROOT_FIELDS = {"_service", "__typename", "__schema", "__type"}
+
+
+class Gatekeeper:
+    def __init__(
+        self, jwks_path: Path, required: bool, refused_purposes: Iterable[PurposeOfUse] = ()
+    ) -> None:
+        self.jwks_path = jwks_path
+        self.required = required
+        self.refused = frozenset(refused_purposes)
+        self._verifier: ContextVerifier | None = None
+
+    def _load(self) -> ContextVerifier:
+        if self._verifier is None:
+            if not self.jwks_path.exists():
+                raise ContextRejected(
+                    "GATEWAY_CONTEXT_INVALID",
+                    f"no gateway key configured ({self.jwks_path} is missing)",
+                )
+            self._verifier = ContextVerifier.from_file(self.jwks_path)
+        return self._verifier
+
+    async def admit(self, request: Request) -> MeshContext | None:
+        """The verified context, None for public schema requests; raises ContextRejected."""
+        token = request.headers.get(CONTEXT_HEADER)
+        if token is None and (not self.required or await _only_public_fields(request)):
+            return None
+        context = self._load().verify(token)
+        if context.request.purpose in self.refused:
+            raise ContextRejected(
+                "FORBIDDEN_BY_AGENCY",
+                f"this agency does not share data for {context.request.purpose.value}",
+            )
+        return context
+
+
+async def _only_public_fields(request: Request) -> bool:
+    if request.method == "GET":
+        query = request.query_params.get("query")
+    else:
+        try:
+            payload = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return True  # let GraphQL answer the malformed request itself
+        query = payload.get("query") if isinstance(payload, dict) else None
+    if not isinstance(query, str):
+        return True
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return True  # a syntax error reveals nothing; GraphQL reports it
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            for selection in definition.selection_set.selections:
+                if (
+                    not isinstance(selection, FieldNode)
+                    or selection.name.value not in _PUBLIC_ROOT_FIELDS
+                ):
+                    return False
+        else:
+            return False
+    return True
