@@ -142,7 +142,9 @@ def _subgraph_name(name: str) -> str:
     from subgraphs.registry import known_subgraphs
 
     if name not in known_subgraphs():
-        raise typer.BadParameter(f"unknown subgraph {name!r}; known: {', '.join(known_subgraphs())}")
+        raise typer.BadParameter(
+            f"unknown subgraph {name!r}; known: {', '.join(known_subgraphs())}"
+        )
     return name
 
 

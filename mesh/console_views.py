@@ -68,9 +68,7 @@ def seed_with_progress(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:
-        tasks = {
-            s.name: progress.add_task(s.name, total=people, rows=0) for s in SEEDED_STORES
-        }
+        tasks = {s.name: progress.add_task(s.name, total=people, rows=0) for s in SEEDED_STORES}
         loaded: dict[str, int] = dict.fromkeys(tasks, 0)
 
         def advance(store: str, rows: int, covered: int) -> None:

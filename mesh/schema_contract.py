@@ -22,8 +22,9 @@ def subgraph_sdls() -> list[SubgraphSDL]:
     from subgraphs.kit.serve import load_definition
     from subgraphs.registry import known_subgraphs
 
-    return [SubgraphSDL(name, load_definition(name).schema().as_str())
-            for name in known_subgraphs()]
+    return [
+        SubgraphSDL(name, load_definition(name).schema().as_str()) for name in known_subgraphs()
+    ]
 
 
 def composed_contract(sdls: list[SubgraphSDL] | None = None) -> str:
@@ -42,5 +43,12 @@ def contract_drift(path: Path = CONTRACT_PATH) -> list[str]:
     import difflib
 
     committed = path.read_text(encoding="utf-8") if path.exists() else ""
-    return list(difflib.unified_diff(committed.splitlines(), composed_contract().splitlines(),
-                                     "committed", "composed", lineterm=""))
+    return list(
+        difflib.unified_diff(
+            committed.splitlines(),
+            composed_contract().splitlines(),
+            "committed",
+            "composed",
+            lineterm="",
+        )
+    )

@@ -62,10 +62,12 @@ def _produce(people: int, seed: int, chunk_people: int, out: Any) -> None:
         from mesh.synth import generate
 
         for chunk in generate(people, seed=seed, chunk_people=chunk_people):
-            covered = sum(len(t.rows) for t in chunk if t.database == "truth" and t.table == "truth_person")
+            covered = sum(
+                len(t.rows) for t in chunk if t.database == "truth" and t.table == "truth_person"
+            )
             out.put((covered, [(t.database, t.table, t.columns, t.rows) for t in chunk]))
         out.put(_DONE)
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which re-raises
+    except BaseException as exc:
         out.put((_FAILED, f"{type(exc).__name__}: {exc}"))
 
 
@@ -151,7 +153,9 @@ async def seed(
             grouped = _group_by_store(tables_rows)
             await asyncio.gather(
                 *(
-                    _load_store(conns[s.name], s.name, grouped.get(s.name, []), covered, report, progress)
+                    _load_store(
+                        conns[s.name], s.name, grouped.get(s.name, []), covered, report, progress
+                    )
                     for s in SEEDED_STORES
                 )
             )

@@ -13,5 +13,6 @@ def subgraph_port(name: str, base: int = GATEWAY_PORT) -> int:
 
 
 def local_subgraph_urls(base: int = GATEWAY_PORT, host: str = HOST) -> dict[str, str]:
-    return {name: f"http://{host}:{subgraph_port(name, base)}/graphql"
-            for name in known_subgraphs()}
+    return {
+        name: f"http://{host}:{subgraph_port(name, base)}/graphql" for name in known_subgraphs()
+    }

@@ -6,8 +6,10 @@ the contract see which category every personal field belongs to.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from graphql import (
-    DirectiveNode,
+    ConstDirectiveNode,
     EnumTypeDefinitionNode,
     EnumValueDefinitionNode,
     FieldDefinitionNode,
@@ -30,10 +32,13 @@ _KEPT_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf"}
 _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
 
-def _kept(
-    directives: tuple[DirectiveNode, ...] | list[DirectiveNode] | None, composed: set[str]
-) -> tuple[DirectiveNode, ...]:
-    return tuple(d for d in directives or () if d.name.value in _KEPT_DIRECTIVES | composed)
+def _kept(directives: Any, composed: set[str]) -> tuple[ConstDirectiveNode, ...]:
+    """Directives a client may see (schema directives are constant in SDL)."""
+    return tuple(
+        cast(ConstDirectiveNode, d)
+        for d in directives or ()
+        if d.name.value in _KEPT_DIRECTIVES | composed
+    )
 
 
 def _reachable(types: dict[str, TypeDef], roots: dict[str, str]) -> set[str]:
@@ -102,7 +107,7 @@ def _type_node(type_def: TypeDef, composed: set[str], visible: set[str]) -> Type
                     type=field_type,
                     arguments=arguments,
                     description=source.description,
-                    directives=tuple(field_def.client_directives),
+                    directives=_kept(field_def.client_directives, composed),
                 )
             )
         interfaces = tuple(
@@ -128,7 +133,7 @@ def _type_node(type_def: TypeDef, composed: set[str], visible: set[str]) -> Type
     if type_def.kind == "enum":
         values = tuple(
             EnumValueDefinitionNode(
-                name=v.name,
+                name=cast(EnumValueDefinitionNode, v).name,
                 description=getattr(v, "description", None),
                 directives=_kept(getattr(v, "directives", None), composed),
             )

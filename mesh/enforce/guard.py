@@ -18,10 +18,6 @@ OPT_OUT_ALIAS = "_meshOptOut"
 Mask = Callable[[MaskRule, object], object]
 
 
-def _path(info: GraphQLResolveInfo) -> str:
-    return ".".join(str(p) for p in info.path.as_list())
-
-
 @dataclass
 class FieldGuard:
     """Applies decisions to values: DENY → error, MASK → transformed value, row rules."""
@@ -34,7 +30,7 @@ class FieldGuard:
     denied: set[str] = field(default_factory=set)
     withheld_by_row_rule: int = 0
 
-    def resolve(self, source: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
+    def resolve(self, source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
         value = source.get(info.path.key) if isinstance(source, Mapping) else None
         decision = self.decisions.get((info.parent_type.name, info.field_name))
         if decision is None:

@@ -13,6 +13,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     GraphQLAbstractType,
+    GraphQLFieldResolver,
     GraphQLResolveInfo,
     GraphQLSchema,
     execute_sync,
@@ -23,13 +24,15 @@ from mesh.execute.executor import ExecutionOutcome
 _NULL_PROPAGATION = "Cannot return null for non-nullable field"
 
 
-def _by_response_key(source: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
+def _by_response_key(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
     if isinstance(source, Mapping):
         return source.get(info.path.key)
     return None
 
 
-def _type_of(value: Any, _info: GraphQLResolveInfo, _abstract: GraphQLAbstractType) -> str | None:
+def _type_of(
+    value: Any, _info: GraphQLResolveInfo[Any], _abstract: GraphQLAbstractType
+) -> str | None:
     if isinstance(value, Mapping):
         typename = value.get("__typename")
         return typename if isinstance(typename, str) else None
@@ -42,21 +45,24 @@ def shape_response(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
     outcome: ExecutionOutcome,
+    field_resolver: GraphQLFieldResolver | None = None,
 ) -> dict[str, Any]:
+    """The client's response; ``field_resolver`` (the governance guard) replaces the plain
+    read-by-response-key resolver when given."""
     result = execute_sync(
         schema,
         document,
         root_value=outcome.data,
         variable_values=dict(variables or {}),
         operation_name=operation_name,
-        field_resolver=_by_response_key,
+        field_resolver=field_resolver or _by_response_key,
         type_resolver=_type_of,
     )
     errors = list(outcome.errors)
     for error in result.errors or ():
         if errors and error.message.startswith(_NULL_PROPAGATION):
             continue  # the subgraph's own error already explains this null
-        errors.append(error.formatted)
+        errors.append(dict(error.formatted))
     body: dict[str, Any] = {}
     if errors:
         body["errors"] = errors

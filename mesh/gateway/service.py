@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 from graphql import (
     DocumentNode,
@@ -21,9 +22,20 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 
+from authz.audit import AuditEntry, AuditUnavailable
+from authz.model import Effect
 from mesh.compose import Supergraph
-from mesh.execute import SubgraphTransport, execute_plan
+from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
+from mesh.execute import ExecutionOutcome, SubgraphTransport, execute_plan
 from mesh.execute.response import shape_response
+from mesh.gateway.governance import (
+    OPT_OUT_FIELDS,
+    Caller,
+    CallerError,
+    Governance,
+    opt_out_selection,
+    subjects_in,
+)
 from mesh.gateway.limits import alias_limit, depth_limit
 from mesh.gateway.settings import GatewaySettings
 from mesh.plan import PlanningError, QueryPlan, plan_operation
@@ -34,6 +46,7 @@ class GatewayResult:
     body: dict[str, Any]
     request_error: bool = False  # the request never reached execution (400 under the spec)
     operation_kind: str | None = None
+    status: int | None = None  # an HTTP status the pipeline insists on (401, 503)
 
 
 def _request_error(
@@ -60,9 +73,20 @@ class _Prepared:
 
 class Gateway:
     def __init__(
-        self, supergraph: Supergraph, transport: SubgraphTransport, settings: GatewaySettings
+        self,
+        supergraph: Supergraph,
+        transport: SubgraphTransport,
+        settings: GatewaySettings,
+        governance: Governance | None = None,
     ) -> None:
         self.supergraph = supergraph
+        self.governance = governance
+        self._coordinates: LRUCache[str, set[tuple[str, str]]] = LRUCache(
+            maxsize=max(settings.document_cache, 1)
+        )
+        self._governed_plans: LRUCache[
+            tuple[str, str | None, frozenset[tuple[str, str]], bool], QueryPlan
+        ] = LRUCache(maxsize=max(settings.document_cache, 1) * 4)
         self.schema: GraphQLSchema = supergraph.client_schema
         self.transport = transport
         self.settings = settings
@@ -114,6 +138,7 @@ class Gateway:
         operation_name: Any = None,
         headers: Mapping[str, str] | None = None,
         allow_mutations: bool = True,
+        caller: Caller | None = None,
     ) -> GatewayResult:
         if not isinstance(query, str) or not query.strip():
             return _request_error("a GraphQL query string is required", "BAD_REQUEST")
@@ -152,12 +177,115 @@ class Gateway:
         )
         if isinstance(coerced, list):
             return _request_error("", "BAD_USER_INPUT", coerced)
+        if self.governance is not None:
+            return await self._execute_governed(
+                query, document, operation_name, variables, caller, kind
+            )
         try:
             plan = self.plan(query, document, operation_name)
         except PlanningError as error:
             return _request_error(str(error), "QUERY_PLANNING_FAILED")
         outcome = await execute_plan(plan, self.transport, variables or {}, headers)
         body = shape_response(self.schema, document, operation_name, variables, outcome)
+        return GatewayResult(body, operation_kind=kind)
+
+    def coordinates(self, query: str, document: DocumentNode) -> set[tuple[str, str]]:
+        found = self._coordinates.get(query)
+        if found is None:
+            found = self._coordinates[query] = operation_coordinates(self.schema, document)
+        return found
+
+    async def _execute_governed(
+        self,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Any,
+        caller: Caller | None,
+        kind: str,
+    ) -> GatewayResult:
+        governance = self.governance
+        assert governance is not None
+        coordinates = self.coordinates(query, document)
+        if not coordinates:  # introspection or __typename only: no data, no purpose needed
+            body = shape_response(
+                self.schema, document, operation_name, variables, ExecutionOutcome()
+            )
+            return GatewayResult(body, operation_kind=kind)
+        if caller is None:
+            return GatewayResult(
+                {
+                    "errors": [
+                        {
+                            "message": "a bearer token is required",
+                            "extensions": {"code": "UNAUTHENTICATED"},
+                        }
+                    ]
+                },
+                request_error=True,
+                status=401,
+            )
+        try:
+            access = caller.access_request()
+        except CallerError as error:
+            return _request_error(str(error), error.code)
+        decisions = governance.decide_all(access, coordinates)
+        denied = frozenset(c for c, d in decisions.items() if d.effect is Effect.DENY)
+        opt_out = governance.opt_out_applies(access) and bool(coordinates & OPT_OUT_FIELDS)
+        key = (query, operation_name, denied, opt_out)
+        plan = self._governed_plans.get(key)
+        if plan is None:
+            pruned = prune_denied(
+                self.schema, document, set(denied), opt_out_selection() if opt_out else None
+            )
+            try:
+                plan = plan_operation(self.supergraph, pruned, operation_name)
+            except PlanningError as error:
+                return _request_error(str(error), "QUERY_PLANNING_FAILED")
+            self._governed_plans[key] = plan
+        headers = governance.context_header(access, caller.request_id, decisions)
+        outcome = await execute_plan(plan, self.transport, variables or {}, headers)
+        guard = FieldGuard(
+            decisions, governance.apply_mask, OPT_OUT_FIELDS if opt_out else frozenset()
+        )
+        body = shape_response(
+            self.schema, document, operation_name, variables, outcome, guard.resolve
+        )
+        entry = AuditEntry.for_request(
+            access,
+            subjects=subjects_in(body.get("data"), variables),
+            decisions=decisions.values(),
+            response=orjson.dumps(body),
+            request_id=caller.request_id,
+        )
+        try:
+            receipt = await governance.audit.append(entry)
+        except AuditUnavailable as error:
+            return GatewayResult(
+                {
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": f"no data is served while the audit log is down: {error}",
+                            "extensions": {"code": "AUDIT_UNAVAILABLE"},
+                        }
+                    ],
+                },
+                status=503,
+                operation_kind=kind,
+            )
+        body["extensions"] = {
+            "governance": {
+                "requestId": caller.request_id,
+                "purpose": access.purpose.value,
+                "auditRecord": receipt.seq,
+                "agreements": list(entry.agreements),
+                "masked": sorted(guard.masked),
+                "denied": sorted(guard.denied),
+                "breakGlass": entry.break_glass,
+                "withheldByRowRules": guard.withheld_by_row_rule,
+            }
+        }
         return GatewayResult(body, operation_kind=kind)
 
     async def aclose(self) -> None:

@@ -10,6 +10,7 @@ one child fetch, so a list of N entities costs one request per subgraph per leve
 from __future__ import annotations
 
 from graphql import (
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -73,14 +74,14 @@ class _Planner:
         return plan
 
     def root_fields(
-        self, selection_set: SelectionSetNode, root_type: str, inherited: tuple[object, ...]
+        self, selection_set: SelectionSetNode, root_type: str, inherited: tuple[DirectiveNode, ...]
     ) -> list[FieldNode]:
         """Root fields with root-level fragments flattened (their directives carried over)."""
         fields: list[FieldNode] = []
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 directives = tuple(selection.directives or ()) + inherited
-                fields.append(_with(selection, directives=directives))  # type: ignore[arg-type]
+                fields.append(_with(selection, directives=directives))
             else:
                 inner, directives = self.fragment_parts(selection)
                 fields.extend(
@@ -88,7 +89,9 @@ class _Planner:
                 )
         return fields
 
-    def fragment_parts(self, node: SelectionNode) -> tuple[SelectionSetNode, tuple[object, ...]]:
+    def fragment_parts(
+        self, node: SelectionNode
+    ) -> tuple[SelectionSetNode, tuple[DirectiveNode, ...]]:
         if isinstance(node, InlineFragmentNode):
             return node.selection_set, tuple(node.directives or ())
         assert isinstance(node, FragmentSpreadNode)
@@ -153,7 +156,7 @@ class _Planner:
         parent: str,
         condition: str,
         inner: SelectionSetNode,
-        directives: tuple[object, ...],
+        directives: tuple[DirectiveNode, ...],
         path: tuple[str, ...],
         fetch: FetchNode,
         provided: SelectionSetNode | None,
@@ -340,7 +343,7 @@ def _with(node: FieldNode, **changes: object) -> FieldNode:
         k: getattr(node, k) for k in ("alias", "name", "arguments", "directives", "selection_set")
     }
     values.update(changes)
-    return FieldNode(**values)  # type: ignore[arg-type]
+    return FieldNode(**values)
 
 
 def _dedupe(selections: list[SelectionNode]) -> list[SelectionNode]:

@@ -65,9 +65,10 @@ async def migrate_store(address: ServerAddress, store: Store) -> MigrationReport
     conn = await connect(address, store.name)
     try:
         await conn.execute(_BOOKKEEPING)
-        done = {r["version"]: r["checksum"] for r in await conn.fetch(
-            "SELECT version, checksum FROM schema_migrations"
-        )}
+        done = {
+            r["version"]: r["checksum"]
+            for r in await conn.fetch("SELECT version, checksum FROM schema_migrations")
+        }
         applied: list[str] = []
         for version, sql in store.migration_sources():
             checksum = _checksum(sql)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
@@ -134,7 +134,7 @@ async def connect_database(
     """Open one connection to a database by name, with a clear error when unreachable."""
     try:
         return await asyncpg.connect(address.dsn_for_database(database), timeout=timeout)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         reason = type(exc).__name__ if isinstance(exc, asyncio.TimeoutError) else str(exc)
         raise StoreUnreachable(
             f"cannot reach PostgreSQL at {address.describe(database)}: {reason}"
