@@ -31,10 +31,9 @@ class AccountsUser(Node):
     secret_score: int = strawberry.federation.field(inaccessible=True, default=0)
 
     @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> AccountsUser:  # noqa: A002
+    def resolve_reference(cls, id: strawberry.ID) -> AccountsUser:
         name, username = USERS[str(id)]
         return cls(id=id, name=name, username=username, secret_score=7)
-
 
 
 @strawberry.type
@@ -44,7 +43,7 @@ class AccountsQuery:
         return AccountsUser.resolve_reference(strawberry.ID("1"))
 
     @strawberry.field
-    def node(self, id: strawberry.ID) -> Node | None:  # noqa: A002
+    def node(self, id: strawberry.ID) -> Node | None:
         return AccountsUser.resolve_reference(id) if str(id) in USERS else None
 
 
@@ -59,7 +58,6 @@ class ProductsProduct:
     @classmethod
     def resolve_reference(cls, upc: str) -> ProductsProduct:
         return _product(upc)
-
 
 
 @strawberry.type
@@ -108,10 +106,10 @@ class InventoryProduct:
         return 0 if self.price > 1000 else self.weight // 2
 
     @classmethod
-    def resolve_reference(cls, upc: str, price: int | None = None,
-                          weight: int | None = None) -> InventoryProduct:
+    def resolve_reference(
+        cls, upc: str, price: int | None = None, weight: int | None = None
+    ) -> InventoryProduct:
         return cls(upc=upc, price=price or 0, weight=weight or 0)
-
 
 
 @strawberry.type
@@ -136,9 +134,8 @@ class ReviewsUser:
         return USERS[str(self.id)][0].upper()
 
     @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> ReviewsUser:  # noqa: A002
+    def resolve_reference(cls, id: strawberry.ID) -> ReviewsUser:
         return cls(id=id, username=USERS[str(id)][1])
-
 
 
 @strawberry.federation.type(keys=["upc"], name="Product")
@@ -148,7 +145,6 @@ class ReviewsProduct:
     @strawberry.field
     def reviews(self) -> list[Review]:
         return [_review(r) for r in REVIEWS if r[2] == self.upc]
-
 
 
 @strawberry.type
@@ -161,9 +157,12 @@ class Review:
 
 def _review(row: tuple[str, str, str, str]) -> Review:
     review_id, user_id, upc, body = row
-    return Review(id=strawberry.ID(review_id), body=body,
-                  author=ReviewsUser.resolve_reference(strawberry.ID(user_id)),
-                  product=ReviewsProduct(upc=upc))
+    return Review(
+        id=strawberry.ID(review_id),
+        body=body,
+        author=ReviewsUser.resolve_reference(strawberry.ID(user_id)),
+        product=ReviewsProduct(upc=upc),
+    )
 
 
 @strawberry.type
@@ -176,11 +175,13 @@ class ReviewsQuery:
 def schemas() -> dict[str, strawberry.federation.Schema]:
     return {
         "accounts": strawberry.federation.Schema(query=AccountsQuery, types=[AccountsUser]),
-        "products": strawberry.federation.Schema(query=ProductsQuery, types=[ProductsProduct,
-                                                                              Book, Movie]),
+        "products": strawberry.federation.Schema(
+            query=ProductsQuery, types=[ProductsProduct, Book, Movie]
+        ),
         "inventory": strawberry.federation.Schema(query=InventoryQuery, types=[InventoryProduct]),
-        "reviews": strawberry.federation.Schema(query=ReviewsQuery,
-                                                types=[ReviewsUser, ReviewsProduct]),
+        "reviews": strawberry.federation.Schema(
+            query=ReviewsQuery, types=[ReviewsUser, ReviewsProduct]
+        ),
     }
 
 
@@ -188,13 +189,15 @@ class RoutingTransport(httpx.AsyncBaseTransport):
     """Send each subgraph's requests to its ASGI app, counting them."""
 
     def __init__(self) -> None:
-        self.apps = {name: httpx.ASGITransport(app=GraphQL(schema))
-                     for name, schema in schemas().items()}
+        self.apps = {
+            name: httpx.ASGITransport(app=GraphQL(schema)) for name, schema in schemas().items()
+        }
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.apps[request.url.host].handle_async_request(request)
 
 
 def urls() -> dict[str, str]:
-    return {name: f"http://{name}/graphql" for name in ("accounts", "products", "inventory",
-                                                         "reviews")}
+    return {
+        name: f"http://{name}/graphql" for name in ("accounts", "products", "inventory", "reviews")
+    }

@@ -31,8 +31,9 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float) -> 
 
 
 @contextmanager
-def running_subgraphs(prefix: str, base_port: int,
-                      names: tuple[str, ...] | None = None) -> Iterator[dict[str, str]]:
+def running_subgraphs(
+    prefix: str, base_port: int, names: tuple[str, ...] | None = None
+) -> Iterator[dict[str, str]]:
     """Start each subgraph as its own process; yield name -> GraphQL URL; stop them all."""
     names = names or known_subgraphs()
     env = {**os.environ, "MESH_DB_PREFIX": prefix, "MESH_SUBGRAPH_LOG_LEVEL": "WARNING"}
@@ -43,7 +44,10 @@ def running_subgraphs(prefix: str, base_port: int,
             port = base_port + offset
             processes[name] = subprocess.Popen(
                 [sys.executable, "-m", "mesh.cli", "subgraph", "serve", name, "--port", str(port)],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             urls[name] = f"http://127.0.0.1:{port}/graphql"
         deadline = time.monotonic() + 60

@@ -25,12 +25,20 @@ def _codes(subgraphs: dict[str, str]) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def test_the_mesh_composes_with_every_agency_on_person() -> None:
-    supergraph = compose([SubgraphSDL(n, load_definition(n).schema().as_str())
-                          for n in known_subgraphs()])
+    supergraph = compose(
+        [SubgraphSDL(n, load_definition(n).schema().as_str()) for n in known_subgraphs()]
+    )
     person = supergraph.types["Person"]
     assert set(person.keys) == set(known_subgraphs())
-    sections = {"health", "adultSocialCare", "childrensServices", "housing", "police",
-                "education", "welfare"}
+    sections = {
+        "health",
+        "adultSocialCare",
+        "childrensServices",
+        "housing",
+        "police",
+        "education",
+        "welfare",
+    }
     assert sections <= set(person.fields)
     assert len(AGENCIES) == len(sections)
     assert "healthPeopleSearch" not in supergraph.client_sdl  # @inaccessible
@@ -38,30 +46,36 @@ def test_the_mesh_composes_with_every_agency_on_person() -> None:
 
 
 def test_unshared_field_in_two_subgraphs_is_named() -> None:
-    codes = _codes({
-        "a": "type Query { a: T } type T @key(fields: \"id\") { id: ID! name: String }",
-        "b": "type Query { b: T } type T @key(fields: \"id\") { id: ID! name: String }",
-    })
+    codes = _codes(
+        {
+            "a": 'type Query { a: T } type T @key(fields: "id") { id: ID! name: String }',
+            "b": 'type Query { b: T } type T @key(fields: "id") { id: ID! name: String }',
+        }
+    )
     assert ("INVALID_FIELD_SHARING", "T.name", ("a", "b")) in codes
 
 
 def test_type_mismatch_kind_mismatch_and_bad_key_are_named() -> None:
-    codes = _codes({
-        "a": "type Query { a: T } type T @key(fields: \"id\") { id: ID! n: Int @shareable }",
-        "b": "type Query { b: T } type T @key(fields: \"id\") { id: ID! n: String @shareable }\n"
-             "type U @key(fields: \"nope\") { id: ID! }",
-        "c": "type Query { c: Int } enum T { X }",
-    })
+    codes = _codes(
+        {
+            "a": 'type Query { a: T } type T @key(fields: "id") { id: ID! n: Int @shareable }',
+            "b": 'type Query { b: T } type T @key(fields: "id") { id: ID! n: String @shareable }\n'
+            'type U @key(fields: "nope") { id: ID! }',
+            "c": "type Query { c: Int } enum T { X }",
+        }
+    )
     found = {code for code, _, _ in codes}
     assert {"FIELD_TYPE_MISMATCH", "KEY_INVALID_FIELDS", "TYPE_KIND_MISMATCH"} <= found
     assert ("KEY_INVALID_FIELDS", "U", ("b",)) in codes
 
 
 def test_external_without_owner_and_bad_requires() -> None:
-    codes = _codes({
-        "a": "type Query { a: T } type T @key(fields: \"id\") { id: ID! "
-             "w: Int @external x: Int @requires(fields: \"missing\") }",
-    })
+    codes = _codes(
+        {
+            "a": 'type Query { a: T } type T @key(fields: "id") { id: ID! '
+            'w: Int @external x: Int @requires(fields: "missing") }',
+        }
+    )
     assert ("EXTERNAL_MISSING_ON_BASE", "T.w", ("a",)) in codes
     assert ("REQUIRES_INVALID_FIELDS", "T.x", ("a",)) in codes
 

@@ -27,10 +27,14 @@ async def run(gateway: Gateway, query: str, **variables: Any) -> dict[str, Any]:
 
 async def test_entities_cross_subgraphs_with_requires(gateway: Gateway) -> None:
     body = await run(gateway, "{ topProducts(first: 2) { name inStock shippingEstimate } }")
-    assert body == {"data": {"topProducts": [
-        {"name": "Table", "inStock": True, "shippingEstimate": 50},
-        {"name": "Couch", "inStock": False, "shippingEstimate": 0},
-    ]}}
+    assert body == {
+        "data": {
+            "topProducts": [
+                {"name": "Table", "inStock": True, "shippingEstimate": 50},
+                {"name": "Couch", "inStock": False, "shippingEstimate": 0},
+            ]
+        }
+    }
     assert dict(gateway.transport.requests) == {"products": 1, "inventory": 1}
 
 
@@ -49,11 +53,16 @@ async def test_nested_entities_one_request_per_subgraph_per_level(gateway: Gatew
     me = body["data"]["me"]
     assert me["username"] == "ada" and len(me["reviews"]) == 2
     assert me["reviews"][1]["product"] == {
-        "name": "Couch", "inStock": False, "reviews": [{"author": {"username": "ada"}}]
+        "name": "Couch",
+        "inStock": False,
+        "reviews": [{"author": {"username": "ada"}}],
     }
     # Product.reviews nested under reviews is resolved in the same reviews fetch.
     assert dict(gateway.transport.requests) == {
-        "accounts": 1, "reviews": 1, "products": 1, "inventory": 1,
+        "accounts": 1,
+        "reviews": 1,
+        "products": 1,
+        "inventory": 1,
     }
 
 

@@ -82,21 +82,29 @@ async def test_household_costs_one_request_per_subgraph_whatever_its_size(
         household = result.body["data"]["household"]
         sizes.append(household["size"])
         after = gateway.transport.requests
-        counts.append({k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)})
+        counts.append(
+            {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+        )
     assert sizes[0] > 1 and sizes[1] == 1
     # index for the household and its members, then one _entities call per agency asked.
     assert counts[0] == counts[1] == {"index": 1, "health": 1, "police": 1, "welfare": 1}
 
 
-async def test_household_answers_what_the_stores_hold(gateway: Gateway, linked: ServerAddress) -> None:
+async def test_household_answers_what_the_stores_hold(
+    gateway: Gateway, linked: ServerAddress
+) -> None:
     household_id, _ = await _households(linked)
     result = await gateway.execute(HOUSEHOLD, {"id": household_id})
     members = result.body["data"]["household"]["members"]
     index = await connect(linked, "index")
     health = await connect(linked, "health")
     try:
-        expected_ids = {r["mesh_id"] for r in await index.fetch(
-            "SELECT mesh_id FROM mesh_person WHERE household_id = $1", household_id)}
+        expected_ids = {
+            r["mesh_id"]
+            for r in await index.fetch(
+                "SELECT mesh_id FROM mesh_person WHERE household_id = $1", household_id
+            )
+        }
         rows = await health.fetch(
             "SELECT c.mesh_id, p.nhs_number, p.family_name, "
             "(SELECT count(*) FROM long_term_condition l WHERE l.patient_id = p.patient_id) AS n "
@@ -121,7 +129,9 @@ async def test_household_answers_what_the_stores_hold(gateway: Gateway, linked: 
             assert len(member["health"]["longTermConditions"]) == record["n"]
 
 
-async def test_aliases_fragments_variables_and_typename(gateway: Gateway, linked: ServerAddress) -> None:
+async def test_aliases_fragments_variables_and_typename(
+    gateway: Gateway, linked: ServerAddress
+) -> None:
     household_id, _ = await _households(linked)
     query = """
     query Q($id: ID!, $withHealth: Boolean!) {
@@ -137,8 +147,9 @@ async def test_aliases_fragments_variables_and_typename(gateway: Gateway, linked
     assert "errors" not in result.body, result.body
     home = result.body["data"]["home"]
     assert home["__typename"] == "Household"
-    assert all(p["__typename"] == "Person" and p["personId"].startswith("mp_")
-               for p in home["people"])
+    assert all(
+        p["__typename"] == "Person" and p["personId"].startswith("mp_") for p in home["people"]
+    )
     assert any(p["mine"] and p["mine"]["n"] for p in home["people"])
     assert result.body["data"]["nobody"] is None
     skipped = await gateway.execute(query, {"id": household_id, "withHealth": False})
@@ -186,12 +197,20 @@ async def test_subgraph_errors_come_back_with_their_path(gateway: Gateway) -> No
 
 
 async def test_limits_give_clear_errors(gateway: Gateway) -> None:
-    deep = "{ person(id: \"mp_00000000000000000000\") { " + "household { members { " * 7 + "id" \
-        + " } }" * 7 + " } }"
-    aliases = "{ " + " ".join(f"a{i}: person(id: \"x\") {{ id }}" for i in range(40)) + " }"
+    deep = (
+        '{ person(id: "mp_00000000000000000000") { '
+        + "household { members { " * 7
+        + "id"
+        + " } }" * 7
+        + " } }"
+    )
+    aliases = "{ " + " ".join(f'a{i}: person(id: "x") {{ id }}' for i in range(40)) + " }"
     huge = "{ " + " ".join("__typename" for _ in range(6000)) + " }"
-    for query, code in ((deep, "QUERY_TOO_DEEP"), (aliases, "TOO_MANY_ALIASES"),
-                        (huge, "QUERY_TOO_LARGE")):
+    for query, code in (
+        (deep, "QUERY_TOO_DEEP"),
+        (aliases, "TOO_MANY_ALIASES"),
+        (huge, "QUERY_TOO_LARGE"),
+    ):
         result = await gateway.execute(query)
         assert result.request_error
         assert code in {e["extensions"]["code"] for e in result.body["errors"]}, result.body
@@ -229,7 +248,8 @@ async def test_graphql_over_http_status_codes(http_app: Any) -> None:
     bad_accept = await _post(http_app, {"query": "{ __typename }"}, accept="text/csv")
     assert bad_accept.status_code == 406
     bad_variables = await _post(
-        http_app, {"query": "query ($id: ID!) { person(id: $id) { id } }", "variables": {}},
+        http_app,
+        {"query": "query ($id: ID!) { person(id: $id) { id } }", "variables": {}},
         accept=response_json,
     )
     assert bad_variables.status_code == 400
@@ -250,8 +270,9 @@ async def test_get_queries_graphiql_and_health(http_app: Any) -> None:
 
 
 async def test_readiness_fails_when_the_index_is_unreachable(gateway: Gateway) -> None:
-    settings = GatewaySettings(subgraphs={**gateway.settings.subgraphs,
-                                          "index": "http://127.0.0.1:9/graphql"})
+    settings = GatewaySettings(
+        subgraphs={**gateway.settings.subgraphs, "index": "http://127.0.0.1:9/graphql"}
+    )
     app = create_gateway_app(gateway, readiness(settings))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

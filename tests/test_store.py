@@ -95,10 +95,15 @@ def test_failed_migration_leaves_nothing_half_applied(
     async def state() -> tuple[list[str], list[str]]:
         conn = await connect(pg_address, "scratch")
         try:
-            versions = [r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")]
-            tables = [r["tablename"] for r in await conn.fetch(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
-            )]
+            versions = [
+                r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")
+            ]
+            tables = [
+                r["tablename"]
+                for r in await conn.fetch(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+                )
+            ]
             return versions, tables
         finally:
             await conn.close()
@@ -111,7 +116,9 @@ def test_failed_migration_leaves_nothing_half_applied(
 async def _reset_scratch(address: ServerAddress) -> None:
     conn = await connect_database(address, "postgres")
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{address.database_name("scratch")}" WITH (FORCE)')
+        await conn.execute(
+            f'DROP DATABASE IF EXISTS "{address.database_name("scratch")}" WITH (FORCE)'
+        )
     finally:
         await conn.close()
 

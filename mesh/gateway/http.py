@@ -8,6 +8,7 @@ an error, and everything else is served.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from authz.identity import AuthenticationError, TokenVerifier
+from mesh.gateway.governance import Caller
 from mesh.gateway.graphiql import graphiql_html
 from mesh.gateway.service import Gateway, GatewayResult
 
@@ -43,7 +46,32 @@ def _error(message: str, code: str, status: int, media_type: str = JSON) -> Resp
     )
 
 
+def _caller(request: Request, verifier: TokenVerifier | None) -> Caller | None:
+    """The verified caller, None when no token was sent; AuthenticationError when it is bad."""
+    authorization = request.headers.get("authorization")
+    if verifier is None or authorization is None:
+        return None
+    principal = verifier.verify(authorization)
+    return Caller(
+        principal=principal,
+        purpose=request.headers.get("x-purpose-of-use"),
+        case_reference=request.headers.get("x-case-reference"),
+        justification=request.headers.get("x-justification"),
+        request_id=_request_id(request),
+    )
+
+
+def _request_id(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    try:
+        return str(uuid.UUID(given))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 def _status(result: GatewayResult, media_type: str) -> int:
+    if result.status is not None:
+        return result.status
     if not result.request_error:
         return 200
     codes = {e.get("extensions", {}).get("code") for e in result.body.get("errors", [])}
@@ -52,8 +80,13 @@ def _status(result: GatewayResult, media_type: str) -> int:
     return 400 if media_type == GRAPHQL_RESPONSE or "BAD_REQUEST" in codes else 200
 
 
-def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None) -> Starlette:
-    """The gateway's ASGI app. ``ready`` is an async check used by ``/readyz``."""
+def create_gateway_app(
+    gateway: Gateway,
+    ready: Callable[[], Any] | None = None,
+    verifier: TokenVerifier | None = None,
+) -> Starlette:
+    """The gateway's ASGI app. ``ready`` is an async check used by ``/readyz``; ``verifier``
+    checks bearer tokens (a request without one may only introspect the public schema)."""
 
     async def graphql(request: Request) -> Response:
         media_type = _media_type(request)
@@ -99,12 +132,21 @@ def create_gateway_app(gateway: Gateway, ready: Callable[[], Any] | None = None)
             variables = payload.get("variables")
             operation_name = payload.get("operationName")
             allow_mutations = True
+        try:
+            caller = _caller(request, verifier)
+        except AuthenticationError as error:
+            return _respond(
+                {"errors": [{"message": str(error), "extensions": {"code": error.code}}]},
+                401,
+                media_type,
+            )
         result = await gateway.execute(
             query,
             variables,
             operation_name,
             headers=_forwarded(request),
             allow_mutations=allow_mutations,
+            caller=caller,
         )
         return _respond(result.body, _status(result, media_type), media_type)
 
