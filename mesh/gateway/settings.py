@@ -19,3 +19,18 @@ class GatewaySettings(BaseSettings):
     max_tokens: int = Field(default=5_000, ge=10, le=1_000_000)
     document_cache: int = Field(default=512, ge=0, le=100_000)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    governance: bool = Field(
+        default=True,
+        description="Enforce the sharing rules and audit (off only for benchmarks "
+        "of raw federation against peers, never in deployment).",
+    )
+    jwks: str | None = Field(
+        default=None,
+        description="Identity provider's JWKS (path or https URL); default: the "
+        "development key in the data directory.",
+    )
+    issuer: str = Field(default="https://civic-mesh.local/dev-idp")
+    audience: str = Field(default="civic-mesh-gateway")
+    audit_dsn: str | None = Field(
+        default=None, description="The governance database; default: the mesh's own store."
+    )
