@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from mesh import console_views
+from mesh import cli_governance, console_views
 from mesh.settings import MeshSettings
 from mesh.store import StoreUnreachable, open_server
 
@@ -24,6 +24,8 @@ subgraph_app = typer.Typer(help="Agency subgraphs and the index.", no_args_is_he
 app.add_typer(subgraph_app, name="subgraph")
 schema_app = typer.Typer(help="The client contract in schema/.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+app.command("token")(cli_governance.token_command)
+app.add_typer(cli_governance.audit_app, name="audit")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
 app.add_typer(gateway_app, name="gateway")
 

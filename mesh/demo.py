@@ -112,7 +112,8 @@ def _prepare_data(
         rows = sum(existing.values())
         console.print(
             f"reusing the data already loaded ({rows:,} rows in {len(existing)} stores); "
-            "`mesh seed --reset` replaces it"
+            "`mesh seed --reset` replaces it",
+            soft_wrap=True,
         )
     else:
         report = seed_with_progress(console, address, people, seed, False)
@@ -240,7 +241,7 @@ async def _serve(
             code = 1
         finally:
             await supervisor.stop()
-    console.print(f"stopped {len(subgraphs) + 1} services")
+    console.print(f"stopped {len(supervisor.services)} services")
     return code
 
 

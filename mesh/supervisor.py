@@ -180,6 +180,11 @@ class Supervisor:
         await self.stop()
 
     @property
+    def services(self) -> tuple[str, ...]:
+        """Every service started, in start order."""
+        return tuple(self._services)
+
+    @property
     def failed(self) -> tuple[str, ...]:
         """Services given up on, in the order they failed."""
         return tuple(self._failed)

@@ -6,6 +6,12 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def _data_dir() -> Path:
+    from mesh.settings import MeshSettings
+
+    return MeshSettings().data_dir
+
+
 class SubgraphSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MESH_SUBGRAPH_", extra="ignore")
 
@@ -19,8 +25,9 @@ class SubgraphSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO")
     gateway_jwks: Path = Field(
-        default=Path(".mesh/gateway-jwks.json"),
-        description="The gateway's public JWKS, used to verify X-Mesh-Context.",
+        default_factory=lambda: _data_dir() / "gateway-jwks.json",
+        description="The gateway's public JWKS, used to verify X-Mesh-Context "
+        "(default: gateway-jwks.json in MESH_DATA_DIR).",
     )
     require_context: bool = Field(
         default=True, description="Refuse data requests that carry no valid gateway context."
