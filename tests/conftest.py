@@ -24,9 +24,8 @@ TEST_PREFIX = os.environ.get("MESH_TEST_DB_PREFIX", "test_")
 
 # The gateway's context-signing key for this session; subgraphs (in-process and the
 # processes tests start) verify X-Mesh-Context against its public JWKS.
-GATEWAY_SIGNER, GATEWAY_JWKS = ensure_gateway_keys(
-    Path(tempfile.mkdtemp(prefix="civic-mesh-test-keys-"))
-)
+TEST_KEYS_DIR = Path(tempfile.mkdtemp(prefix="civic-mesh-test-keys-"))
+GATEWAY_SIGNER, GATEWAY_JWKS = ensure_gateway_keys(TEST_KEYS_DIR)
 os.environ["MESH_SUBGRAPH_GATEWAY_JWKS"] = str(GATEWAY_JWKS)
 TEST_PEOPLE = 3_000
 TEST_SEED = 7
@@ -87,3 +86,6 @@ def linked(seeded: ServerAddress) -> ServerAddress:
 
 
 LINKAGE_TEST_KEY = bytes.fromhex("6c696e6b6167652d746573742d6b6579" * 2)
+
+
+pytest_plugins = ["tests.gateway_fixtures"]

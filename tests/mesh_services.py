@@ -37,6 +37,7 @@ def running_subgraphs(
     """Start each subgraph as its own process; yield name -> GraphQL URL; stop them all."""
     names = names or known_subgraphs()
     env = {**os.environ, "MESH_DB_PREFIX": prefix, "MESH_SUBGRAPH_LOG_LEVEL": "WARNING"}
+    env.pop("MESH_SUBGRAPH_DSN", None)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
     try:

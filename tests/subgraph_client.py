@@ -15,7 +15,6 @@ from mesh.store import ServerAddress
 from subgraphs.kit.serve import build_app
 from subgraphs.kit.settings import SubgraphSettings
 
-
 DIRECT_CARE = AccessRequest(
     Principal("test-user", "test-org", ("gp",)), PurposeOfUse.DIRECT_CARE, "CASE-TEST"
 )

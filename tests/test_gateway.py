@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
-import pytest
-import pytest_asyncio
 
-from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway, GatewaySettings
 from mesh.gateway.http import create_gateway_app
-from mesh.gateway.serve import build_gateway, readiness
+from mesh.gateway.serve import readiness
 from mesh.store import ServerAddress
 from mesh.store.server import connect
-from tests.mesh_services import running_subgraphs
+from tests.gateway_fixtures import AsCaller, gateway_with
 
 HOUSEHOLD = """
 query Household($id: ID!) {
@@ -31,26 +27,6 @@ query Household($id: ID!) {
   }
 }
 """
-
-
-@pytest.fixture(scope="session")
-def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
-    with running_subgraphs("test_", 4410) as urls:
-        yield urls
-
-
-@pytest_asyncio.fixture(scope="session")
-async def gateway(subgraph_urls: dict[str, str]) -> AsyncIterator[Gateway]:
-    built = await build_gateway(GatewaySettings(subgraphs=subgraph_urls), attempts=1)
-    yield built
-    await built.aclose()
-
-
-def _gateway_with(gateway: Gateway, **changes: Any) -> Gateway:
-    """The same composed graph, but a transport with other URLs or timeouts."""
-    urls = {**gateway.transport.urls, **changes.get("urls", {})}
-    transport = SubgraphTransport(urls, changes.get("timeouts"), gateway.settings.timeout)
-    return Gateway(gateway.supergraph, transport, gateway.settings)
 
 
 async def _households(address: ServerAddress) -> tuple[str, str]:
@@ -71,7 +47,7 @@ async def _households(address: ServerAddress) -> tuple[str, str]:
 
 
 async def test_household_costs_one_request_per_subgraph_whatever_its_size(
-    gateway: Gateway, linked: ServerAddress
+    gateway: AsCaller, linked: ServerAddress
 ) -> None:
     counts = []
     sizes = []
@@ -91,7 +67,7 @@ async def test_household_costs_one_request_per_subgraph_whatever_its_size(
 
 
 async def test_household_answers_what_the_stores_hold(
-    gateway: Gateway, linked: ServerAddress
+    gateway: AsCaller, linked: ServerAddress
 ) -> None:
     household_id, _ = await _households(linked)
     result = await gateway.execute(HOUSEHOLD, {"id": household_id})
@@ -130,7 +106,7 @@ async def test_household_answers_what_the_stores_hold(
 
 
 async def test_aliases_fragments_variables_and_typename(
-    gateway: Gateway, linked: ServerAddress
+    gateway: AsCaller, linked: ServerAddress
 ) -> None:
     household_id, _ = await _households(linked)
     query = """
@@ -157,10 +133,10 @@ async def test_aliases_fragments_variables_and_typename(
 
 
 async def test_a_stopped_subgraph_costs_only_its_own_fields(
-    gateway: Gateway, linked: ServerAddress
+    gateway: AsCaller, linked: ServerAddress
 ) -> None:
     household_id, _ = await _households(linked)
-    broken = _gateway_with(gateway, urls={"police": "http://127.0.0.1:9/graphql"})
+    broken = gateway_with(gateway, urls={"police": "http://127.0.0.1:9/graphql"})
     try:
         result = await broken.execute(HOUSEHOLD, {"id": household_id})
     finally:
@@ -174,10 +150,10 @@ async def test_a_stopped_subgraph_costs_only_its_own_fields(
 
 
 async def test_a_slow_subgraph_times_out_with_its_own_code(
-    gateway: Gateway, linked: ServerAddress
+    gateway: AsCaller, linked: ServerAddress
 ) -> None:
     household_id, _ = await _households(linked)
-    slow = _gateway_with(gateway, timeouts={"welfare": 0.000001})
+    slow = gateway_with(gateway, timeouts={"welfare": 0.000001})
     try:
         result = await slow.execute(HOUSEHOLD, {"id": household_id})
     finally:
@@ -187,7 +163,7 @@ async def test_a_slow_subgraph_times_out_with_its_own_code(
     assert result.body["data"]["household"]["members"][0]["id"].startswith("mp_")
 
 
-async def test_subgraph_errors_come_back_with_their_path(gateway: Gateway) -> None:
+async def test_subgraph_errors_come_back_with_their_path(gateway: AsCaller) -> None:
     result = await gateway.execute('{ person(id: "not-an-id") { id } }')
     (error,) = result.body["errors"]
     assert error["path"] == ["person"]
@@ -196,7 +172,7 @@ async def test_subgraph_errors_come_back_with_their_path(gateway: Gateway) -> No
     assert result.body["data"] == {"person": None}
 
 
-async def test_limits_give_clear_errors(gateway: Gateway) -> None:
+async def test_limits_give_clear_errors(gateway: AsCaller) -> None:
     deep = (
         '{ person(id: "mp_00000000000000000000") { '
         + "household { members { " * 7
@@ -214,11 +190,6 @@ async def test_limits_give_clear_errors(gateway: Gateway) -> None:
         result = await gateway.execute(query)
         assert result.request_error
         assert code in {e["extensions"]["code"] for e in result.body["errors"]}, result.body
-
-
-@pytest.fixture(scope="session")
-def http_app(gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
-    return create_gateway_app(gateway, readiness(gateway.settings))
 
 
 async def _post(app: Any, body: bytes | dict[str, Any], **headers: str) -> httpx.Response:
@@ -269,17 +240,18 @@ async def test_get_queries_graphiql_and_health(http_app: Any) -> None:
     assert health.status_code == 200 and ready.status_code == 200
 
 
-async def test_readiness_fails_when_the_index_is_unreachable(gateway: Gateway) -> None:
+async def test_readiness_fails_when_the_index_is_unreachable(gateway: AsCaller) -> None:
     settings = GatewaySettings(
         subgraphs={**gateway.settings.subgraphs, "index": "http://127.0.0.1:9/graphql"}
     )
-    app = create_gateway_app(gateway, readiness(settings))
+    app = create_gateway_app(gateway.gateway, readiness(settings))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
         assert (await client.get("/readyz")).status_code == 503
 
 
-def test_running_subgraphs_compose_to_the_committed_contract(gateway: Gateway) -> None:
+def test_running_subgraphs_compose_to_the_committed_contract(raw_gateway: Gateway) -> None:
     from mesh.schema_contract import CONTRACT_PATH, HEADER
 
-    assert HEADER + gateway.supergraph.client_sdl == CONTRACT_PATH.read_text(encoding="utf-8")
+    committed = CONTRACT_PATH.read_text(encoding="utf-8")
+    assert HEADER + raw_gateway.supergraph.client_sdl == committed

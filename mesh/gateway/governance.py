@@ -9,9 +9,8 @@ before anything is returned (fail closed).
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphql import FieldNode, NameNode, SelectionSetNode
@@ -43,7 +42,6 @@ class Caller:
     purpose: str | None
     case_reference: str | None = None
     justification: str | None = None
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def access_request(self) -> AccessRequest:
         if not self.purpose:

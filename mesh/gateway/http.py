@@ -8,7 +8,6 @@ an error, and everything else is served.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -57,16 +56,7 @@ def _caller(request: Request, verifier: TokenVerifier | None) -> Caller | None:
         purpose=request.headers.get("x-purpose-of-use"),
         case_reference=request.headers.get("x-case-reference"),
         justification=request.headers.get("x-justification"),
-        request_id=_request_id(request),
     )
-
-
-def _request_id(request: Request) -> str:
-    given = request.headers.get("x-request-id", "")
-    try:
-        return str(uuid.UUID(given))
-    except ValueError:
-        return str(uuid.uuid4())
 
 
 def _status(result: GatewayResult, media_type: str) -> int:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -229,6 +230,7 @@ class Gateway:
             access = caller.access_request()
         except CallerError as error:
             return _request_error(str(error), error.code)
+        request_id = str(uuid.uuid4())  # ours, unique: the audit record's key
         decisions = governance.decide_all(access, coordinates)
         denied = frozenset(c for c, d in decisions.items() if d.effect is Effect.DENY)
         opt_out = governance.opt_out_applies(access) and bool(coordinates & OPT_OUT_FIELDS)
@@ -243,7 +245,7 @@ class Gateway:
             except PlanningError as error:
                 return _request_error(str(error), "QUERY_PLANNING_FAILED")
             self._governed_plans[key] = plan
-        headers = governance.context_header(access, caller.request_id, decisions)
+        headers = governance.context_header(access, request_id, decisions)
         outcome = await execute_plan(plan, self.transport, variables or {}, headers)
         guard = FieldGuard(
             decisions, governance.apply_mask, OPT_OUT_FIELDS if opt_out else frozenset()
@@ -256,7 +258,7 @@ class Gateway:
             subjects=subjects_in(body.get("data"), variables),
             decisions=decisions.values(),
             response=orjson.dumps(body),
-            request_id=caller.request_id,
+            request_id=request_id,
         )
         try:
             receipt = await governance.audit.append(entry)
@@ -276,7 +278,7 @@ class Gateway:
             )
         body["extensions"] = {
             "governance": {
-                "requestId": caller.request_id,
+                "requestId": request_id,
                 "purpose": access.purpose.value,
                 "auditRecord": receipt.seq,
                 "agreements": list(entry.agreements),

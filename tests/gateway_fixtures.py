@@ -1,0 +1,84 @@
+"""Gateway fixtures shared by the gateway test modules (registered as a pytest plugin in
+conftest, so the subgraph processes start once per session)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from authz.dev_keys import dev_verifier
+from authz.model import Principal
+from mesh.execute import SubgraphTransport
+from mesh.gateway import Gateway, GatewaySettings
+from mesh.gateway.governance import Caller
+from mesh.gateway.http import create_gateway_app
+from mesh.gateway.serve import build_gateway, readiness
+from mesh.settings import MeshSettings
+from mesh.store import ServerAddress
+from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
+from tests.mesh_services import running_subgraphs
+
+SAFEGUARDING_LEAD = Caller(
+    principal=Principal("lead-1", "manchester-city-council", ("safeguarding_lead",)),
+    purpose="SAFEGUARDING",
+    case_reference="CASE-2026-001",
+)
+
+
+@pytest.fixture(scope="session")
+def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
+    with running_subgraphs(TEST_PREFIX, 4410) as urls:
+        yield urls
+
+
+@pytest_asyncio.fixture(scope="session")
+async def raw_gateway(
+    subgraph_urls: dict[str, str], linked: ServerAddress
+) -> AsyncIterator[Gateway]:
+    settings = GatewaySettings(subgraphs=subgraph_urls, audit_dsn=linked.dsn("governance"))
+    mesh_settings = MeshSettings(data_dir=TEST_KEYS_DIR, db_prefix=TEST_PREFIX)
+    built = await build_gateway(settings, attempts=1, mesh_settings=mesh_settings)
+    yield built
+    await built.aclose()
+
+
+class AsCaller:
+    """A gateway whose execute() runs as a given caller unless told otherwise."""
+
+    def __init__(self, gateway: Gateway, caller: Caller) -> None:
+        self.gateway = gateway
+        self.caller = caller
+        self.transport = gateway.transport
+        self.supergraph = gateway.supergraph
+        self.settings = gateway.settings
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        return await self.gateway.execute(query, variables, caller=self.caller)
+
+    async def aclose(self) -> None:
+        await self.gateway.aclose()
+
+
+@pytest.fixture()
+def gateway(raw_gateway: Gateway) -> AsCaller:
+    """The gateway as a safeguarding lead on a case would use it."""
+    return AsCaller(raw_gateway, SAFEGUARDING_LEAD)
+
+
+def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
+    """The same composed graph and rules, but a transport with other URLs or timeouts."""
+    inner = gateway.gateway
+    urls = {**inner.transport.urls, **changes.get("urls", {})}
+    transport = SubgraphTransport(urls, changes.get("timeouts"), inner.settings.timeout)
+    copy = Gateway(inner.supergraph, transport, inner.settings, inner.governance)
+    return AsCaller(copy, gateway.caller)
+
+
+@pytest.fixture(scope="session")
+def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
+    return create_gateway_app(
+        raw_gateway, readiness(raw_gateway.settings), dev_verifier(TEST_KEYS_DIR)
+    )
