@@ -60,22 +60,77 @@ class LinkReport:
         return sum(self.seconds.values())
 
 
+class LinkInProgress(RuntimeError):
+    """Another ``mesh link`` holds the linkage lock on this deployment's index."""
+
+
+# Held (on the index database) for the whole exchange, so two runs never interleave crosswalks.
+_LOCK = "SELECT pg_try_advisory_lock(hashtext('civic-mesh:link'))"
+
+
 async def link_all(
     address: ServerAddress,
     key: bytes,
     progress: Progress | None = None,
     clusterer: Clusterer | None = None,
     *,
-    agencies: tuple[str, ...] = AGENCIES,
     keep_tokens: bool = True,
 ) -> LinkReport:
-    """Run the exchange over every agency; replaces the index's linkage and every crosswalk."""
+    """Run the exchange over every agency; replaces the index's linkage and every crosswalk.
+
+    If it fails after the index is stored, some crosswalks may still be the previous run's:
+    running it again puts everything right (mesh ids are kept).
+    """
     clusterer = clusterer or DeterministicClusterer()
     report = LinkReport(method=clusterer.method)
-    records = RecordSet(TOKEN_KINDS)
+    index = await connect(address, INDEX)
+    try:
+        if not await index.fetchval(_LOCK):
+            raise LinkInProgress("another `mesh link` is running against these stores")
+        started = time.perf_counter()
+        records = await _submissions(address, key, report, progress)
+        started = _lap(report, "tokens", started)
 
-    started = time.perf_counter()
-    for agency in agencies:
+        clustering = clusterer.cluster(records)
+        report.persons, report.households = clustering.persons, clustering.households
+        report.stats = clustering.stats
+        _tell(progress, "cluster", len(records))
+        started = _lap(report, "cluster", started)
+
+        stored = await store_run(
+            index, records, clustering, clusterer.method, clusterer.parameters(),
+            keep_tokens=keep_tokens,
+        )  # fmt: skip
+        report.run_id = stored.run_id
+        report.kept_person_ids = stored.kept_person_ids
+        report.kept_household_ids = stored.kept_household_ids
+        _tell(progress, "store", len(records))
+        started = _lap(report, "store", started)
+
+        households = stored.household_answer(clustering)
+        for agency in AGENCIES:
+            persons = stored.person_answer(records, clustering, agency)
+            conn = await connect(address, agency)
+            try:
+                report.crosswalks[agency] = crosswalk = await write_crosswalk(
+                    conn, agency, key, persons, households if agency in HOUSEHOLD_RECORDS else None
+                )
+            finally:
+                await conn.close()
+            del persons
+            _tell(progress, agency, crosswalk.persons + crosswalk.households)
+        _lap(report, "crosswalk", started)
+    finally:
+        await index.close()  # releases the lock
+    return report
+
+
+async def _submissions(
+    address: ServerAddress, key: bytes, report: LinkReport, progress: Progress | None
+) -> RecordSet:
+    """Each agency tokenises its own records; the index only receives the results."""
+    records = RecordSet(TOKEN_KINDS)
+    for agency in AGENCIES:
         conn = await connect(address, agency)
         try:
             count = 0
@@ -83,54 +138,16 @@ async def link_all(
                 for submission in batch:
                     records.add(agency, submission.record_ref, submission.tokens)
                 count += len(batch)
-                if progress is not None:
-                    progress(agency, len(batch))
+                _tell(progress, agency, len(batch))
             report.records[agency] = count
         finally:
             await conn.close()
-    started = _lap(report, "tokens", started)
+    return records
 
-    clustering = clusterer.cluster(records)
-    report.persons, report.households = clustering.persons, clustering.households
-    report.stats = clustering.stats
+
+def _tell(progress: Progress | None, what: str, count: int) -> None:
     if progress is not None:
-        progress("cluster", len(records))
-    started = _lap(report, "cluster", started)
-
-    conn = await connect(address, INDEX)
-    try:
-        stored = await store_run(
-            conn,
-            records,
-            clustering,
-            clusterer.method,
-            clusterer.parameters(),
-            keep_tokens=keep_tokens,
-        )
-    finally:
-        await conn.close()
-    report.run_id = stored.run_id
-    report.kept_person_ids = stored.kept_person_ids
-    report.kept_household_ids = stored.kept_household_ids
-    if progress is not None:
-        progress("store", len(records))
-    started = _lap(report, "store", started)
-
-    household_answer = stored.household_answer(clustering)
-    for agency in agencies:
-        persons = stored.person_answer(records, clustering, agency)
-        households = household_answer if agency in HOUSEHOLD_RECORDS else None
-        conn = await connect(address, agency)
-        try:
-            crosswalk = await write_crosswalk(conn, agency, key, persons, households)
-        finally:
-            await conn.close()
-        del persons
-        report.crosswalks[agency] = crosswalk
-        if progress is not None:
-            progress(agency, crosswalk.persons + crosswalk.households)
-    _lap(report, "crosswalk", started)
-    return report
+        progress(what, count)
 
 
 def _lap(report: LinkReport, phase: str, started: float) -> float:

@@ -280,7 +280,10 @@ def test_planning_masks_identity_and_withholds_free_text(rules: SharingRules) ->
 
 
 def test_decisions_are_memoised(rules: SharingRules) -> None:
-    req, field = request("gp", PurposeOfUse.DIRECT_CARE), facts("HealthRecord.sex", "identity", "health")
+    req, field = (
+        request("gp", PurposeOfUse.DIRECT_CARE),
+        facts("HealthRecord.sex", "identity", "health"),
+    )
     assert rules.decide(req, field) is rules.decide(req, field)
     same_shape = request("gp", PurposeOfUse.DIRECT_CARE)
     assert rules.decide(same_shape, field) is rules.decide(req, field)
@@ -356,7 +359,8 @@ def test_every_grant_is_reachable_from_the_query_root(rules: SharingRules) -> No
             usable = {
                 r.coordinate
                 for r in rows
-                if r.effect is Effect.ALLOW or (r.effect is Effect.MASK and r.mask is not MaskRule.WITHHELD)
+                if r.effect is Effect.ALLOW
+                or (r.effect is Effect.MASK and r.mask is not MaskRule.WITHHELD)
             }
             reached, grew = {"Query"}, True
             while grew:
@@ -511,7 +515,7 @@ def test_check_reports_fields_no_agreement_covers(tmp_path: Path) -> None:
     assert "Person.id" not in uncovered  # not personal data
 
 
-def test_an_overdue_agreement_still_applies_but_is_flagged(tmp_path: Path) -> None:
+def test_an_overdue_agreement_still_applies_but_is_flagged() -> None:
     later = SharingRules.load(clock=lambda: date(2027, 12, 1))
     field = facts("LongTermCondition.snomedCode", "health", "health")
     decision = later.decide(request("gp", PurposeOfUse.DIRECT_CARE), field)
@@ -522,8 +526,12 @@ def test_an_overdue_agreement_still_applies_but_is_flagged(tmp_path: Path) -> No
 
 def test_the_least_restrictive_agreement_wins(tmp_path: Path) -> None:
     field = facts("HousingRecord.dateOfBirth", "identity", "housing")
-    year = variant(id="a-year", covers={"categories": ["identity"]}, masks={"identity": "year_only"})
-    withheld = variant(id="b-withheld", covers={"categories": ["identity"]}, masks={"identity": "withheld"})
+    year = variant(
+        id="a-year", covers={"categories": ["identity"]}, masks={"identity": "year_only"}
+    )
+    withheld = variant(
+        id="b-withheld", covers={"categories": ["identity"]}, masks={"identity": "withheld"}
+    )
     plain = variant(id="c-plain", covers={"coordinates": ["HousingRecord.dateOfBirth"]})
     two = SharingRules.load(write(tmp_path / "two", withheld, year))
     decision = two.decide(request("social_worker", PurposeOfUse.DIRECT_CARE), field)
@@ -534,7 +542,11 @@ def test_the_least_restrictive_agreement_wins(tmp_path: Path) -> None:
     )
     three = SharingRules.load(write(tmp_path / "three", withheld, year, plain))
     decision = three.decide(request("social_worker", PurposeOfUse.DIRECT_CARE), field)
-    assert (decision.effect, decision.mask, decision.agreement_id) == (Effect.ALLOW, None, "c-plain")
+    assert (decision.effect, decision.mask, decision.agreement_id) == (
+        Effect.ALLOW,
+        None,
+        "c-plain",
+    )
     assert decision.agreement_version == "1.0"
 
 
@@ -566,7 +578,11 @@ def test_agreements_can_add_row_rules(tmp_path: Path) -> None:
     assert rules.row_rules(request("gp", PurposeOfUse.PLANNING)) == [NATIONAL_OPT_OUT_RULE]
 
 
-POLICE = {"providing_agency": "police", "purposes": ["SAFEGUARDING"], "covers": {"categories": ["criminal"]}}
+POLICE = {
+    "providing_agency": "police",
+    "purposes": ["SAFEGUARDING"],
+    "covers": {"categories": ["criminal"]},
+}
 PART_3 = {"dpa_2018_part_3": "Part 3, Schedule 8 paragraph 4"}
 
 
@@ -617,7 +633,7 @@ PART_3 = {"dpa_2018_part_3": "Part 3, Schedule 8 paragraph 4"}
     ],
 )  # fmt: skip
 def test_invalid_agreements_fail_to_load(changes: dict[str, Any], message: str) -> None:
-    with pytest.raises(AgreementError, match="test.yaml") as caught:
+    with pytest.raises(AgreementError, match=r"test\.yaml") as caught:
         parse_agreement(yaml.safe_dump(variant(**changes)), "test.yaml")
     assert message in str(caught.value)
 

@@ -6,7 +6,11 @@ from authz.model import FieldFacts
 from mesh.compose import Supergraph
 
 
-def schema_field_facts(supergraph: Supergraph) -> dict[tuple[str, str], FieldFacts]:
+def schema_field_facts(
+    supergraph: Supergraph, centre: str = "mesh"
+) -> dict[tuple[str, str], FieldFacts]:
+    """Facts per (type, field). Fields the centre's own subgraph resolves (search) are
+    governed by the index's agreements: they say who is known where, as the index does."""
     facts: dict[tuple[str, str], FieldFacts] = {}
     for type_def in supergraph.types.values():
         for field_def in type_def.fields.values():
@@ -15,6 +19,6 @@ def schema_field_facts(supergraph: Supergraph) -> dict[tuple[str, str], FieldFac
             facts[(type_def.name, field_def.name)] = FieldFacts(
                 coordinate=field_def.coordinate,
                 category=category,
-                agencies=tuple(field_def.resolvers),
+                agencies=tuple("index" if s == centre else s for s in field_def.resolvers),
             )
     return facts

@@ -17,6 +17,7 @@ from graphql import FieldNode, NameNode, SelectionSetNode
 
 from authz.model import AccessRequest, Decision, Effect, FieldFacts, MaskRule, PurposeOfUse
 
+NATIONAL_DATA_OPT_OUT = "national_data_opt_out"
 OPT_OUT_FIELDS = frozenset({("Person", "health"), ("Person", "adultSocialCare")})
 _MESH_ID = re.compile(r"^m[ph]_[0-9a-f]{20}$")
 
@@ -119,9 +120,34 @@ class Governance:
 
     def opt_out_applies(self, access: AccessRequest) -> bool:
         return any(
-            getattr(rule, "kind", "") == "national_data_opt_out"
+            getattr(rule, "kind", "") == NATIONAL_DATA_OPT_OUT
             for rule in self.rules.row_rules(access)
         )
+
+    def unenforceable_row_rules(
+        self, access: AccessRequest, coordinates: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], Decision]:
+        """Row rules of a kind this gateway cannot apply record by record: fail closed by
+        withholding those agencies' sections altogether."""
+        withheld: dict[tuple[str, str], Decision] = {}
+        for rule in self.rules.row_rules(access):
+            if rule.kind == NATIONAL_DATA_OPT_OUT:
+                continue
+            for coordinate in coordinates:
+                facts = self.facts.get(coordinate)
+                if (
+                    facts is not None
+                    and coordinate[0] in ("Person", "Household")
+                    and facts.agencies
+                    and set(facts.agencies) <= set(rule.agencies)
+                ):
+                    withheld[coordinate] = Decision(
+                        Effect.DENY,
+                        facts.coordinate,
+                        f"row rule {rule.kind!r} ({rule.source}) cannot be applied per record "
+                        "here, so the section is withheld",
+                    )
+        return withheld
 
     def context_header(
         self, access: AccessRequest, request_id: str, decisions: dict[Any, Decision]

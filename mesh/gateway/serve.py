@@ -1,5 +1,5 @@
-"""Start the gateway: compose from the running subgraphs, load the sharing rules, open the
-audit log, then serve with uvicorn."""
+"""Start the gateway: compose from the running subgraphs (plus the centre's own, served
+in-process), load the sharing rules, open the audit log, then serve with uvicorn."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
+from mesh.centre import CENTRE, LocalSubgraph, centre_subgraph
+from mesh.compose import SubgraphSDL, Supergraph
 from mesh.execute import SubgraphTransport
 from mesh.gateway.governance import Governance
 from mesh.gateway.http import create_gateway_app
@@ -19,17 +21,16 @@ from mesh.gateway.settings import GatewaySettings
 from mesh.settings import MeshSettings
 
 
-async def open_governance(
-    supergraph_facts: object, settings: GatewaySettings, data_dir: Path, audit_dsn: str
-) -> Governance:
+async def open_governance(supergraph: Supergraph, data_dir: Path, audit_dsn: str) -> Governance:
     from authz.audit import AuditLog
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
+    from mesh.enforce import schema_field_facts
 
     signer, _ = ensure_gateway_keys(data_dir)
     return Governance(
         rules=SharingRules.load(),
-        facts=supergraph_facts,  # type: ignore[arg-type]
+        facts=schema_field_facts(supergraph, CENTRE),
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
         apply_mask=apply_mask,
@@ -44,20 +45,43 @@ def token_verifier(settings: GatewaySettings, data_dir: Path) -> TokenVerifier:
     return dev_verifier(data_dir)
 
 
+def search_fields(supergraph: Supergraph) -> dict[str, str]:
+    """Each agency's own (``@inaccessible``) search field, found in the composition."""
+    found: dict[str, str] = {}
+    for field_def in supergraph.types["Query"].fields.values():
+        if field_def.inaccessible and field_def.name.endswith("PeopleSearch"):
+            for subgraph in field_def.resolvers:
+                found[subgraph] = field_def.name
+    return found
+
+
+def _centre(settings: GatewaySettings, data_dir: Path) -> LocalSubgraph:
+    if not settings.governance:
+        return centre_subgraph(None)
+    from authz.context_token import ContextVerifier, ensure_gateway_keys
+
+    _, jwks_path = ensure_gateway_keys(data_dir)
+    return centre_subgraph(ContextVerifier.from_file(jwks_path))
+
+
 async def build_gateway(
     settings: GatewaySettings, attempts: int = 30, mesh_settings: MeshSettings | None = None
 ) -> Gateway:
-    from mesh.enforce import schema_field_facts
-
-    supergraph = await compose_from_subgraphs(settings, attempts=attempts)
-    transport = SubgraphTransport(settings.subgraphs, settings.timeouts, settings.timeout)
+    mesh_settings = mesh_settings or MeshSettings()
+    centre = _centre(settings, mesh_settings.data_dir)
+    supergraph = await compose_from_subgraphs(
+        settings, attempts=attempts, local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")]
+    )
+    transport = SubgraphTransport(
+        settings.subgraphs, settings.timeouts, settings.timeout, local={CENTRE: centre}
+    )
+    centre.forward = transport.post
+    centre.search_fields = search_fields(supergraph)
     governance = None
     if settings.governance:
-        mesh_settings = mesh_settings or MeshSettings()
         audit_dsn = settings.audit_dsn or _store_dsn(mesh_settings, "governance")
-        governance = await open_governance(
-            schema_field_facts(supergraph), settings, mesh_settings.data_dir, audit_dsn
-        )
+        governance = await open_governance(supergraph, mesh_settings.data_dir, audit_dsn)
+        centre.audit = governance.audit
     return Gateway(supergraph, transport, settings, governance)
 
 

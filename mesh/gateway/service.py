@@ -25,7 +25,7 @@ from graphql.utilities import get_operation_ast
 
 from authz.audit import AuditEntry, AuditUnavailable
 from authz.model import Effect
-from mesh.compose import Supergraph
+from mesh.compose import SubgraphSDL, Supergraph
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.execute import ExecutionOutcome, SubgraphTransport, execute_plan
 from mesh.execute.response import shape_response
@@ -232,6 +232,7 @@ class Gateway:
             return _request_error(str(error), error.code)
         request_id = str(uuid.uuid4())  # ours, unique: the audit record's key
         decisions = governance.decide_all(access, coordinates)
+        decisions.update(governance.unenforceable_row_rules(access, coordinates))
         denied = frozenset(c for c, d in decisions.items() if d.effect is Effect.DENY)
         opt_out = governance.opt_out_applies(access) and bool(coordinates & OPT_OUT_FIELDS)
         key = (query, operation_name, denied, opt_out)
@@ -295,10 +296,13 @@ class Gateway:
 
 
 async def compose_from_subgraphs(
-    settings: GatewaySettings, attempts: int = 1, delay: float = 1.0
+    settings: GatewaySettings,
+    attempts: int = 1,
+    delay: float = 1.0,
+    local: list[SubgraphSDL] | None = None,
 ) -> Supergraph:
     """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start)."""
-    from mesh.compose import SubgraphSDL, compose
+    from mesh.compose import compose
     from mesh.gateway.discovery import fetch_sdl
 
     last: Exception | None = None
@@ -315,6 +319,7 @@ async def compose_from_subgraphs(
                     SubgraphSDL(n, s, u)
                     for (n, u), s in zip(settings.subgraphs.items(), sdls, strict=True)
                 ]
+                + list(local or ())
             )
         except ConnectionError as exc:
             last = exc

@@ -1,0 +1,22 @@
+"""What the centre's resolvers see: the caller (from the signed context) and the way out."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from authz.context_token import MeshContext
+
+AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
+Forward = Callable[
+    [str, str, Mapping[str, Any], Mapping[str, str] | None], Awaitable[dict[str, Any]]
+]
+
+
+@dataclass
+class CentreContext:
+    mesh_context: MeshContext | None
+    call_agency: AgencyCall  # (subgraph, query, variables) -> GraphQL response
+    search_fields: dict[str, str]  # agency subgraph -> its @inaccessible search field
+    audit: Any  # authz.audit.AuditLog | None
