@@ -26,6 +26,7 @@ schema_app = typer.Typer(help="The client contract in schema/.", no_args_is_help
 app.add_typer(schema_app, name="schema")
 app.command("token")(cli_governance.token_command)
 app.add_typer(cli_governance.audit_app, name="audit")
+app.add_typer(cli_governance.policy_app, name="policy")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
 app.add_typer(gateway_app, name="gateway")
 
@@ -132,10 +133,11 @@ def demo_command(
 ) -> None:
     """Bring the whole mesh up: store, seed, link, subgraphs, gateway (Ctrl-C stops all)."""
     from mesh.demo import run_demo
+    from mesh.store.migrate import MigrationError
 
     try:
         code = run_demo(console, people=people, gateway_port=port)
-    except StoreUnreachable as exc:
+    except (StoreUnreachable, MigrationError) as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(code)
 

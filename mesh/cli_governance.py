@@ -65,3 +65,76 @@ def audit_verify() -> None:
         f"audit chain broken at record #{report.broken_seq}: "  # type: ignore[attr-defined]
         f"{report.kind} — {report.detail}"  # type: ignore[attr-defined]
     )
+
+
+policy_app = typer.Typer(help="Data-sharing agreements, for IG leads.", no_args_is_help=True)
+
+
+def _rules_and_contract() -> tuple[object, str]:
+    from authz.agreements import AgreementError
+    from authz.policy import SharingRules
+    from mesh.schema_contract import CONTRACT_PATH
+
+    try:
+        rules = SharingRules.load()
+    except AgreementError as exc:
+        raise _fail(f"the agreements do not load: {exc}") from None
+    return rules, CONTRACT_PATH.read_text(encoding="utf-8")
+
+
+@policy_app.command("explain")
+def policy_explain(
+    org: Annotated[str, typer.Option("--org", help="Organisation code, e.g. QOP.")],
+    role: Annotated[str, typer.Option("--role", help="One role, e.g. gp.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="DIRECT_CARE, SAFEGUARDING, …")],
+    no_case: Annotated[
+        bool, typer.Option("--no-case", help="As if no case reference were given.")
+    ] = False,
+) -> None:
+    """Every field of the contract: allowed, masked or denied, and the agreement that decides."""
+    from authz.explain import explain, rows_table
+    from authz.model import PurposeOfUse
+
+    try:
+        wanted = PurposeOfUse(purpose.strip().upper())
+    except ValueError:
+        choices = ", ".join(p.value for p in PurposeOfUse)
+        raise _fail(f"unknown purpose {purpose!r}; use one of {choices}", 2) from None
+    rules, contract = _rules_and_contract()
+    rows = explain(rules, contract, org, role, wanted, case_reference=not no_case)  # type: ignore[arg-type]
+    console.print(rows_table(rows, f"{role} at {org} for {wanted.value}"))
+
+
+@policy_app.command("check")
+def policy_check() -> None:
+    """Fail when a sensitive field has no agreement, a name is unknown, or a review is due."""
+    from datetime import date
+
+    from authz.explain import check, problems_table
+
+    rules, contract = _rules_and_contract()
+    problems = check(rules, contract, date.today())  # type: ignore[arg-type]
+    if problems:
+        console.print(problems_table(problems))
+        raise typer.Exit(1)
+    console.print(f"{len(rules.agreements)} agreements checked: no problems")  # type: ignore[attr-defined]
+
+
+@policy_app.command("transparency")
+def policy_transparency(
+    out: Annotated[
+        str | None, typer.Option("--out", help="Write the page here instead of printing it.")
+    ] = None,
+) -> None:
+    """A plain-words page for residents on who shares what, why, and until when."""
+    from pathlib import Path
+
+    from authz.explain import transparency_page
+
+    rules, _ = _rules_and_contract()
+    page = transparency_page(rules)  # type: ignore[arg-type]
+    if out:
+        Path(out).write_text(page, encoding="utf-8")
+        console.print(f"wrote {out}")
+    else:
+        typer.echo(page)

@@ -10,6 +10,7 @@ it.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import socket
 import sys
@@ -21,6 +22,7 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
+from authz.context_token import ensure_gateway_keys
 from mesh.console_views import migrate_quietly, seed_summary, seed_with_progress
 from mesh.linkage_key import LinkageKeyError, load_linkage_key
 from mesh.settings import MeshSettings
@@ -62,9 +64,35 @@ query Household {
 }"""
 
 
-def auth_instructions() -> str:
+DEMO_ORG = "manchester-city-council"
+DEMO_ROLE = "safeguarding_lead"
+DEMO_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "MASH-2026-0042"}
+
+
+def demo_token(data_dir: Path) -> str:
+    """A development token for a MASH safeguarding lead (valid for 8 hours)."""
+    from authz.dev_keys import ensure_dev_keys, mint_token
+
+    return mint_token(
+        ensure_dev_keys(data_dir),
+        DEMO_ORG,
+        [DEMO_ROLE],
+        subject="demo-lead",
+        name="Demo Safeguarding Lead",
+        ttl=8 * 3600,
+    )
+
+
+def auth_instructions(token: str) -> str:
     """How a caller authenticates to the gateway (shown in the demo's panel)."""
-    return "Authentication: none yet: tokens arrive with the governance work."
+    headers = {"Authorization": f"Bearer {token}", **DEMO_HEADERS}
+    return (
+        f"Every request carries a bearer token and a purpose of use. Paste these headers into "
+        f"GraphiQL's Headers tab ({DEMO_ROLE} at {DEMO_ORG}, on a safeguarding case):\n"
+        + json.dumps(headers, indent=2)
+        + "\nOther roles: `mesh token --org ORG --role ROLE`; what a role may see: "
+        "`mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
+    )
 
 
 def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1) -> int:
@@ -94,7 +122,12 @@ def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1)
             console.print(f"[bold red]error:[/] {exc}", highlight=False)
             return 1
         household = asyncio.run(_example_household(handle.address))
-        return asyncio.run(_serve(console, handle.address, gateway_port, household))
+        data_dir = settings.data_dir.resolve()
+        _, gateway_jwks = ensure_gateway_keys(data_dir)
+        token = demo_token(data_dir)
+        return asyncio.run(
+            _serve(console, handle.address, gateway_port, household, data_dir, gateway_jwks, token)
+        )
     finally:
         if handle.started_here:
             handle.stop()
@@ -178,9 +211,17 @@ def _mesh_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mesh.cli"]
 
 
-def _services(address: ServerAddress, gateway_port: int) -> tuple[list[Service], Service]:
+def _services(
+    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_jwks: Path
+) -> tuple[list[Service], Service]:
     mesh = _mesh_command()
-    unbuffered = {"PYTHONUNBUFFERED": "1"}
+    # Every service sees the same data directory: the gateway signs with its key there,
+    # and each subgraph verifies the gateway's context with the public half.
+    unbuffered = {
+        "PYTHONUNBUFFERED": "1",
+        "MESH_DATA_DIR": str(data_dir),
+        "MESH_SUBGRAPH_GATEWAY_JWKS": str(gateway_jwks),
+    }
     subgraphs = [
         Service(
             name,
@@ -210,9 +251,15 @@ def _services(address: ServerAddress, gateway_port: int) -> tuple[list[Service],
 
 
 async def _serve(
-    console: Console, address: ServerAddress, gateway_port: int, household: str | None
+    console: Console,
+    address: ServerAddress,
+    gateway_port: int,
+    household: str | None,
+    data_dir: Path,
+    gateway_jwks: Path,
+    token: str,
 ) -> int:
-    subgraphs, gateway = _services(address, gateway_port)
+    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_jwks)
     supervisor = Supervisor(console)
     with supervisor.stop_on_signals():
         try:
@@ -232,7 +279,7 @@ async def _serve(
             await supervisor.wait_ready(
                 "gateway", f"http://{HOST}:{gateway_port}/readyz", timeout=GATEWAY_READY_SECONDS
             )
-            console.print(running_panel(gateway_port, household))
+            console.print(running_panel(gateway_port, household, token))
             code = await supervisor.run()
         except StopRequested:
             code = 1 if supervisor.failed else 0
@@ -245,7 +292,7 @@ async def _serve(
     return code
 
 
-def running_panel(gateway_port: int, household: str | None) -> Panel:
+def running_panel(gateway_port: int, household: str | None, token: str = "<token>") -> Panel:
     """Where to look once the mesh is up: GraphiQL, a real household, curl, authentication."""
     url = f"http://{HOST}:{gateway_port}/graphql"
     parts: list[Text | Syntax] = [
@@ -259,11 +306,15 @@ def running_panel(gateway_port: int, household: str | None) -> Panel:
             Syntax(query, "graphql", theme="ansi_dark", background_color="default"),
             Text(""),
             Text("The same from a shell:", style="bold"),
-            Text(f"curl -sG {url} --data-urlencode 'query=\n{query}'"),
+            Text(
+                f"curl -sG {url} -H 'Authorization: Bearer {token}' "
+                + " ".join(f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items())
+                + f" --data-urlencode 'query=\n{query}'"
+            ),
         ]
     else:
         parts.append(Text("The index holds no household yet: run `mesh link`, then ask again."))
-    parts += [Text(""), Text(auth_instructions()), Text("Ctrl-C stops everything.")]
+    parts += [Text(""), Text(auth_instructions(token)), Text("Ctrl-C stops everything.")]
     return Panel(
         Group(*parts), title="Civic Mesh is running", box=box.HORIZONTALS, title_align="left"
     )

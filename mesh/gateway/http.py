@@ -8,7 +8,8 @@ an error, and everything else is served.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
@@ -71,14 +72,31 @@ def _status(result: GatewayResult, media_type: str) -> int:
 
 
 def create_gateway_app(
-    gateway: Gateway,
+    gateway: Gateway | None,
     ready: Callable[[], Any] | None = None,
     verifier: TokenVerifier | None = None,
+    startup: Callable[[], Awaitable[Gateway]] | None = None,
 ) -> Starlette:
     """The gateway's ASGI app. ``ready`` is an async check used by ``/readyz``; ``verifier``
-    checks bearer tokens (a request without one may only introspect the public schema)."""
+    checks bearer tokens (a request without one may only introspect the public schema).
+    ``startup`` builds the gateway inside the server's own event loop (its pools belong to
+    that loop), instead of passing a ready ``gateway``."""
+    holder: dict[str, Gateway] = {}
+    if gateway is not None:
+        holder["gateway"] = gateway
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if startup is not None:
+            holder["gateway"] = await startup()
+        try:
+            yield
+        finally:
+            if startup is not None and "gateway" in holder:
+                await holder["gateway"].aclose()
 
     async def graphql(request: Request) -> Response:
+        gateway = holder["gateway"]
         media_type = _media_type(request)
         if (
             request.method == "GET"
@@ -144,7 +162,7 @@ def create_gateway_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        ok = bool(await ready()) if ready is not None else True
+        ok = "gateway" in holder and (bool(await ready()) if ready is not None else True)
         return JSONResponse(
             {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
         )
@@ -154,9 +172,10 @@ def create_gateway_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-        ]
+        ],
+        lifespan=lifespan,
     )
-    app.state.gateway = gateway
+    app.state.gateways = holder
     return app
 
 

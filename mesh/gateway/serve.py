@@ -3,7 +3,7 @@ in-process), load the sharing rules, open the audit log, then serve with uvicorn
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -91,7 +91,7 @@ def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
     return open_server(mesh_settings).address.dsn(store)
 
 
-def readiness(settings: GatewaySettings) -> object:
+def readiness(settings: GatewaySettings) -> Callable[[], Awaitable[bool]]:
     """Ready when composed (the app exists) and the index subgraph answers."""
     index_url = settings.subgraphs.get("index")
 
@@ -109,10 +109,19 @@ def readiness(settings: GatewaySettings) -> object:
 
 
 def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
+    """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
-    gateway = asyncio.run(build_gateway(settings, attempts, mesh_settings))
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
-    return create_gateway_app(gateway, readiness(settings), verifier)  # type: ignore[arg-type]
+
+    async def startup() -> Gateway:
+        return await build_gateway(settings, attempts, mesh_settings)
+
+    return create_gateway_app(
+        None,
+        readiness(settings),
+        verifier,
+        startup=startup,  # type: ignore[arg-type]
+    )
 
 
 def serve(settings: GatewaySettings, host: str, port: int) -> None:

@@ -293,6 +293,8 @@ class Gateway:
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+        if self.governance is not None:
+            await self.governance.audit.close()
 
 
 async def compose_from_subgraphs(

@@ -5,7 +5,7 @@
 """
 
 from mesh.synth.faults import DEFAULT_FAULTS, FaultRates
-from mesh.synth.generator import ALL_TABLES, generate
+from mesh.synth.generator import ALL_TABLES, generate, generate_chunk
 from mesh.synth.geography import AUTHORITIES, GREATER_MANCHESTER_POPULATION, Authority
 from mesh.synth.identifiers import MAX_PEOPLE
 from mesh.synth.rows import TableRows, TableSpec
@@ -22,5 +22,6 @@ __all__ = [
     "TableRows",
     "TableSpec",
     "generate",
+    "generate_chunk",
     "truth_schema_sql",
 ]

@@ -7,23 +7,18 @@ rule* agrees for them; the transitive closure (union-find) of the links is a mes
 Deterministic rules, applied in this order (v1)
 ------------------------------------------------
 
-==============================  ==========================================  ==================
-rule (tokens that must agree)   evidence it combines                        catches
-==============================  ==========================================  ==================
-nhs                             valid NHS number                            all faults
-fullname_dob + dob_postcode     canonical forename, surname, DOB, postcode  nicknames
-fullname_dob + uprn             canonical forename, surname, DOB, property  missing postcode
-name_dob + dob_postcode         surname, initial, DOB, postcode             forename variants
-name_dob + uprn                 surname, initial, DOB, property             ... no postcode
-phonetic_dob + dob_postcode     sounds-like surname, forename, DOB, pc      surname typos
-phonetic_dob + uprn             sounds-like surname, forename, DOB, UPRN    ... no postcode
-forename_dob + dob_postcode     canonical forename, DOB, postcode           any surname slip
-forename_dob + uprn             canonical forename, DOB, property           ... no postcode
-name_dob_swapped + name_postc.  surname, initial, year, {day, month}, pc    day/month swapped
-name_dob_swapped + uprn         surname, initial, year, {day, month}, UPRN  ... no postcode
-fullname_dob (unique)           canonical forename, surname, DOB            moved house
-phonetic_dob (unique)           sounds-like surname, forename, DOB          moved, and a typo
-==============================  ==========================================  ==================
+======================================  =======================================  =============
+rule: tokens that must agree            evidence combined                        catches
+======================================  =======================================  =============
+nhs                                     valid NHS number                         any fault
+fullname_dob + dob_postcode, or uprn    full forename, surname, DOB, address     nicknames
+name_dob + dob_postcode, or uprn        surname, initial, DOB, address           name variants
+phonetic_dob + dob_postcode, or uprn    surname sound, forename, DOB, address    surname typos
+forename_dob + dob_postcode, or uprn    full forename, DOB, address              surname slips
+name_dob_swapped + name_postcode, uprn  surname, initial, {day, month}, address  DOB swapped
+fullname_dob (unique)                   full forename, surname, DOB              moved house
+phonetic_dob (unique)                   surname sound, forename, DOB             moved, typo
+======================================  =======================================  =============
 
 Every rule after ``nhs`` joins a name with a date of birth and an address, or (the last two)
 requires its key to be unique. All of them are *guarded*: a block (the records sharing the
@@ -46,13 +41,12 @@ A probabilistic (Fellegi-Sunter) clusterer can replace :class:`DeterministicClus
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 TOKEN_BYTES = 32
 _MISSING = bytes(TOKEN_BYTES)
-_SHIFT = 1 << 64
 
 
 class RecordSet:
@@ -230,30 +224,35 @@ class _Forest:
         return len(roots) - 1
 
 
-def blocks(columns: Sequence[memoryview]) -> Iterable[list[int]]:
-    """Groups of two or more records whose keys agree on every column (no key missing)."""
+def groups(column: memoryview) -> list[list[int]]:
+    """Groups of two or more records with the same key in one column (0: no key)."""
     first: dict[int, int] = {}
     multi: dict[int, list[int]] = {}
-    if len(columns) == 1:
-        pairs: Iterable[tuple[int, int]] = ((i, a) for i, a in enumerate(columns[0]) if a)
-    elif len(columns) == 2:
-        pairs = (
-            (i, a * _SHIFT + b)
-            for i, (a, b) in enumerate(zip(columns[0], columns[1], strict=True))
-            if a and b
-        )
-    else:
-        raise ValueError("a match rule combines one or two token kinds")
-    for i, key in pairs:
-        j = first.setdefault(key, i)
-        if j != i:
-            group = multi.get(key)
-            if group is None:
-                multi[key] = [j, i]
-            else:
-                group.append(i)
-    del first
-    return multi.values()
+    for i, key in enumerate(column):
+        if key:
+            j = first.setdefault(key, i)
+            if j != i:
+                group = multi.get(key)
+                if group is None:
+                    multi[key] = [j, i]
+                else:
+                    group.append(i)
+    return list(multi.values())
+
+
+def refine(grouped: Iterable[list[int]], column: memoryview) -> Iterator[list[int]]:
+    """Split groups further by a second column: records must agree on both."""
+    for group in grouped:
+        if len(group) == 2:
+            key = column[group[0]]
+            if key and key == column[group[1]]:
+                yield group
+            continue
+        split: dict[int, list[int]] = {}
+        for i in group:
+            if key := column[i]:
+                split.setdefault(key, []).append(i)
+        yield from (g for g in split.values() if len(g) > 1)
 
 
 def _properties(records: RecordSet) -> tuple[array[int], dict[int, int]]:
@@ -301,36 +300,24 @@ def assign_households(
     household_of_key: dict[int, int] = {}
     tokens: list[bytes] = []
     for p in range(persons):
-        best_key, best_record = 0, -1
         lo, hi = start[p], start[p + 1]
         if hi - lo == 1:
-            best_record = order[lo]
-            best_key = uprn[best_record]
+            best_key = uprn[order[lo]]
         else:
-            votes: dict[int, list[int]] = {}  # key -> [count, -rank, -index, index]
-            for i in order[lo:hi]:
-                key = uprn[i]
-                if not key:
-                    continue
-                vote = votes.get(key)
-                r = rank[records.agency_of[i]]
-                if vote is None:
-                    votes[key] = [1, -r, -i, i]
-                else:
+            votes: dict[int, list[int]] = {}  # key -> [count, -best agency rank, -first record]
+            for i in order[lo:hi]:  # in record order
+                if key := uprn[i]:
+                    r = -rank[records.agency_of[i]]
+                    vote = votes.setdefault(key, [0, r, -i])
                     vote[0] += 1
-                    if -r > vote[1] or (-r == vote[1] and -i > vote[2]):
-                        vote[1], vote[2], vote[3] = -r, -i, i
-            if votes:
-                best_key, vote = max(votes.items(), key=lambda kv: kv[1][:3])
-                best_record = vote[3]
+                    vote[1] = max(vote[1], r)
+            best_key = max(votes, key=votes.__getitem__) if votes else 0
         if not best_key:
             continue
         household = household_of_key.get(best_key)
         if household is None:
             household = household_of_key[best_key] = len(tokens)
-            address = records.token("uprn", holder[best_key])
-            assert address is not None
-            tokens.append(address)
+            tokens.append(records.token("uprn", holder[best_key]) or _MISSING)
         household_of_person[p] = household
     return household_of_person, tokens
 
@@ -357,9 +344,18 @@ class DeterministicClusterer:
     def cluster(self, records: RecordSet) -> Clustering:
         forest = _Forest(records.agency_of, records.keys("nhs"))
         stats = ClusterStats()
-        for rule in self.rules:
+        grouped: dict[str, list[list[int]]] = {}  # by a rule's first kind, while still needed
+        for n, rule in enumerate(self.rules):
+            if len(rule.kinds) not in (1, 2):
+                raise ValueError(f"rule {rule.name}: a rule combines one or two token kinds")
+            first = rule.kinds[0]
+            if first not in grouped:
+                grouped[first] = groups(records.keys(first))
+            blocks: Iterable[list[int]] = grouped[first]
+            if len(rule.kinds) == 2:
+                blocks = refine(blocks, records.keys(rule.kinds[1]))
             links = ambiguous = skipped = 0
-            for block in blocks([records.keys(kind) for kind in rule.kinds]):
+            for block in blocks:
                 if len(block) > self.block_cap:
                     skipped += 1
                     continue
@@ -373,6 +369,8 @@ class DeterministicClusterer:
             stats.links[rule.name] = links
             stats.ambiguous_blocks[rule.name] = ambiguous
             stats.skipped_blocks[rule.name] = skipped
+            if all(later.kinds[0] != first for later in self.rules[n + 1 :]):
+                del grouped[first]
         person_of, persons = _number_clusters(forest)
         del forest
         households, tokens = assign_households(

@@ -4,8 +4,8 @@ Mesh ids are minted at random (:mod:`subgraphs.kit.ids`) and kept stable across 
 clients hold them: a new person cluster takes the old mesh id that most of its records had
 (each old id goes to the new cluster holding most of its records), and a household keeps its
 id while its address token is unchanged. Everything is written with COPY in one transaction;
-the tables are truncated inside it (and their secondary indexes rebuilt after the load), so
-readers wait rather than see a half-written run.
+the tables are truncated inside it (their indexes and keys rebuilt after the load), so readers
+wait rather than see a half-written run.
 """
 
 from __future__ import annotations
@@ -84,16 +84,19 @@ async def store_run(
         person_ids, kept_persons = await _person_ids(conn, records, clustering)
         household_ids, kept_households = await _household_ids(conn, clustering)
         await conn.execute("TRUNCATE linked_record, linkage_token, mesh_person, mesh_household")
-        await conn.copy_records_to_table(
-            "mesh_household",
-            columns=["mesh_id", "run_id", "address_token"],
-            records=(
-                (mesh_id, run_id, token)
-                for mesh_id, token in zip(household_ids, clustering.household_tokens, strict=True)
-            ),
-        )
+        async with _bulk_loaded(conn, "mesh_household"):
+            await conn.copy_records_to_table(
+                "mesh_household",
+                columns=["mesh_id", "run_id", "address_token"],
+                records=(
+                    (mesh_id, run_id, token)
+                    for mesh_id, token in zip(
+                        household_ids, clustering.household_tokens, strict=True
+                    )
+                ),
+            )
         household_of = clustering.household_of_person
-        async with _indexes_rebuilt(conn, "mesh_person"):
+        async with _bulk_loaded(conn, "mesh_person"):
             await conn.copy_records_to_table(
                 "mesh_person",
                 columns=["mesh_id", "run_id", "household_id"],
@@ -104,7 +107,7 @@ async def store_run(
             )
         person_of = clustering.person_of
         agencies = records.agencies
-        async with _indexes_rebuilt(conn, "linked_record"):
+        async with _bulk_loaded(conn, "linked_record"):
             await conn.copy_records_to_table(
                 "linked_record",
                 columns=["agency", "entity", "record_ref", "mesh_id"],
@@ -114,7 +117,7 @@ async def store_run(
                 ),
             )
         if keep_tokens:
-            async with _indexes_rebuilt(conn, "linkage_token"):
+            async with _bulk_loaded(conn, "linkage_token"):
                 await conn.copy_records_to_table(
                     "linkage_token",
                     columns=["agency", "entity", "record_ref", "kind", "token"],
@@ -131,24 +134,47 @@ async def store_run(
     return StoredRun(run_id, person_ids, household_ids, kept_persons, kept_households)
 
 
-_SECONDARY_INDEXES = """
+_INDEXES = """
 SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
 WHERE i.indrelid = $1::regclass
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 """
+# Foreign keys, and primary keys or unique constraints no other table's foreign key relies on.
+_CONSTRAINTS = """
+SELECT conname AS name, contype AS kind, pg_get_constraintdef(oid) AS definition
+FROM pg_constraint c
+WHERE conrelid = $1::regclass
+  AND (contype = 'f' OR (contype IN ('p', 'u') AND NOT EXISTS (
+      SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid)))
+"""
 
 
 @asynccontextmanager
-async def _indexes_rebuilt(conn: asyncpg.Connection, table: str) -> AsyncIterator[None]:
-    """Drop a table's secondary indexes for a bulk load and rebuild them after, as they were
-    defined (building an index once is far cheaper than maintaining it row by row)."""
-    indexes = await conn.fetch(_SECONDARY_INDEXES, table)
+async def _bulk_loaded(conn: asyncpg.Connection, table: str) -> AsyncIterator[None]:
+    """Drop a table's indexes, keys and foreign keys for a bulk load and restore them after,
+    exactly as defined: building an index or checking a key once, over the whole table, is far
+    cheaper than maintaining it row by row (as pg_restore does)."""
+    constraints = await conn.fetch(_CONSTRAINTS, table)
+    indexes = await conn.fetch(_INDEXES, table)
+    for constraint in constraints:
+        await conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quoted(constraint['name'])}")
     for index in indexes:
         await conn.execute(f"DROP INDEX {index['name']}")
     yield
+    add = f"ALTER TABLE {table} ADD CONSTRAINT "
+    keys = [c for c in constraints if c["kind"] != "f"]
+    foreign_keys = [c for c in constraints if c["kind"] == "f"]
+    for constraint in keys:
+        await conn.execute(add + f"{_quoted(constraint['name'])} {constraint['definition']}")
     for index in indexes:
         await conn.execute(index["definition"])
+    for constraint in foreign_keys:  # checked last, against the finished keys
+        await conn.execute(add + f"{_quoted(constraint['name'])} {constraint['definition']}")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _token_rows(records: RecordSet) -> Iterator[tuple[str, str, bytes, str, bytes]]:

@@ -17,6 +17,7 @@ from subgraphs.kit.linkage_tokens import KeyedHash
 
 PERSON = "Person"
 HOUSEHOLD = "Household"
+_BATCH = 50_000
 
 # Agencies that know households by a record of their own: SQL returning (local_id text, uprn).
 # Housing's households are its tenancies, current and past; each maps to the mesh household at
@@ -52,10 +53,15 @@ async def write_crosswalk(
     household_sql = HOUSEHOLD_RECORDS.get(agency)
     hasher = KeyedHash(key)
     async with conn.transaction():
-        local_ids = [row[0] async for row in conn.cursor("SELECT local_id FROM mesh_identity")]
+        local_ids = [
+            row[0]
+            async for row in conn.cursor("SELECT local_id FROM mesh_identity", prefetch=_BATCH)
+        ]
         tenancies: list[tuple[str, int | None]] = []
         if household_sql is not None and households is not None:
-            tenancies = [(row[0], row[1]) async for row in conn.cursor(household_sql)]
+            tenancies = [
+                (row[0], row[1]) async for row in conn.cursor(household_sql, prefetch=_BATCH)
+            ]
         await conn.execute("TRUNCATE mesh_crosswalk")
         person_counts = _Counts()
         await conn.copy_records_to_table(
