@@ -69,11 +69,15 @@ DEMO_ROLE = "safeguarding_lead"
 DEMO_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "MASH-2026-0042"}
 
 
-def demo_token(data_dir: Path) -> str:
-    """A development token for a MASH safeguarding lead (valid for 8 hours)."""
+TOKEN_FILE = "demo-token.txt"
+
+
+def demo_token(data_dir: Path) -> Path:
+    """A development token for a MASH safeguarding lead (8 hours), written to a file so that
+    shell commands can read it whole: ``$(cat .mesh/demo-token.txt)``."""
     from authz.dev_keys import ensure_dev_keys, mint_token
 
-    return mint_token(
+    token = mint_token(
         ensure_dev_keys(data_dir),
         DEMO_ORG,
         [DEMO_ROLE],
@@ -81,18 +85,24 @@ def demo_token(data_dir: Path) -> str:
         name="Demo Safeguarding Lead",
         ttl=8 * 3600,
     )
+    path = data_dir / TOKEN_FILE
+    path.write_text(token + "\n", encoding="utf-8")
+    return path
 
 
-def auth_instructions(token: str) -> str:
+def auth_instructions(token_file: Path) -> str:
     """How a caller authenticates to the gateway (shown in the demo's panel)."""
-    headers = {"Authorization": f"Bearer {token}", **DEMO_HEADERS}
     return (
-        f"Every request carries a bearer token and a purpose of use. Paste these headers into "
-        f"GraphiQL's Headers tab ({DEMO_ROLE} at {DEMO_ORG}, on a safeguarding case):\n"
-        + json.dumps(headers, indent=2)
-        + "\nOther roles: `mesh token --org ORG --role ROLE`; what a role may see: "
-        "`mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
+        f"Every request carries a bearer token and a purpose of use. The token of a "
+        f"{DEMO_ROLE} at {DEMO_ORG} is in {token_file}; the GraphiQL headers to paste "
+        "are printed below. Other roles: `mesh token --org ORG --role ROLE`; what a role "
+        "may see: `mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
     )
+
+
+def graphiql_headers(token_file: Path) -> str:
+    token = token_file.read_text(encoding="utf-8").strip()
+    return json.dumps({"Authorization": f"Bearer {token}", **DEMO_HEADERS}, indent=2)
 
 
 def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1) -> int:
@@ -257,7 +267,7 @@ async def _serve(
     household: str | None,
     data_dir: Path,
     gateway_jwks: Path,
-    token: str,
+    token: Path,
 ) -> int:
     subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_jwks)
     supervisor = Supervisor(console)
@@ -280,6 +290,8 @@ async def _serve(
                 "gateway", f"http://{HOST}:{gateway_port}/readyz", timeout=GATEWAY_READY_SECONDS
             )
             console.print(running_panel(gateway_port, household, token))
+            console.print("GraphiQL headers:", style="bold")
+            console.print(graphiql_headers(token), soft_wrap=True, highlight=False)
             code = await supervisor.run()
         except StopRequested:
             code = 1 if supervisor.failed else 0
@@ -292,7 +304,7 @@ async def _serve(
     return code
 
 
-def running_panel(gateway_port: int, household: str | None, token: str = "<token>") -> Panel:
+def running_panel(gateway_port: int, household: str | None, token_file: Path) -> Panel:
     """Where to look once the mesh is up: GraphiQL, a real household, curl, authentication."""
     url = f"http://{HOST}:{gateway_port}/graphql"
     parts: list[Text | Syntax] = [
@@ -307,14 +319,14 @@ def running_panel(gateway_port: int, household: str | None, token: str = "<token
             Text(""),
             Text("The same from a shell:", style="bold"),
             Text(
-                f"curl -sG {url} -H 'Authorization: Bearer {token}' "
+                f'curl -sG {url} -H "Authorization: Bearer $(cat {token_file})" '
                 + " ".join(f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items())
                 + f" --data-urlencode 'query=\n{query}'"
             ),
         ]
     else:
         parts.append(Text("The index holds no household yet: run `mesh link`, then ask again."))
-    parts += [Text(""), Text(auth_instructions(token)), Text("Ctrl-C stops everything.")]
+    parts += [Text(""), Text(auth_instructions(token_file)), Text("Ctrl-C stops everything.")]
     return Panel(
         Group(*parts), title="Civic Mesh is running", box=box.HORIZONTALS, title_align="left"
     )

@@ -29,7 +29,7 @@ async def open_governance(supergraph: Supergraph, data_dir: Path, audit_dsn: str
 
     signer, _ = ensure_gateway_keys(data_dir)
     return Governance(
-        rules=SharingRules.load(),
+        rules=SharingRules.load(agreements_dir) if agreements_dir else SharingRules.load(),
         facts=schema_field_facts(supergraph, CENTRE),
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
@@ -80,7 +80,9 @@ async def build_gateway(
     governance = None
     if settings.governance:
         audit_dsn = settings.audit_dsn or _store_dsn(mesh_settings, "governance")
-        governance = await open_governance(supergraph, mesh_settings.data_dir, audit_dsn)
+        governance = await open_governance(
+            supergraph, mesh_settings.data_dir, audit_dsn, settings.agreements_dir
+        )
         centre.audit = governance.audit
     return Gateway(supergraph, transport, settings, governance)
 
@@ -120,7 +122,7 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
         None,
         readiness(settings),
         verifier,
-        startup=startup,  # type: ignore[arg-type]
+        startup=startup,
     )
 
 

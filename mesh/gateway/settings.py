@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,6 +33,9 @@ class GatewaySettings(BaseSettings):
     )
     issuer: str = Field(default="https://civic-mesh.local/dev-idp")
     audience: str = Field(default="civic-mesh-gateway")
+    agreements_dir: Path | None = Field(
+        default=None, description="Where the data-sharing agreements are (default: authz's)."
+    )
     audit_dsn: str | None = Field(
         default=None, description="The governance database; default: the mesh's own store."
     )
