@@ -21,7 +21,9 @@ from mesh.gateway.settings import GatewaySettings
 from mesh.settings import MeshSettings
 
 
-async def open_governance(supergraph: Supergraph, data_dir: Path, audit_dsn: str) -> Governance:
+async def open_governance(
+    supergraph: Supergraph, data_dir: Path, audit_dsn: str, agreements_dir: Path | None = None
+) -> Governance:
     from authz.audit import AuditLog
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
