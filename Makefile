@@ -12,6 +12,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh"
 	@echo "make test        lint, type-check and run every test against real PostgreSQL"
+	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
 	@echo "make db-stop     stop the embedded PostgreSQL"
 
@@ -38,6 +39,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(if $(SCALE),--scale $(SCALE),)
 
 bench-seed: $(STAMP)
 	MESH_DB_PREFIX=bench_ $(BIN)/mesh seed --people 2867800 --reset
