@@ -18,13 +18,16 @@ HEADER = (
 
 
 def subgraph_sdls() -> list[SubgraphSDL]:
-    """The SDL each subgraph serves at ``_service { sdl }`` (built in-process)."""
+    """The SDL each subgraph serves at ``_service { sdl }`` (built in-process), and the
+    centre's own subgraph that the gateway serves itself."""
+    from mesh.centre import CENTRE, centre_subgraph
     from subgraphs.kit.serve import load_definition
     from subgraphs.registry import known_subgraphs
 
-    return [
+    agencies = [
         SubgraphSDL(name, load_definition(name).schema().as_str()) for name in known_subgraphs()
     ]
+    return [*agencies, SubgraphSDL(CENTRE, centre_subgraph().sdl())]
 
 
 def composed_contract(sdls: list[SubgraphSDL] | None = None) -> str:

@@ -59,7 +59,8 @@ class AsCaller:
         return await self.gateway.execute(query, variables, caller=self.caller)
 
     async def aclose(self) -> None:
-        await self.gateway.aclose()
+        """Close what this copy owns: its transport (the audit log stays shared)."""
+        await self.gateway.transport.aclose()
 
 
 @pytest.fixture()
