@@ -359,12 +359,18 @@ def test_every_grant_is_reachable_from_the_query_root(rules: SharingRules) -> No
             usable = {
                 r.coordinate
                 for r in rows
-                if r.effect is Effect.ALLOW
-                or (r.effect is Effect.MASK and r.mask is not MaskRule.WITHHELD)
+                if r.category  # a grant: fields that are not personal need none
+                and (
+                    r.effect is Effect.ALLOW
+                    or (r.effect is Effect.MASK and r.mask is not MaskRule.WITHHELD)
+                )
             }
             reached, grew = {"Query", "Mutation"}, True
+            passable = usable | {
+                r.coordinate for r in rows if not r.category and r.effect is Effect.ALLOW
+            }
             while grew:
-                found = {fields[c].type_name for c in usable if c.split(".")[0] in reached}
+                found = {fields[c].type_name for c in passable if c.split(".")[0] in reached}
                 grew = not found <= reached
                 reached |= found
             dead = sorted(c for c in usable if c.split(".")[0] not in reached)
