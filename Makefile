@@ -44,7 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run $(if $(SCALE),--scale $(SCALE),)
 
 bench-seed: $(STAMP)
-	MESH_DB_PREFIX=bench_ $(BIN)/mesh seed --people 2867800 --reset
+	MESH_DB_PREFIX=gm_ $(BIN)/mesh seed --people 2867800 --reset
 
 db-stop: $(STAMP)
 	$(BIN)/mesh db stop

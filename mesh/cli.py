@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from mesh import cli_governance, console_views
+from mesh import cli_governance, cli_linkage, console_views
 from mesh.settings import MeshSettings
 from mesh.store import StoreUnreachable, open_server
 
@@ -25,6 +25,7 @@ app.add_typer(subgraph_app, name="subgraph")
 schema_app = typer.Typer(help="The client contract in schema/.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 app.command("token")(cli_governance.token_command)
+app.command("link")(cli_linkage.link_command)
 app.add_typer(cli_governance.audit_app, name="audit")
 app.add_typer(cli_governance.policy_app, name="policy")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
