@@ -9,24 +9,22 @@ rules of its own. Agencies hold only the gateway's public key.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from authz.model import AccessRequest, Principal, PurposeOfUse
+from authz.signing_keys import ensure_signing_key
 
 CONTEXT_HEADER = "x-mesh-context"
 ISSUER = "civic-mesh-gateway"
 AUDIENCE = "civic-mesh-subgraph"
 KEY_FILE = "gateway-signing-key.pem"
 JWKS_FILE = "gateway-jwks.json"
-_KID = "gateway-1"
 
 
 class ContextRejected(Exception):
@@ -48,7 +46,7 @@ class MeshContext:
 
 
 class ContextSigner:
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey, kid: str = _KID) -> None:
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey, kid: str) -> None:
         self._key = private_key
         self._kid = kid
 
@@ -130,24 +128,5 @@ class ContextVerifier:
 
 def ensure_gateway_keys(data_dir: Path) -> tuple[ContextSigner, Path]:
     """The gateway's signing key (created once, mode 0600) and the path of its public JWKS."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_path, jwks_path = data_dir / KEY_FILE, data_dir / JWKS_FILE
-    if key_path.exists():
-        loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-        assert isinstance(loaded, ec.EllipticCurvePrivateKey)
-        private_key = loaded
-    else:
-        private_key = ec.generate_private_key(ec.SECP256R1())
-        pem = private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-    if not jwks_path.exists():
-        public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private_key.public_key()))
-        public.update({"kid": _KID, "use": "sig", "alg": "ES256"})
-        jwks_path.write_text(json.dumps({"keys": [public]}, indent=2), encoding="utf-8")
-    return ContextSigner(private_key), jwks_path
+    key = ensure_signing_key(data_dir, KEY_FILE, JWKS_FILE)
+    return ContextSigner(key.private_key, key.kid), key.jwks_path
