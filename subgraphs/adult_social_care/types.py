@@ -7,8 +7,8 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.adult_social_care import queries
+from subgraphs.kit import NhsNumbered, RecordSubject, many_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, sensitive
 
 
 @strawberry.type(description="A Care Act assessment or review of a person's needs.")
@@ -38,39 +38,14 @@ class CarePackage:
 
 
 @strawberry.type(description="What adult social care holds about a person.")
-class SocialCareRecord:
+class SocialCareRecord(NhsNumbered, RecordSubject):
     client_id: strawberry.Private[int]
-    nhs_number: str | None = sensitive(C.IDENTITY)
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
     primary_support_reason: str = sensitive(C.SOCIAL_CARE)
 
     @sensitive(C.SOCIAL_CARE)
     async def assessments(self, info: Info[Any, Any]) -> list[CareAssessment]:
-        rows = await many(info, queries.ASSESSMENTS, self.client_id)
-        return [
-            CareAssessment(
-                assessment_type=r["assessment_type"],
-                assessed_on=r["assessed_on"],
-                outcome=r["outcome"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.ASSESSMENTS, self.client_id, CareAssessment)
 
     @sensitive(C.SOCIAL_CARE)
     async def care_packages(self, info: Info[Any, Any]) -> list[CarePackage]:
-        rows = await many(info, queries.CARE_PACKAGES, self.client_id)
-        return [
-            CarePackage(
-                service_type=r["service_type"],
-                weekly_hours=r["weekly_hours"],
-                weekly_cost=r["weekly_cost"],
-                start_date=r["start_date"],
-                end_date=r["end_date"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.CARE_PACKAGES, self.client_id, CarePackage)

@@ -7,8 +7,8 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.childrens_services import queries
+from subgraphs.kit import NhsNumbered, RecordSubject, many_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, sensitive
 
 
 @strawberry.type(description="An episode of being a child in need (Children Act 1989, s17).")
@@ -49,48 +49,21 @@ class LookedAfterEpisode:
 
 
 @strawberry.type(description="What children's services hold about a child.")
-class ChildrensServicesRecord:
+class ChildrensServicesRecord(NhsNumbered, RecordSubject):
     child_id: strawberry.Private[int]
-    nhs_number: str | None = sensitive(C.IDENTITY)
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
 
     @sensitive(C.CHILD)
     async def child_in_need_episodes(self, info: Info[Any, Any]) -> list[ChildInNeedEpisode]:
-        rows = await many(info, queries.CHILD_IN_NEED_EPISODES, self.child_id)
-        return [
-            ChildInNeedEpisode(
-                referral_date=r["referral_date"],
-                start_date=r["start_date"],
-                end_date=r["end_date"],
-                primary_need_code=r["primary_need_code"],
-            )
-            for r in rows
-        ]
+        return await many_as(
+            info, queries.CHILD_IN_NEED_EPISODES, self.child_id, ChildInNeedEpisode
+        )
 
     @sensitive(C.CHILD)
     async def child_protection_plans(self, info: Info[Any, Any]) -> list[ChildProtectionPlan]:
-        rows = await many(info, queries.CHILD_PROTECTION_PLANS, self.child_id)
-        return [
-            ChildProtectionPlan(
-                category=r["category"], start_date=r["start_date"], end_date=r["end_date"]
-            )
-            for r in rows
-        ]
+        return await many_as(
+            info, queries.CHILD_PROTECTION_PLANS, self.child_id, ChildProtectionPlan
+        )
 
     @sensitive(C.CHILD)
     async def looked_after_episodes(self, info: Info[Any, Any]) -> list[LookedAfterEpisode]:
-        rows = await many(info, queries.LOOKED_AFTER_EPISODES, self.child_id)
-        return [
-            LookedAfterEpisode(
-                legal_status=r["legal_status"],
-                placement_type=r["placement_type"],
-                start_date=r["start_date"],
-                end_date=r["end_date"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.LOOKED_AFTER_EPISODES, self.child_id, LookedAfterEpisode)

@@ -24,7 +24,7 @@ ORDER BY e.start_date DESC, e.enrolment_id
 
 ATTENDANCE = """
 SELECT a.upn AS key, a.academic_year, a.term, a.sessions_possible, a.sessions_attended,
-       a.attendance_pct::float8 AS attendance_pct,
+       a.attendance_pct::float8 AS attendance_percent,
        s.urn AS school_urn, s.name AS school_name, s.phase AS school_phase,
        s.local_authority AS school_local_authority, s.postcode AS school_postcode
 FROM attendance a

@@ -1,14 +1,18 @@
 """Education's part of the person graph."""
 
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from subgraphs.education import queries
+from subgraphs.kit import NhsNumbered, RecordSubject, many_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, sensitive
+
+T = TypeVar("T")
 
 
 @strawberry.type(description="A school, as the pupil's records name it.")
@@ -20,14 +24,14 @@ class School:
     postcode: str = sensitive(C.EDUCATION)
 
 
-def _school(row: Any) -> School:
-    return School(
-        urn=row["school_urn"],
-        name=row["school_name"],
-        phase=row["school_phase"],
-        local_authority=row["school_local_authority"],
-        postcode=row["school_postcode"],
-    )
+def _at_school(record_type: Callable[..., T]) -> Callable[..., T]:
+    """Build ``record_type`` from a row that names its school in ``school_*`` columns."""
+
+    def build(**columns: Any) -> T:
+        school = School(**{f.name: columns.pop(f"school_{f.name}") for f in fields(School)})
+        return record_type(school=school, **columns)
+
+    return build
 
 
 @strawberry.type(description="A pupil's time on a school's roll.")
@@ -60,15 +64,8 @@ class Exclusion:
 
 
 @strawberry.type(description="What the local authority's education service holds about a pupil.")
-class EducationRecord:
+class EducationRecord(NhsNumbered, RecordSubject):
     upn: strawberry.Private[str]
-    nhs_number: str | None = sensitive(C.IDENTITY)
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
     send_status: str = sensitive(
         C.EDUCATION,
         description="Special educational needs and disabilities: NONE, SEN_SUPPORT or EHCP "
@@ -77,42 +74,12 @@ class EducationRecord:
 
     @sensitive(C.EDUCATION)
     async def enrolments(self, info: Info[Any, Any]) -> list[Enrolment]:
-        rows = await many(info, queries.ENROLMENTS, self.upn)
-        return [
-            Enrolment(
-                school=_school(r),
-                year_group=r["year_group"],
-                start_date=r["start_date"],
-                end_date=r["end_date"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.ENROLMENTS, self.upn, _at_school(Enrolment))
 
     @sensitive(C.EDUCATION, description="Termly attendance, most recent term first.")
     async def attendance(self, info: Info[Any, Any]) -> list[TermAttendance]:
-        rows = await many(info, queries.ATTENDANCE, self.upn)
-        return [
-            TermAttendance(
-                academic_year=r["academic_year"],
-                term=r["term"],
-                school=_school(r),
-                sessions_possible=r["sessions_possible"],
-                sessions_attended=r["sessions_attended"],
-                attendance_percent=r["attendance_pct"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.ATTENDANCE, self.upn, _at_school(TermAttendance))
 
     @sensitive(C.EDUCATION)
     async def exclusions(self, info: Info[Any, Any]) -> list[Exclusion]:
-        rows = await many(info, queries.EXCLUSIONS, self.upn)
-        return [
-            Exclusion(
-                exclusion_type=r["exclusion_type"],
-                school=_school(r),
-                start_date=r["start_date"],
-                days=r["days"],
-                reason=r["reason"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.EXCLUSIONS, self.upn, _at_school(Exclusion))

@@ -7,8 +7,8 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.health import queries
+from subgraphs.kit import NhsNumbered, RecordSubject, many_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, sensitive
 
 
 @strawberry.type(description="A long-term condition on the GP record.")
@@ -33,15 +33,10 @@ class MentalHealthContact:
 
 
 @strawberry.type(description="What the NHS in Greater Manchester holds about a person.")
-class HealthRecord:
+class HealthRecord(NhsNumbered, RecordSubject):
     patient_id: strawberry.Private[int]
+    # Every registered patient has one.
     nhs_number: str = sensitive(C.IDENTITY)
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
     gp_practice_code: str = sensitive(C.HEALTH)
     registered_on: date = sensitive(C.HEALTH)
     national_data_opt_out: bool = sensitive(
@@ -50,34 +45,14 @@ class HealthRecord:
 
     @sensitive(C.HEALTH)
     async def long_term_conditions(self, info: Info[Any, Any]) -> list[LongTermCondition]:
-        rows = await many(info, queries.CONDITIONS, self.patient_id)
-        return [
-            LongTermCondition(
-                snomed_code=r["snomed_code"],
-                description=r["description"],
-                diagnosed_on=r["diagnosed_on"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.CONDITIONS, self.patient_id, LongTermCondition)
 
     @sensitive(C.HEALTH)
     async def ae_attendances(self, info: Info[Any, Any]) -> list[AEAttendance]:
-        rows = await many(info, queries.AE_ATTENDANCES, self.patient_id)
-        return [
-            AEAttendance(
-                arrived_at=r["arrived_at"],
-                presenting_complaint=r["presenting_complaint"],
-                disposal=r["disposal"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.AE_ATTENDANCES, self.patient_id, AEAttendance)
 
     @sensitive(C.MENTAL_HEALTH)
     async def mental_health_contacts(self, info: Info[Any, Any]) -> list[MentalHealthContact]:
-        rows = await many(info, queries.MENTAL_HEALTH_CONTACTS, self.patient_id)
-        return [
-            MentalHealthContact(
-                contact_date=r["contact_date"], service=r["service"], team=r["team"]
-            )
-            for r in rows
-        ]
+        return await many_as(
+            info, queries.MENTAL_HEALTH_CONTACTS, self.patient_id, MentalHealthContact
+        )

@@ -7,16 +7,12 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.housing import queries
+from subgraphs.kit import PersonIdentity, RecordSubject, many_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, sensitive
 
 
 @strawberry.type(description="A person on a tenancy, as housing holds them.")
-class TenancyMember:
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
+class TenancyMember(PersonIdentity):
     relationship: str = sensitive(
         C.HOUSING, description="lead_tenant, joint_tenant, partner, child or other."
     )
@@ -29,11 +25,7 @@ class RentArrearsBalance:
 
 
 @strawberry.type(description="A person on a homelessness case, as housing holds them.")
-class HomelessnessCaseMember:
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
+class HomelessnessCaseMember(PersonIdentity):
     relationship: str = sensitive(C.HOUSING, description="applicant, partner, child or other.")
     lead_applicant: bool = sensitive(C.HOUSING)
 
@@ -49,32 +41,9 @@ class HomelessnessCase:
 
     @sensitive(C.HOUSING, description="The lead applicant first.")
     async def members(self, info: Info[Any, Any]) -> list[HomelessnessCaseMember]:
-        rows = await many(info, queries.HOMELESSNESS_CASE_MEMBERS, self.case_ref)
-        return [
-            HomelessnessCaseMember(
-                given_name=r["given_name"],
-                family_name=r["family_name"],
-                date_of_birth=r["date_of_birth"],
-                sex=r["sex"],
-                relationship=r["relationship"],
-                lead_applicant=r["lead_applicant"],
-            )
-            for r in rows
-        ]
-
-
-def _homelessness_cases(rows: list[Any]) -> list[HomelessnessCase]:
-    return [
-        HomelessnessCase(
-            case_ref=r["case_ref"],
-            duty_type=r["duty_type"],
-            reason=r["reason"],
-            opened_on=r["opened_on"],
-            closed_on=r["closed_on"],
-            outcome=r["outcome"],
+        return await many_as(
+            info, queries.HOMELESSNESS_CASE_MEMBERS, self.case_ref, HomelessnessCaseMember
         )
-        for r in rows
-    ]
 
 
 @strawberry.type(description="A council or ALMO tenancy.")
@@ -92,22 +61,11 @@ class Tenancy:
 
     @sensitive(C.HOUSING, description="The lead tenant first.")
     async def members(self, info: Info[Any, Any]) -> list[TenancyMember]:
-        rows = await many(info, queries.TENANCY_MEMBERS, self.tenancy_ref)
-        return [
-            TenancyMember(
-                given_name=r["given_name"],
-                family_name=r["family_name"],
-                date_of_birth=r["date_of_birth"],
-                sex=r["sex"],
-                relationship=r["relationship"],
-            )
-            for r in rows
-        ]
+        return await many_as(info, queries.TENANCY_MEMBERS, self.tenancy_ref, TenancyMember)
 
     @sensitive(C.FINANCIAL, description="Balances over time, the latest first.")
     async def rent_arrears(self, info: Info[Any, Any]) -> list[RentArrearsBalance]:
-        rows = await many(info, queries.RENT_ARREARS, self.tenancy_ref)
-        return [RentArrearsBalance(as_of=r["as_of"], balance=r["balance"]) for r in rows]
+        return await many_as(info, queries.RENT_ARREARS, self.tenancy_ref, RentArrearsBalance)
 
 
 @strawberry.type(description="A tenancy the person is on, with their place in it.")
@@ -124,26 +82,19 @@ class PersonTenancy(Tenancy):
 class HouseholdHousing(Tenancy):
     @sensitive(C.HOUSING, description="Cases whose lead applicant or members are on the tenancy.")
     async def homelessness_cases(self, info: Info[Any, Any]) -> list[HomelessnessCase]:
-        rows = await many(info, queries.HOUSEHOLD_HOMELESSNESS_CASES, self.tenancy_ref)
-        return _homelessness_cases(rows)
+        return await many_as(
+            info, queries.HOUSEHOLD_HOMELESSNESS_CASES, self.tenancy_ref, HomelessnessCase
+        )
 
 
 @strawberry.type(description="What the housing department holds about a person.")
-class HousingRecord:
+class HousingRecord(RecordSubject):
     member_ref: strawberry.Private[str]
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
 
     @sensitive(C.HOUSING, description="Tenancies the person is or was on, the latest first.")
     async def tenancies(self, info: Info[Any, Any]) -> list[PersonTenancy]:
-        rows = await many(info, queries.TENANCIES, self.member_ref)
-        return [PersonTenancy(**{k: v for k, v in r.items() if k != "key"}) for r in rows]
+        return await many_as(info, queries.TENANCIES, self.member_ref, PersonTenancy)
 
     @sensitive(C.HOUSING, description="Cases the person leads or is listed on, the latest first.")
     async def homelessness_cases(self, info: Info[Any, Any]) -> list[HomelessnessCase]:
-        rows = await many(info, queries.HOMELESSNESS_CASES, self.member_ref)
-        return _homelessness_cases(rows)
+        return await many_as(info, queries.HOMELESSNESS_CASES, self.member_ref, HomelessnessCase)

@@ -12,17 +12,23 @@ from subgraphs.kit.definition import (
     PersonSection,
 )
 from subgraphs.kit.directives import Sensitive, SensitiveCategory, sensitive
-from subgraphs.kit.rows import many, one, section_loader
+from subgraphs.kit.identity import NhsNumbered, PersonIdentity, RecordSubject
+from subgraphs.kit.rows import many, many_as, one, one_as, section_loader
 
 __all__ = [
     "AgencySubgraph",
     "CustomSubgraph",
     "HouseholdSection",
+    "NhsNumbered",
+    "PersonIdentity",
     "PersonSection",
+    "RecordSubject",
     "Sensitive",
     "SensitiveCategory",
     "many",
+    "many_as",
     "one",
+    "one_as",
     "section_loader",
     "sensitive",
 ]

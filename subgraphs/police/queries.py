@@ -22,7 +22,7 @@ ORDER BY i.occurred_at DESC, i.incident_ref
 """
 
 WARNING_MARKERS = """
-SELECT nominal_ref AS key, marker_code, added_on
+SELECT nominal_ref AS key, marker_code AS code, added_on
 FROM nominal_marker
 WHERE nominal_ref = ANY($1::text[]) AND marker_code NOT IN ('DOMESTIC_ABUSE', 'MENTAL_HEALTH')
 ORDER BY added_on DESC, marker_code

@@ -14,7 +14,8 @@ UNIVERSAL_CREDIT_CLAIMS = """
 SELECT k.key, CASE WHEN u.claimant_id = k.key THEN 'claimant' ELSE 'partner' END AS role,
        u.partner_claimant_id IS NOT NULL AS joint_claim, u.start_date, u.end_date,
        u.monthly_award::float8 AS monthly_award, u.housing_element, u.child_element,
-       u.childcare_element, u.lcwra_element, u.carer_element
+       u.childcare_element, u.lcwra_element AS limited_capability_for_work_element,
+       u.carer_element
 FROM unnest($1::bigint[]) AS k (key)
 JOIN uc_claim u ON k.key = u.claimant_id OR k.key = u.partner_claimant_id
 ORDER BY u.start_date DESC, u.claim_id

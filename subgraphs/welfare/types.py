@@ -6,8 +6,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.kit import RecordSubject, many_as, one_as, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, one, sensitive
 from subgraphs.welfare import queries
 
 
@@ -42,43 +42,21 @@ class EmploymentStatus:
     weekly_hours: int | None = sensitive(C.FINANCIAL)
 
 
-@strawberry.type(description="What the DWP holds about a Universal Credit claimant.")
-class WelfareRecord:
-    claimant_id: strawberry.Private[int]
+@strawberry.type(description="A record that carries the person's National Insurance number.")
+class NationalInsuranceNumbered:
     national_insurance_number: str = sensitive(C.IDENTITY)
-    given_name: str = sensitive(C.IDENTITY)
-    family_name: str = sensitive(C.IDENTITY)
-    date_of_birth: date = sensitive(C.IDENTITY)
-    sex: str = sensitive(C.IDENTITY)
-    address_line: str = sensitive(C.CONTACT)
-    postcode: str | None = sensitive(C.CONTACT)
+
+
+@strawberry.type(description="What the DWP holds about a Universal Credit claimant.")
+class WelfareRecord(NationalInsuranceNumbered, RecordSubject):
+    claimant_id: strawberry.Private[int]
 
     @sensitive(C.FINANCIAL)
     async def universal_credit_claims(self, info: Info[Any, Any]) -> list[UniversalCreditClaim]:
-        rows = await many(info, queries.UNIVERSAL_CREDIT_CLAIMS, self.claimant_id)
-        return [
-            UniversalCreditClaim(
-                role=r["role"],
-                joint_claim=r["joint_claim"],
-                start_date=r["start_date"],
-                end_date=r["end_date"],
-                monthly_award=r["monthly_award"],
-                housing_element=r["housing_element"],
-                child_element=r["child_element"],
-                childcare_element=r["childcare_element"],
-                limited_capability_for_work_element=r["lcwra_element"],
-                carer_element=r["carer_element"],
-            )
-            for r in rows
-        ]
+        return await many_as(
+            info, queries.UNIVERSAL_CREDIT_CLAIMS, self.claimant_id, UniversalCreditClaim
+        )
 
     @sensitive(C.FINANCIAL)
     async def employment_status(self, info: Info[Any, Any]) -> EmploymentStatus | None:
-        row = await one(info, queries.EMPLOYMENT_STATUS, self.claimant_id)
-        if row is None:
-            return None
-        return EmploymentStatus(
-            status=row["status"],
-            effective_from=row["effective_from"],
-            weekly_hours=row["weekly_hours"],
-        )
+        return await one_as(info, queries.EMPLOYMENT_STATUS, self.claimant_id, EmploymentStatus)
