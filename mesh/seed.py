@@ -151,27 +151,45 @@ async def seed(
                 raise RuntimeError(f"the generator failed: {item[1]}")
             covered, tables_rows = item
             grouped = _group_by_store(tables_rows)
-            await asyncio.gather(
+            outcomes = await asyncio.gather(
                 *(
                     _load_store(
                         conns[s.name], s.name, grouped.get(s.name, []), covered, report, progress
                     )
                     for s in SEEDED_STORES
-                )
+                ),
+                return_exceptions=True,  # let every store finish its COPY before rolling back
             )
+            failures = [o for o in outcomes if isinstance(o, BaseException)]
+            if failures:
+                raise failures[0]
         for tx in transactions:
             await tx.commit()
         transactions.clear()
     finally:
-        for tx in transactions:
-            await tx.rollback()
-        for conn in conns.values():
-            await conn.close()
+        await _abandon(transactions, conns)
         if producer.is_alive():
             producer.terminate()
         producer.join(timeout=5)
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def _abandon(transactions: list[Any], conns: dict[str, asyncpg.Connection]) -> None:
+    """Roll back whatever did not commit and close every connection, whatever state it is in:
+    a connection that cannot roll back is terminated, which makes the server roll back."""
+    for tx in transactions:
+        try:
+            await tx.rollback()
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            pass
+    for conn in conns.values():
+        if conn.is_closed():
+            continue
+        try:
+            await asyncio.wait_for(conn.close(), timeout=10)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+            conn.terminate()
 
 
 def _take(chunks: Any, producer: Any) -> Any:
