@@ -357,3 +357,21 @@ def test_from_urls_unreachable_subgraph_is_a_usage_error() -> None:
 
     assert result.returncode == 2
     assert _error_codes(result) == {"FETCH_FAILED"}
+
+
+@requires_node
+def test_the_mesh_subgraphs_compose_under_apollo_composition(tmp_path: Path) -> None:
+    """Every Civic Mesh subgraph (and the centre's) composes with the reference composer, and
+    the supergraph keeps @sensitive: the independent check of our own composition."""
+    from mesh.schema_contract import subgraph_sdls
+
+    files = {sdl.name: sdl.sdl for sdl in subgraph_sdls()}
+    supergraph_path = tmp_path / "supergraph.graphql"
+    result = compose_sdl(files, extra_args=["--supergraph", str(supergraph_path)])
+    report = _report(result)
+    assert result.returncode == 0, report.get("errors")
+    assert report["ok"] is True
+    assert set(report["subgraphs"]) == set(files)
+    supergraph = supergraph_path.read_text(encoding="utf-8")
+    assert '@sensitive(category: "mental_health")' in supergraph
+    assert "healthPeopleSearch" in supergraph  # kept, but @inaccessible to clients
