@@ -50,3 +50,11 @@ def test_token_command_mints_a_token_the_gateway_accepts(tmp_path: Path) -> None
     assert principal.organisation == "RW6" and principal.roles == ("gp", "nurse")
     too_short = runner.invoke(app, ["token", "--org", "RW6", "--role", "gp", "--ttl", "5"])
     assert too_short.exit_code == 2
+
+
+def test_audit_verify_reports_an_intact_chain(pg_address: object) -> None:
+    from tests.conftest import TEST_PREFIX
+
+    result = runner.invoke(app, ["audit", "verify"], env={"MESH_DB_PREFIX": TEST_PREFIX})
+    assert result.exit_code == 0, result.output
+    assert "audit chain intact" in result.output
