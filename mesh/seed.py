@@ -9,6 +9,7 @@ store has loaded: a failure anywhere leaves no half-loaded agency.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 import queue
 import time
@@ -179,10 +180,8 @@ async def _abandon(transactions: list[Any], conns: dict[str, asyncpg.Connection]
     """Roll back whatever did not commit and close every connection, whatever state it is in:
     a connection that cannot roll back is terminated, which makes the server roll back."""
     for tx in transactions:
-        try:
+        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             await tx.rollback()
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-            pass
     for conn in conns.values():
         if conn.is_closed():
             continue

@@ -7,10 +7,16 @@ interface and a union. The gateway talks to them over real HTTP semantics (ASGI 
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
-import httpx
 import strawberry
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 USERS = {"1": ("Ada Lovelace", "ada"), "2": ("Alan Turing", "alan")}
@@ -185,19 +191,36 @@ def schemas() -> dict[str, strawberry.federation.Schema]:
     }
 
 
-class RoutingTransport(httpx.AsyncBaseTransport):
-    """Send each subgraph's requests to its ASGI app, counting them."""
-
-    def __init__(self) -> None:
-        self.apps = {
-            name: httpx.ASGITransport(app=GraphQL(schema)) for name, schema in schemas().items()
-        }
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.apps[request.url.host].handle_async_request(request)
+BASE_PORT = 4520
+NAMES = ("accounts", "products", "inventory", "reviews")
 
 
 def urls() -> dict[str, str]:
-    return {
-        name: f"http://{name}/graphql" for name in ("accounts", "products", "inventory", "reviews")
-    }
+    return {name: f"http://127.0.0.1:{BASE_PORT + i}/graphql" for i, name in enumerate(NAMES)}
+
+
+@contextmanager
+def serving() -> Iterator[dict[str, str]]:
+    """The four subgraphs on real sockets (uvicorn in threads), stopped afterwards."""
+    servers = []
+    threads = []
+    for i, (name, schema) in enumerate(schemas().items()):
+        app = Starlette(routes=[Route("/graphql", GraphQL(schema), methods=["GET", "POST"])])
+        config = uvicorn.Config(app, host="127.0.0.1", port=BASE_PORT + i, log_level="error")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name=f"subgraph-{name}", daemon=True)
+        thread.start()
+        servers.append(server)
+        threads.append(thread)
+    try:
+        deadline = time.monotonic() + 20
+        while not all(server.started for server in servers):
+            if time.monotonic() > deadline:
+                raise TimeoutError("federation fixture subgraphs did not start")
+            time.sleep(0.05)
+        yield urls()
+    finally:
+        for server in servers:
+            server.should_exit = True
+        for thread in threads:
+            thread.join(timeout=10)

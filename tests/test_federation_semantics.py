@@ -3,21 +3,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from mesh.compose import SubgraphSDL, compose
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway, GatewaySettings
-from tests.federation_fixtures import RoutingTransport, schemas, urls
+from tests.federation_fixtures import schemas, serving
 
 
-@pytest.fixture()
-def gateway() -> Gateway:
-    supergraph = compose([SubgraphSDL(n, s.as_str(), urls()[n]) for n, s in schemas().items()])
-    transport = SubgraphTransport(urls(), http_transport=RoutingTransport())
-    return Gateway(supergraph, transport, GatewaySettings())
+@pytest.fixture(scope="module")
+def subgraphs() -> Iterator[dict[str, str]]:
+    with serving() as running:
+        yield running
+
+
+@pytest_asyncio.fixture()
+async def gateway(subgraphs: dict[str, str]) -> AsyncIterator[Gateway]:
+    supergraph = compose([SubgraphSDL(n, s.as_str(), subgraphs[n]) for n, s in schemas().items()])
+    built = Gateway(supergraph, SubgraphTransport(subgraphs), GatewaySettings())
+    yield built
+    await built.aclose()
 
 
 async def run(gateway: Gateway, query: str, **variables: Any) -> dict[str, Any]:

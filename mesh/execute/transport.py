@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 
 
@@ -26,9 +26,11 @@ LocalHandler = Callable[
 
 
 class SubgraphTransport:
-    """One pooled HTTP client for every subgraph, counting requests per subgraph.
+    """One pooled HTTP client (aiohttp) for every subgraph, counting requests per subgraph.
 
     ``local`` subgraphs (the centre's own) are called in-process through the same interface.
+    aiohttp rather than httpx here: under load httpx's connection pool cost the gateway more
+    CPU than everything else together (see bench/results/profile.md).
     """
 
     def __init__(
@@ -37,7 +39,6 @@ class SubgraphTransport:
         timeouts: Mapping[str, float] | None = None,
         default_timeout: float = 5.0,
         max_connections: int = 100,
-        http_transport: httpx.AsyncBaseTransport | None = None,
         local: Mapping[str, LocalHandler] | None = None,
     ) -> None:
         self.urls = dict(urls)
@@ -45,13 +46,18 @@ class SubgraphTransport:
         self.timeouts = dict(timeouts or {})
         self.default_timeout = default_timeout
         self.requests: Counter[str] = Counter()
-        self._client = httpx.AsyncClient(
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            headers={"content-type": "application/json", "accept": "application/json"},
-            transport=http_transport,
-        )
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        """The session, made in the running event loop on first use (it belongs to it)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300),
+                headers={"content-type": "application/json", "accept": "application/json"},
+                json_serialize=lambda value: orjson.dumps(value).decode(),
+            )
+        return self._session
 
     async def post(
         self,
@@ -71,32 +77,36 @@ class SubgraphTransport:
         timeout = self.timeouts.get(subgraph, self.default_timeout)
         body = orjson.dumps({"query": query, "variables": dict(variables)})
         try:
-            response = await self._client.post(url, content=body, headers=headers, timeout=timeout)
-        except httpx.TimeoutException:
+            async with self._client().post(
+                url,
+                data=body,
+                headers=dict(headers or {}),
+                timeout=aiohttp.ClientTimeout(total=timeout),
+            ) as response:
+                status = response.status
+                content = await response.read()
+        except TimeoutError:
             raise SubgraphFault(
                 subgraph, "SUBGRAPH_TIMEOUT", f"no answer within {timeout:g} s"
             ) from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise SubgraphFault(
                 subgraph, "SUBGRAPH_UNAVAILABLE", f"cannot connect ({type(exc).__name__})"
             ) from None
         try:
-            payload = orjson.loads(response.content)
+            payload = orjson.loads(content)
         except orjson.JSONDecodeError:
             raise SubgraphFault(
-                subgraph,
-                "SUBGRAPH_ERROR",
-                f"HTTP {response.status_code} with a body that is not JSON",
+                subgraph, "SUBGRAPH_ERROR", f"HTTP {status} with a body that is not JSON"
             ) from None
         if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
             raise SubgraphFault(
-                subgraph,
-                "SUBGRAPH_ERROR",
-                f"HTTP {response.status_code} without a GraphQL response",
+                subgraph, "SUBGRAPH_ERROR", f"HTTP {status} without a GraphQL response"
             )
-        if response.status_code >= 500 and payload.get("data") is None:
-            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR", f"HTTP {response.status_code}")
+        if status >= 500 and payload.get("data") is None:
+            raise SubgraphFault(subgraph, "SUBGRAPH_ERROR", f"HTTP {status}")
         return payload
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()

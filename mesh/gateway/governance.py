@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from graphql import FieldNode, NameNode, SelectionSetNode
 
+from authz.context_token import CONTEXT_HEADER
 from authz.model import AccessRequest, Decision, Effect, FieldFacts, MaskRule, PurposeOfUse
 
 NATIONAL_DATA_OPT_OUT = "national_data_opt_out"
@@ -152,8 +153,6 @@ class Governance:
     def context_header(
         self, access: AccessRequest, request_id: str, decisions: dict[Any, Decision]
     ) -> dict[str, str]:
-        from authz.context_token import CONTEXT_HEADER
-
         agreements = sorted(
             {
                 f"{d.agreement_id}@{d.agreement_version}"
