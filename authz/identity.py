@@ -9,11 +9,13 @@ Error messages say what is wrong with a token and never repeat any of it.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jwt
+from cachetools import TTLCache
 from jwt.exceptions import (
     ExpiredSignatureError,
     ImmatureSignatureError,
@@ -33,6 +35,8 @@ LEEWAY_SECONDS = 30
 MAX_HEADER_BYTES = 8192  # a bearer token longer than this is not one of ours
 JWKS_FETCH_TIMEOUT_SECONDS = 5.0
 JWKS_CACHE_SECONDS = 300.0
+VERIFIED_CACHE_SIZE = 10_000
+VERIFIED_CACHE_SECONDS = 60.0
 REQUIRED_CLAIMS = ("sub", "org", "roles", "exp", "iss", "aud")
 
 __all__ = [
@@ -107,6 +111,11 @@ class TokenVerifier:
         self.audience = audience
         self._client: jwt.PyJWKClient | None = None
         self._keys: dict[str, jwt.PyJWK] = {}
+        # Verified tokens, so a caller's repeated requests skip the signature check; an
+        # entry is used only until the token's own expiry.
+        self._verified: TTLCache[str, tuple[Principal, float]] = TTLCache(
+            maxsize=VERIFIED_CACHE_SIZE, ttl=VERIFIED_CACHE_SECONDS
+        )
         if isinstance(jwks, str) and jwks.startswith(("https://", "http://")):
             if not jwks.startswith("https://"):
                 raise ValueError("a JWKS URL must use https")
@@ -121,6 +130,14 @@ class TokenVerifier:
 
     def verify(self, authorization_header: str | None) -> Principal:
         token = _bearer_token(authorization_header)
+        cached = self._verified.get(token)
+        if cached is not None and time.time() < cached[1]:
+            return cached[0]  # same token, signature already checked, still within exp
+        principal, expires = self._verify(token)
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         key = self._key_for(token)
         try:
             claims = jwt.decode(
@@ -154,7 +171,7 @@ class TokenVerifier:
             raise AuthenticationError(
                 "TOKEN_INVALID", "the token's signature or encoding is not valid"
             ) from None
-        return _principal(claims)
+        return _principal(claims), float(claims["exp"])
 
     def _key_for(self, token: str) -> jwt.PyJWK:
         try:
