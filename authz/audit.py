@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -262,32 +262,34 @@ class AuditLog:
         try:
             async with self._pool.acquire(timeout=self._timeout) as conn:
                 row = await conn.fetchrow(
-                    _APPEND,
-                    entry.request_id,
-                    entry.occurred_at,
-                    entry.subject,
-                    entry.staff_name,
-                    entry.organisation,
-                    list(entry.roles),
-                    entry.purpose.value,
-                    entry.case_reference,
-                    entry.justification,
-                    entry.break_glass,
-                    list(entry.subjects),
-                    list(entry.served),
-                    list(entry.masked),
-                    list(entry.denied),
-                    list(entry.agreements),
-                    entry.response_sha256,
-                    head,
-                    tail,
-                    timeout=self._timeout,
+                    _APPEND, *_append_arguments(entry), head, tail, timeout=self._timeout
                 )
         except _DB_ERRORS as exc:
             raise AuditUnavailable(f"audit record not written: {_reason(exc)}") from None
         if row is None:  # pragma: no cover - the function always returns one row
             raise AuditUnavailable("audit record not written: no receipt")
         return AuditReceipt(row["appended_seq"], row["appended_hash"])
+
+    async def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditReceipt]:
+        """Append several records in one transaction: one WAL flush for all of them (group
+        commit). All or none are written; AuditUnavailable when they cannot be."""
+        receipts: list[AuditReceipt] = []
+        try:
+            async with (
+                self._pool.acquire(timeout=self._timeout) as conn,
+                conn.transaction(),
+            ):
+                for entry in entries:
+                    head, tail = canonical_split(entry.chain_fields())
+                    row = await conn.fetchrow(
+                        _APPEND, *_append_arguments(entry), head, tail, timeout=self._timeout
+                    )
+                    if row is None:  # pragma: no cover - the function always returns one row
+                        raise AuditUnavailable("audit record not written: no receipt")
+                    receipts.append(AuditReceipt(row["appended_seq"], row["appended_hash"]))
+        except _DB_ERRORS as exc:
+            raise AuditUnavailable(f"audit records not written: {_reason(exc)}") from None
+        return receipts
 
     async def record(self, seq: int) -> AuditRecord | None:
         """One stored record by its place in the chain."""
@@ -322,6 +324,27 @@ class AuditLog:
                 return list(await conn.fetch(sql, *args, timeout=self._timeout))
         except _DB_ERRORS as exc:
             raise AuditUnavailable(f"audit log unreadable: {_reason(exc)}") from None
+
+
+def _append_arguments(entry: AuditEntry) -> tuple[Any, ...]:
+    return (
+        entry.request_id,
+        entry.occurred_at,
+        entry.subject,
+        entry.staff_name,
+        entry.organisation,
+        list(entry.roles),
+        entry.purpose.value,
+        entry.case_reference,
+        entry.justification,
+        entry.break_glass,
+        list(entry.subjects),
+        list(entry.served),
+        list(entry.masked),
+        list(entry.denied),
+        list(entry.agreements),
+        entry.response_sha256,
+    )
 
 
 async def _walk(conn: PoolConnectionProxy, batch_size: int) -> VerifyReport:

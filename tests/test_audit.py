@@ -375,3 +375,25 @@ async def test_search_filters_and_pages_newest_first(log: AuditLog) -> None:
     assert len(await search(log, purpose=PurposeOfUse.SAFEGUARDING, organisation="mft")) == 3
     with pytest.raises(ValueError):
         await search(log, limit=0)
+
+
+async def test_group_commit_keeps_one_chain_and_fails_closed_together(
+    pg_address: ServerAddress,
+) -> None:
+    """Concurrent requests through the writer share transactions; the chain stays whole."""
+    from authz.audit_writer import AuditWriter
+
+    log = await AuditLog.open(pg_address.dsn("governance"), timeout=5)
+    writer = AuditWriter(log, max_batch=16)
+    try:
+        receipts = await asyncio.gather(*(writer.append(entry(i)) for i in range(100)))
+        seqs = sorted(r.seq for r in receipts)
+        assert seqs == list(range(seqs[0], seqs[0] + 100))
+        assert writer.batches < 100  # some requests shared a commit
+        assert (await log.verify()).ok
+    finally:
+        await writer.close()
+        await log.close()
+    dead = AuditWriter(log)  # its pool is closed now
+    with pytest.raises(AuditUnavailable):
+        await dead.append(entry(1000))

@@ -217,7 +217,7 @@ async def test_no_data_is_served_when_the_audit_log_is_down(
     assert raw_gateway.governance is not None
     dead_pool_log = await AuditLog.open(linked.dsn("governance"), timeout=2)
     await dead_pool_log.close()
-    governance = replace(raw_gateway.governance, audit=dead_pool_log)
+    governance = replace(raw_gateway.governance, audit=dead_pool_log, writer=None)
     cut_off = Gateway(
         raw_gateway.supergraph, raw_gateway.transport, raw_gateway.settings, governance
     )

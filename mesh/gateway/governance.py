@@ -105,9 +105,16 @@ class Governance:
 
     rules: Rules
     facts: dict[tuple[str, str], FieldFacts]
-    audit: Any  # authz.audit.AuditLog
+    audit: Any  # authz.audit.AuditLog (queries)
     signer: Any  # authz.context_token.ContextSigner
     apply_mask: Callable[[MaskRule, object], object]
+    writer: Any = None  # authz.audit_writer.AuditWriter (group commit); made from audit if None
+
+    def __post_init__(self) -> None:
+        if self.writer is None:
+            from authz.audit_writer import AuditWriter
+
+            self.writer = AuditWriter(self.audit)
 
     def decide_all(
         self, access: AccessRequest, coordinates: set[tuple[str, str]]

@@ -262,7 +262,7 @@ class Gateway:
             request_id=request_id,
         )
         try:
-            receipt = await governance.audit.append(entry)
+            receipt = await governance.writer.append(entry)
         except AuditUnavailable as error:
             return GatewayResult(
                 {
@@ -294,6 +294,7 @@ class Gateway:
     async def aclose(self) -> None:
         await self.transport.aclose()
         if self.governance is not None:
+            await self.governance.writer.close()
             await self.governance.audit.close()
 
 
