@@ -22,7 +22,7 @@ from mesh.store.dsn import ServerAddress
 from mesh.store.server import connect
 from subgraphs.index.clustering import Clusterer, ClusterStats, DeterministicClusterer, RecordSet
 from subgraphs.index.linkage_store import store_run
-from subgraphs.kit.crosswalk import HOUSEHOLD_RECORDS, CrosswalkReport, write_crosswalk
+from subgraphs.kit.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
 from subgraphs.kit.linkage_tokens import TOKEN_KINDS, agency_submissions
 from subgraphs.registry import AGENCIES, INDEX
 
@@ -113,7 +113,11 @@ async def link_all(
             conn = await connect(address, agency)
             try:
                 report.crosswalks[agency] = crosswalk = await write_crosswalk(
-                    conn, agency, key, persons, households if agency in HOUSEHOLD_RECORDS else None
+                    conn,
+                    agency,
+                    key,
+                    persons,
+                    households if household_records_sql(agency) else None,
                 )
             finally:
                 await conn.close()

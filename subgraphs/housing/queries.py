@@ -99,3 +99,7 @@ ORDER BY x.member_ref = h.lead_member_ref DESC,
          array_position(ARRAY['applicant', 'partner', 'child', 'other'], x.relationship),
          m.date_of_birth, m.member_ref
 """
+
+# Housing's households are its tenancies, current and past: each is linked to the mesh
+# household at the tenancy's property (read by `mesh link`, not by resolvers).
+TENANCIES_FOR_LINKAGE = "SELECT tenancy_ref::text AS local_id, uprn FROM tenancy"

@@ -20,5 +20,6 @@ SUBGRAPH = AgencySubgraph(
         load=section_loader(queries.TENANCY_BY_MESH_ID, HouseholdHousing),
         category=C.HOUSING,
         description="The household's tenancy; null when housing holds no tenancy for it.",
+        linkage_records=queries.TENANCIES_FOR_LINKAGE,
     ),
 )

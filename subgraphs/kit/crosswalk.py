@@ -19,12 +19,14 @@ PERSON = "Person"
 HOUSEHOLD = "Household"
 _BATCH = 50_000
 
-# Agencies that know households by a record of their own: SQL returning (local_id text, uprn).
-# Housing's households are its tenancies, current and past; each maps to the mesh household at
-# the tenancy's property. Proposed to move into the housing subgraph's own definition.
-HOUSEHOLD_RECORDS: dict[str, str] = {
-    "housing": "SELECT tenancy_ref::text AS local_id, uprn FROM tenancy",
-}
+
+def household_records_sql(agency: str) -> str | None:
+    """The agency's own SQL for its household-level records, returning (local_id text, uprn),
+    declared in its subgraph definition (housing: its tenancies); None for most agencies."""
+    from subgraphs.kit.serve import load_definition
+
+    household = getattr(load_definition(agency), "household", None)
+    return getattr(household, "linkage_records", None)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ async def write_crosswalk(
     households: Mapping[bytes, str] | None = None,
 ) -> CrosswalkReport:
     """Replace the agency's crosswalk from the index's answer, in one transaction (COPY)."""
-    household_sql = HOUSEHOLD_RECORDS.get(agency)
+    household_sql = household_records_sql(agency)
     hasher = KeyedHash(key)
     async with conn.transaction():
         local_ids = [

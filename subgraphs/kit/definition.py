@@ -34,6 +34,9 @@ class HouseholdSection:
     load: SectionLoader
     category: SensitiveCategory
     description: str
+    # SQL returning (local_id text, uprn) for the agency's household-level records, so that
+    # `mesh link` can give each of them the mesh household at its property.
+    linkage_records: str | None = None
 
 
 @dataclass(frozen=True)
