@@ -103,7 +103,9 @@ class _Run:
             await self.run_root(node)
         else:
             await self.run_entities(node)
-        if node.children:
+        if len(node.children) == 1:
+            await self.run(node.children[0])
+        elif node.children:
             await asyncio.gather(*(self.run(child) for child in node.children))
 
     async def run_root(self, node: FetchNode) -> None:

@@ -53,7 +53,11 @@ class SubgraphTransport:
         """The session, made in the running event loop on first use (it belongs to it)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300),
+                # Idle connections are dropped before uvicorn's 5 s keep-alive would close them
+                # under us (a request on a connection the server is closing fails).
+                connector=aiohttp.TCPConnector(
+                    limit=self._max_connections, ttl_dns_cache=300, keepalive_timeout=4.0
+                ),
                 headers={"content-type": "application/json", "accept": "application/json"},
                 json_serialize=lambda value: orjson.dumps(value).decode(),
             )

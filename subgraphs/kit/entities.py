@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
 from strawberry.types import Info
 from strawberry.utils.inspect import get_func_args
@@ -18,6 +19,16 @@ from subgraphs.kit.context import SubgraphContext
 
 
 class MeshSubgraphSchema(strawberry.federation.Schema):
+    """The federation schema with parse and validation caches: the gateway sends the same few
+    operation texts over and over, and re-validating them was most of a subgraph's CPU."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "extensions",
+            [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+        )
+        super().__init__(*args, **kwargs)
+
     def entities_resolver(  # type: ignore[override]
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
