@@ -1,0 +1,1 @@
+"""The side-by-side gateway benchmark (``make bench``): see ``bench/README.md``."""
