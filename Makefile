@@ -29,8 +29,8 @@ demo: $(STAMP)
 	$(BIN)/mesh demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check mesh authz subgraphs tests
-	$(BIN)/ruff format --check mesh authz subgraphs tests
+	$(BIN)/ruff check mesh authz subgraphs tests bench
+	$(BIN)/ruff format --check mesh authz subgraphs tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
