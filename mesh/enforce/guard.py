@@ -25,7 +25,6 @@ class FieldGuard:
     decisions: dict[tuple[str, str], Decision]
     apply_mask: Mask
     opt_out_fields: frozenset[tuple[str, str]] = frozenset()
-    served: set[str] = field(default_factory=set)
     masked: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
     withheld_by_row_rule: int = 0
@@ -53,7 +52,6 @@ class FieldGuard:
                 return None
         if value is None:
             return None
-        self.served.add(decision.coordinate)
         if decision.effect is Effect.MASK and decision.mask is not None:
             self.masked.add(decision.coordinate)
             if isinstance(value, list):

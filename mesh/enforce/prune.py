@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
-    BREAK,
     DocumentNode,
     FieldNode,
     GraphQLSchema,
@@ -74,6 +73,3 @@ def prune_denied(
     pruned = visit(document, TypeInfoVisitor(type_info, _Pruner(type_info, denied, extra or {})))
     assert isinstance(pruned, DocumentNode)
     return pruned
-
-
-__all__ = ["BREAK", "prune_denied"]

@@ -15,7 +15,6 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
-    OperationDefinitionNode,
     parse,
     specified_rules,
     validate,
@@ -122,9 +121,6 @@ class Gateway:
         self._documents[query] = prepared
         return prepared
 
-    def operation(self, document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-        return get_operation_ast(document, name)
-
     def plan(self, query: str, document: DocumentNode, operation_name: str | None) -> QueryPlan:
         key = (query, operation_name)
         plan = self._plans.get(key)
@@ -151,7 +147,7 @@ class Gateway:
         if prepared.document is None:
             return _request_error("", prepared.code, list(prepared.errors))
         document = prepared.document
-        operation = self.operation(document, operation_name)
+        operation = get_operation_ast(document, operation_name)
         if operation is None:
             message = (
                 f"unknown operation {operation_name!r}"

@@ -10,7 +10,6 @@ from graphql import (
     ListTypeNode,
     NamedTypeNode,
     NameNode,
-    Node,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
@@ -109,6 +108,3 @@ def render_operations(plan: QueryPlan, operation_name: str | None) -> None:
     definitions = {d.variable.name.value: d for d in plan.variable_definitions}
     for index, node in enumerate(plan.fetches()):
         render_fetch(node, definitions, operation_name, index)
-
-
-__all__ = ["Node", "render_operations"]

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 
 from subgraphs.kit.app import create_app
 from subgraphs.kit.settings import SubgraphSettings
-from subgraphs.registry import INDEX, known_subgraphs
+from subgraphs.registry import known_subgraphs
 
 
 def load_definition(name: str) -> Any:
@@ -28,6 +28,3 @@ def build_app(name: str, dsn: str, settings: SubgraphSettings | None = None) -> 
 def serve(name: str, dsn: str, host: str = "127.0.0.1", port: int = 4001) -> None:
     app = build_app(name, dsn)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-
-
-__all__ = ["INDEX", "build_app", "load_definition", "serve"]
