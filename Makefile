@@ -7,11 +7,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-seed db-stop clean help
+.PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help
 
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh"
 	@echo "make test        lint, type-check and run every test against real PostgreSQL"
+	@echo "make unit        the fast layer only: no PostgreSQL, no processes (seconds)"
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
 	@echo "make db-stop     stop the embedded PostgreSQL"
@@ -37,6 +38,9 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
 
 test: lint typecheck pytest
 

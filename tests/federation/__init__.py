@@ -1,0 +1,1 @@
+"""Federation conformance: small multi-subgraph fixtures served over real HTTP, no PostgreSQL."""

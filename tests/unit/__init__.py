@@ -1,0 +1,1 @@
+"""The fast layer: pure-Python tests that need no PostgreSQL and no processes (``make unit``)."""
