@@ -64,7 +64,7 @@ class RowRule:
 NATIONAL_OPT_OUT_RULE = RowRule(
     agencies=("health", "adult_social_care"),
     kind=NATIONAL_DATA_OPT_OUT,
-    flag_coordinate="HealthRecord.nationalDataOptOut",
+    flag_coordinate="Person.nationalDataOptOut",
     description="People who opted out of their health and care data being used beyond their "
     "individual care are left out of planning and research.",
 )
@@ -263,7 +263,7 @@ class SharingRules:
 def _subsumes(existing: RowRule, new: RowRule) -> bool:
     return (
         existing.kind == new.kind
-        and existing.flag_coordinate == new.flag_coordinate
+        and new.flag_coordinate in (None, existing.flag_coordinate)  # None: the kind's own flag
         and set(new.agencies) <= set(existing.agencies)
     )
 

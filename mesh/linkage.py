@@ -22,8 +22,10 @@ from mesh.store.dsn import ServerAddress
 from mesh.store.server import connect
 from subgraphs.index.clustering import Clusterer, ClusterStats, DeterministicClusterer, RecordSet
 from subgraphs.index.linkage_store import store_run
+from subgraphs.index.opt_out import OptOutReports, person_opt_out
 from subgraphs.kit.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
 from subgraphs.kit.linkage_tokens import TOKEN_KINDS, agency_submissions
+from subgraphs.kit.opt_out import opted_out_refs
 from subgraphs.registry import AGENCIES, INDEX
 
 Progress = Callable[[str, int], None]
@@ -88,7 +90,8 @@ async def link_all(
         if not await index.fetchval(_LOCK):
             raise LinkInProgress("another `mesh link` is running against these stores")
         started = time.perf_counter()
-        records = await _submissions(address, key, report, progress)
+        opt_outs = OptOutReports()
+        records = await _submissions(address, key, report, progress, opt_outs)
         started = _lap(report, "tokens", started)
 
         clustering = clusterer.cluster(records)
@@ -100,6 +103,7 @@ async def link_all(
         stored = await store_run(
             index, records, clustering, clusterer.method, clusterer.parameters(),
             keep_tokens=keep_tokens,
+            opt_out=person_opt_out(records, clustering, opt_outs),
         )  # fmt: skip
         report.run_id = stored.run_id
         report.kept_person_ids = stored.kept_person_ids
@@ -130,17 +134,27 @@ async def link_all(
 
 
 async def _submissions(
-    address: ServerAddress, key: bytes, report: LinkReport, progress: Progress | None
+    address: ServerAddress,
+    key: bytes,
+    report: LinkReport,
+    progress: Progress | None,
+    opt_outs: OptOutReports,
 ) -> RecordSet:
-    """Each agency tokenises its own records; the index only receives the results."""
+    """Each agency tokenises its own records (and, where it holds them, marks the national data
+    opt-outs); the index only receives the results."""
     records = RecordSet(TOKEN_KINDS)
     for agency in AGENCIES:
         conn = await connect(address, agency)
         try:
+            opted_out = await opted_out_refs(conn, agency, key)
+            if opted_out is not None:
+                opt_outs.publishers.add(agency)
             count = 0
             async for batch in agency_submissions(conn, agency, key):
                 for submission in batch:
-                    records.add(agency, submission.record_ref, submission.tokens)
+                    index = records.add(agency, submission.record_ref, submission.tokens)
+                    if opted_out and submission.record_ref in opted_out:
+                        opt_outs.opted_out_records.add(index)
                 count += len(batch)
                 _tell(progress, agency, len(batch))
             report.records[agency] = count

@@ -304,7 +304,7 @@ def test_national_data_opt_out_applies_to_planning_only(rules: SharingRules) -> 
     planning = rules.row_rules(request("analyst", PurposeOfUse.PLANNING))
     assert planning == [NATIONAL_OPT_OUT_RULE]
     assert planning[0].agencies == ("health", "adult_social_care")
-    assert planning[0].flag_coordinate == "HealthRecord.nationalDataOptOut"
+    assert planning[0].flag_coordinate == "Person.nationalDataOptOut"  # the index's flag
     assert rules.row_rules(request("gp", PurposeOfUse.PLANNING)) == [NATIONAL_OPT_OUT_RULE]
     for purpose in PurposeOfUse:
         if purpose is not PurposeOfUse.PLANNING:

@@ -14,7 +14,8 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from authz.model import Decision, Effect, MaskRule
 
-OPT_OUT_ALIAS = "_meshOptOut"
+RESERVED_ALIAS_PREFIX = "_mesh"  # internal selections only; clients may not use it
+OPT_OUT_ALIAS = RESERVED_ALIAS_PREFIX + "OptOut"
 Mask = Callable[[MaskRule, object], object]
 
 
@@ -45,11 +46,9 @@ class FieldGuard:
                 },
             )
         key = (info.parent_type.name, info.field_name)
-        if key in self.opt_out_fields and isinstance(source, Mapping):
-            flag = source.get(OPT_OUT_ALIAS)
-            if isinstance(flag, Mapping) and flag.get("nationalDataOptOut"):
-                self.withheld_by_row_rule += 1
-                return None
+        if key in self.opt_out_fields and not _known_not_opted_out(source):
+            self.withheld_by_row_rule += 1
+            return None
         if value is None:
             return None
         if decision.effect is Effect.MASK and decision.mask is not None:
@@ -58,3 +57,9 @@ class FieldGuard:
                 return [self.apply_mask(decision.mask, v) for v in value]
             return self.apply_mask(decision.mask, value)
         return value
+
+
+def _known_not_opted_out(source: Any) -> bool:
+    """Serve only where the index said, in so many words, that the person did not opt out:
+    opted out, unknown to health, index unreachable or anything unexpected all withhold."""
+    return isinstance(source, Mapping) and source.get(OPT_OUT_ALIAS) is False

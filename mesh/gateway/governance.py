@@ -13,13 +13,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from graphql import FieldNode, NameNode, SelectionSetNode
+from graphql import FieldNode, NameNode
 
 from authz.context_token import CONTEXT_HEADER
 from authz.model import AccessRequest, Decision, Effect, FieldFacts, MaskRule, PurposeOfUse
+from mesh.enforce.guard import OPT_OUT_ALIAS
 
 NATIONAL_DATA_OPT_OUT = "national_data_opt_out"
 OPT_OUT_FIELDS = frozenset({("Person", "health"), ("Person", "adultSocialCare")})
+# The index's (inaccessible) field with each person's opt-out as health published it.
+OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
 _MESH_ID = re.compile(r"^m[ph]_[0-9a-f]{20}$")
 
 
@@ -69,14 +72,10 @@ class Caller:
 
 
 def opt_out_selection() -> dict[tuple[str, str], list[FieldNode]]:
-    """The health flag fetched next to health or social-care sections under PLANNING."""
-    flag = FieldNode(
-        alias=NameNode(value="_meshOptOut"),
-        name=NameNode(value="health"),
-        selection_set=SelectionSetNode(
-            selections=(FieldNode(name=NameNode(value="nationalDataOptOut")),)
-        ),
-    )
+    """The person's opt-out status, fetched from the index (which holds what health published
+    at linkage) next to health or social-care sections under PLANNING. The alias is in the
+    reserved namespace no client may write (see ``mesh.gateway.limits.reserved_aliases``)."""
+    flag = FieldNode(alias=NameNode(value=OPT_OUT_ALIAS), name=NameNode(value=OPT_OUT_STATUS_FIELD))
     return {coordinate: [flag] for coordinate in OPT_OUT_FIELDS}
 
 

@@ -79,3 +79,21 @@ def alias_limit(max_aliases: int) -> type[ASTValidationRule]:
                 )
 
     return MaxAliases
+
+
+def reserved_aliases(prefix: str) -> type[ASTValidationRule]:
+    """Aliases starting with ``prefix`` belong to the gateway's own internal selections (e.g.
+    the opt-out status it fetches next to health data): a client using one could shadow them."""
+
+    class ReservedAliases(ASTValidationRule):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.alias is not None and node.alias.value.startswith(prefix):
+                self.report_error(
+                    GraphQLError(
+                        f"aliases starting with {prefix!r} are reserved for the gateway",
+                        node,
+                        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    )
+                )
+
+    return ReservedAliases

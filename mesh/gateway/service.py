@@ -26,6 +26,7 @@ from authz.audit import AuditEntry, AuditUnavailable
 from authz.model import Effect
 from mesh.compose import SubgraphSDL, Supergraph
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
+from mesh.enforce.guard import RESERVED_ALIAS_PREFIX
 from mesh.execute import ExecutionOutcome, SubgraphTransport, execute_plan
 from mesh.execute.response import shape_response
 from mesh.gateway.governance import (
@@ -36,7 +37,7 @@ from mesh.gateway.governance import (
     opt_out_selection,
     subjects_in,
 )
-from mesh.gateway.limits import alias_limit, depth_limit
+from mesh.gateway.limits import alias_limit, depth_limit, reserved_aliases
 from mesh.gateway.settings import GatewaySettings
 from mesh.plan import PlanningError, QueryPlan, plan_operation
 
@@ -94,6 +95,7 @@ class Gateway:
             *specified_rules,
             depth_limit(settings.max_depth),
             alias_limit(settings.max_aliases),
+            reserved_aliases(RESERVED_ALIAS_PREFIX),
         ]
         self._documents: LRUCache[str, _Prepared] = LRUCache(
             maxsize=max(settings.document_cache, 1)

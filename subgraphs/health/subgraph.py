@@ -37,4 +37,5 @@ SUBGRAPH = AgencySubgraph(
         category=C.HEALTH,
         description="The person's NHS record; null when health does not know the person.",
     ),
+    opt_out_records="SELECT patient_id::text AS local_id FROM patient WHERE national_data_opt_out",
 )

@@ -73,8 +73,11 @@ async def store_run(
     parameters: dict[str, object],
     *,
     keep_tokens: bool = True,
+    opt_out: list[bool | None] | None = None,
 ) -> StoredRun:
-    """Replace the index's linkage with this run, in one transaction."""
+    """Replace the index's linkage with this run, in one transaction. ``opt_out`` is each
+    person's national data opt-out (:func:`subgraphs.index.opt_out.person_opt_out`); without it
+    every person's is unknown, which the gateway treats as opted out."""
     async with conn.transaction():
         run_id = await conn.fetchval(
             "INSERT INTO linkage_run (method, parameters) VALUES ($1, $2::jsonb) RETURNING run_id",
@@ -99,9 +102,14 @@ async def store_run(
         async with _bulk_loaded(conn, "mesh_person"):
             await conn.copy_records_to_table(
                 "mesh_person",
-                columns=["mesh_id", "run_id", "household_id"],
+                columns=["mesh_id", "run_id", "household_id", "national_data_opt_out"],
                 records=(
-                    (mesh_id, run_id, household_ids[h] if (h := household_of[p]) >= 0 else None)
+                    (
+                        mesh_id,
+                        run_id,
+                        household_ids[h] if (h := household_of[p]) >= 0 else None,
+                        opt_out[p] if opt_out is not None else None,
+                    )
                     for p, mesh_id in enumerate(person_ids)
                 ),
             )

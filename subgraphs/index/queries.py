@@ -1,7 +1,8 @@
 """The index's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column."""
 
 PERSONS = """
-SELECT mesh_id AS key, household_id FROM mesh_person WHERE mesh_id = ANY($1::text[])
+SELECT mesh_id AS key, household_id, national_data_opt_out
+FROM mesh_person WHERE mesh_id = ANY($1::text[])
 """
 
 HOUSEHOLDS = """

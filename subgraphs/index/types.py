@@ -50,6 +50,16 @@ class Person:
     def household(self) -> Household | None:
         return Household(id=strawberry.ID(self.household_id)) if self.household_id else None
 
+    @strawberry.federation.field(
+        inaccessible=True,
+        description="The national data opt-out as the agencies holding it published it at "
+        "linkage; null when none of them knows the person. Read by the gateway to apply the "
+        "opt-out (unknown counts as opted out); not part of the client contract.",
+    )
+    async def national_data_opt_out(self, info: Info[Any, Any]) -> bool | None:
+        row = await one(info, queries.PERSONS, str(self.id))
+        return None if row is None else row["national_data_opt_out"]
+
     @sensitive(C.LINKAGE, description="Which agencies hold records linked to this person.")
     async def links(self, info: Info[Any, Any]) -> list[AgencyLink]:
         rows = await many(info, queries.AGENCY_LINKS, str(self.id))

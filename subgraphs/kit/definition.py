@@ -49,6 +49,11 @@ class AgencySubgraph:
     extra_types: tuple[type, ...] = field(default=())
     # The agency's own, stricter rule: purposes it never serves, whatever the agreements say.
     refused_purposes: frozenset[PurposeOfUse] = frozenset()
+    # SQL returning ``local_id`` (text) of the agency's records whose person registered a
+    # national data opt-out. An agency that holds the opt-out (health: it is recorded against
+    # the NHS number) publishes it pseudonymously to the index at linkage time, so the gateway
+    # can apply it without asking the agency at query time.
+    opt_out_records: str | None = None
 
     def schema(self) -> Any:
         from subgraphs.kit.agency_schema import build_agency_schema
