@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SOURCES := mesh authz subgraphs store linkage devtools bench tests
 
 .PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help
 
@@ -30,8 +31,8 @@ demo: $(STAMP)
 	$(BIN)/mesh demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check mesh authz subgraphs tests bench
-	$(BIN)/ruff format --check mesh authz subgraphs tests bench
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 
 from bench import proc
-from mesh.store.dsn import ServerAddress
-from mesh.store.server import connect
+from store.dsn import ServerAddress
+from store.server import connect
 
 _BACKENDS = """
 SELECT pid FROM pg_stat_activity

@@ -1,8 +1,8 @@
 """The bench's own synthetic Greater Manchester (databases ``bench_*``), and ids from it.
 
 A run reuses the data when the stores already hold the requested population and the index is
-linked from it; otherwise it seeds (``mesh.seed``) and/or links (``mesh.linkage``) and reports
-how long each took (``make bench-seed`` seeds full GM without linking: the bench links it).
+linked from it; otherwise it seeds (``devtools.seed``) and/or links (``linkage.exchange``) and
+reports how long each took (``make bench-seed`` seeds full GM without linking: the bench links it).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mesh.linkage import link_all
-from mesh.linkage_key import load_linkage_key
-from mesh.seed import seed
-from mesh.store.dsn import ServerAddress
-from mesh.store.migrate import migrate_all
-from mesh.store.server import connect
+from devtools.seed import seed
+from linkage.exchange import link_all
+from linkage.key import load_linkage_key
+from store.dsn import ServerAddress
+from store.migrate import migrate_all
+from store.server import connect
 from subgraphs.registry import INDEX
 
 # Deterministic "random" order: the same data gives the same ids, run after run.

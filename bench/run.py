@@ -67,7 +67,7 @@ def _say(message: str) -> None:
 
 def _mesh_command() -> list[str]:
     script = Path(sys.executable).with_name("mesh")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "mesh.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mesh"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,8 +97,8 @@ def _run(args: argparse.Namespace) -> int:
     from bench.measure import LoadPlan, interleaved_rounds, subgraph_fan_out, summarise
     from bench.subgraphs import start_subgraphs, subgraph_set
     from bench.workloads import workload
-    from mesh.settings import MeshSettings
-    from mesh.store import open_server
+    from store import open_server
+    from store.settings import MeshSettings
 
     started = time.monotonic()
     people = args.people or (FULL_GM if args.scale == "full" else DEFAULT_PEOPLE)

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from bench.services import Service, wait_ready
-from mesh.store.dsn import ServerAddress
+from store.dsn import ServerAddress
 from subgraphs.registry import known_subgraphs
 
 HOST = "127.0.0.1"

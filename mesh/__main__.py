@@ -1,5 +1,5 @@
 """``python -m mesh`` runs the command line."""
 
-from mesh.cli import main
+from mesh.cli.app import main
 
 main()

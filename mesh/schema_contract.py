@@ -20,7 +20,7 @@ HEADER = (
 def subgraph_sdls() -> list[SubgraphSDL]:
     """The SDL each subgraph serves at ``_service { sdl }`` (built in-process), and the
     centre's own subgraph that the gateway serves itself."""
-    from mesh.centre import CENTRE, centre_subgraph
+    from subgraphs.centre import CENTRE, centre_subgraph
     from subgraphs.kit.serve import load_definition
     from subgraphs.registry import known_subgraphs
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from authz.context_token import ensure_gateway_keys
-from mesh.settings import MeshSettings
-from mesh.store import STORES, PostgresServerHandle, ServerAddress, open_server
-from mesh.store.migrate import migrate_all, quote_ident
-from mesh.store.server import connect_database
+from store import STORES, PostgresServerHandle, ServerAddress, open_server
+from store.migrate import migrate_all, quote_ident
+from store.server import connect_database
+from store.settings import MeshSettings
 
 TEST_PREFIX = os.environ.get("MESH_TEST_DB_PREFIX", "test_")
 
@@ -70,7 +70,7 @@ def pg_address(pg_server: PostgresServerHandle) -> ServerAddress:
 @pytest.fixture(scope="session")
 def seeded(pg_address: ServerAddress) -> ServerAddress:
     """The test databases loaded with a small synthetic population (once per session)."""
-    from mesh.seed import seed
+    from devtools.seed import seed
 
     asyncio.run(seed(pg_address, TEST_PEOPLE, TEST_SEED, reset=True))
     return pg_address
@@ -79,7 +79,7 @@ def seeded(pg_address: ServerAddress) -> ServerAddress:
 @pytest.fixture(scope="session")
 def linked(seeded: ServerAddress) -> ServerAddress:
     """The seeded test databases with linkage run: crosswalks and the index are filled."""
-    from mesh.linkage import link_all
+    from linkage.exchange import link_all
 
     asyncio.run(link_all(seeded, LINKAGE_TEST_KEY))
     return seeded

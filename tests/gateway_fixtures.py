@@ -16,8 +16,8 @@ from mesh.gateway import Gateway, GatewaySettings
 from mesh.gateway.governance import Caller
 from mesh.gateway.http import create_gateway_app
 from mesh.gateway.serve import build_gateway, readiness
-from mesh.settings import MeshSettings
-from mesh.store import ServerAddress
+from store import ServerAddress
+from store.settings import MeshSettings
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
 from tests.mesh_services import running_subgraphs
 

@@ -44,7 +44,16 @@ def running_subgraphs(
         for offset, name in enumerate(names):
             port = base_port + offset
             processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "mesh.cli", "subgraph", "serve", name, "--port", str(port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "mesh.cli.app",
+                    "subgraph",
+                    "serve",
+                    name,
+                    "--port",
+                    str(port),
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from authz.context_token import CONTEXT_HEADER
 from authz.model import AccessRequest, Principal, PurposeOfUse
-from mesh.store import ServerAddress
+from store import ServerAddress
 from subgraphs.kit.serve import build_app
 from subgraphs.kit.settings import SubgraphSettings
 

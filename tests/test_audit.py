@@ -27,10 +27,10 @@ from authz.oversight import (
     search,
     unreviewed_break_glass,
 )
-from mesh.store import ServerAddress
-from mesh.store.catalog import store_named
-from mesh.store.migrate import migrate_all
-from mesh.store.server import connect
+from store import ServerAddress
+from store.catalog import store_named
+from store.migrate import migrate_all
+from store.server import connect
 
 T0 = datetime(2025, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from typing import Any
 from authz.model import Principal
 from mesh.gateway import Gateway
 from mesh.gateway.governance import Caller
-from mesh.store import ServerAddress
-from mesh.store.server import connect
+from store import ServerAddress
+from store.server import connect
 
 LEAD = Caller(
     Principal("lead-7", "manchester-city-council", ("safeguarding_lead",), name="Sam Example"),

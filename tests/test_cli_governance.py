@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from authz.dev_keys import dev_verifier
-from mesh.cli import app
+from mesh.cli.app import app
 
 runner = CliRunner()
 

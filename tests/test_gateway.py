@@ -9,8 +9,8 @@ import httpx
 from mesh.gateway import Gateway, GatewaySettings
 from mesh.gateway.http import create_gateway_app
 from mesh.gateway.serve import readiness
-from mesh.store import ServerAddress
-from mesh.store.server import connect
+from store import ServerAddress
+from store.server import connect
 from tests.gateway_fixtures import AsCaller, gateway_with
 
 HOUSEHOLD = """

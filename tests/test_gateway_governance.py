@@ -17,8 +17,8 @@ from authz.oversight import unreviewed_break_glass
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway
 from mesh.gateway.governance import Caller
-from mesh.store import ServerAddress
-from mesh.store.server import connect
+from store import ServerAddress
+from store.server import connect
 from tests.conftest import TEST_KEYS_DIR
 
 ANALYST = Caller(Principal("an-1", "QOP", ("analyst",)), "PLANNING")

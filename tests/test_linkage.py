@@ -16,14 +16,8 @@ from pathlib import Path
 import pytest
 from asyncpg import Record
 
-from mesh.linkage import LinkReport, link_all
-from mesh.linkage_eval import evaluate
-from mesh.linkage_key import LinkageKeyError, load_linkage_key
-from mesh.store import ServerAddress
-from mesh.store.server import connect
-from subgraphs.index.clustering import Clustering, DeterministicClusterer, RecordSet
-from subgraphs.kit.crosswalk import household_records_sql
-from subgraphs.kit.linkage_tokens import (
+from linkage.agency_side.crosswalk import household_records_sql
+from linkage.agency_side.tokens import (
     TOKEN_KINDS,
     Identity,
     KeyedHash,
@@ -38,6 +32,12 @@ from subgraphs.kit.linkage_tokens import (
     soundex,
     token,
 )
+from linkage.evaluate import evaluate
+from linkage.exchange import LinkReport, link_all
+from linkage.index_side.clustering import Clustering, DeterministicClusterer, RecordSet
+from linkage.key import LinkageKeyError, load_linkage_key
+from store import ServerAddress
+from store.server import connect
 from subgraphs.registry import AGENCIES
 from tests.conftest import LINKAGE_TEST_KEY
 

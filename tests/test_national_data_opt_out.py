@@ -13,8 +13,8 @@ from typing import Any
 from authz.model import Principal
 from mesh.gateway import Gateway
 from mesh.gateway.governance import Caller
-from mesh.store import ServerAddress
-from mesh.store.server import connect
+from store import ServerAddress
+from store.server import connect
 from tests.gateway_fixtures import AsCaller, gateway_with
 
 ANALYST = Caller(Principal("an-1", "QOP", ("analyst",)), "PLANNING")

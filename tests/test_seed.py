@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from mesh.cli import app
-from mesh.seed import SEEDED_STORES, seed, stored_rows
-from mesh.store import STORES, ServerAddress
-from mesh.store.migrate import migrate_all
-from mesh.store.server import connect
-from mesh.synth import generate
+from devtools.seed import SEEDED_STORES, seed, stored_rows
+from devtools.synth import generate
+from mesh.cli.app import app
+from store import STORES, ServerAddress
+from store.migrate import migrate_all
+from store.server import connect
 from subgraphs.registry import AGENCIES
 from tests.conftest import TEST_PREFIX, drop_databases
 
@@ -113,7 +113,7 @@ def test_a_failed_seed_leaves_every_store_as_it_was(own_stores: ServerAddress) -
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mesh.cli", *args],
+        [sys.executable, "-m", "mesh", *args],
         capture_output=True,
         text=True,
         timeout=120,

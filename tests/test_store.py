@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mesh.settings import MeshSettings
-from mesh.store import STORES, ServerAddress, Store, StoreUnreachable, open_server
-from mesh.store.migrate import MigrationError, migrate_all, migrate_store
-from mesh.store.server import connect, connect_database
+from store import STORES, ServerAddress, Store, StoreUnreachable, open_server
+from store.migrate import MigrationError, migrate_all, migrate_store
+from store.server import connect, connect_database
+from store.settings import MeshSettings
 from subgraphs.registry import AGENCIES
 
 

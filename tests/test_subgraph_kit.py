@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mesh.store import ServerAddress
-from mesh.store.server import connect
+from store import ServerAddress
+from store.server import connect
 from tests.subgraph_client import subgraph
 
 HEALTH_ENTITIES = """

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from mesh.supervisor import (
+from devtools.supervisor import (
     ReadinessTimeout,
     RestartPolicy,
     Service,
@@ -197,7 +197,7 @@ async def test_a_service_ignoring_sigterm_is_killed_after_the_grace_period() -> 
 _DRIVER = """
 import asyncio, sys
 from rich.console import Console
-from mesh.supervisor import Service, Supervisor
+from devtools.supervisor import Service, Supervisor
 
 async def main() -> int:
     supervisor = Supervisor(Console(), grace=1)

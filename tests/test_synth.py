@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mesh.synth import (
+from devtools.synth import (
     ALL_TABLES,
     AUTHORITIES,
     DEFAULT_FAULTS,
@@ -21,10 +21,10 @@ from mesh.synth import (
     generate,
     truth_schema_sql,
 )
-from mesh.synth.agencies import PERSON_TABLES
-from mesh.synth.dates import REFERENCE_DATE
-from mesh.synth.identifiers import NHS_NUMBERS_PER_PREFIX, nhs_number, nhs_number_is_valid
-from mesh.synth.names import NICKNAMES, STREET_ABBREVIATIONS
+from devtools.synth.agencies import PERSON_TABLES
+from devtools.synth.dates import REFERENCE_DATE
+from devtools.synth.identifiers import NHS_NUMBERS_PER_PREFIX, nhs_number, nhs_number_is_valid
+from devtools.synth.names import NICKNAMES, STREET_ABBREVIATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENCIES = tuple(PERSON_TABLES)

@@ -11,14 +11,14 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
-from mesh.centre import CENTRE, LocalSubgraph, centre_subgraph
 from mesh.compose import SubgraphSDL, Supergraph
 from mesh.execute import SubgraphTransport
 from mesh.gateway.governance import Governance
 from mesh.gateway.http import create_gateway_app
 from mesh.gateway.service import Gateway, compose_from_subgraphs
 from mesh.gateway.settings import GatewaySettings
-from mesh.settings import MeshSettings
+from store.settings import MeshSettings
+from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
 
 
 async def open_governance(
@@ -90,7 +90,7 @@ async def build_gateway(
 
 
 def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
-    from mesh.store import open_server
+    from store import open_server
 
     return open_server(mesh_settings).address.dsn(store)
 

@@ -7,7 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _data_dir() -> Path:
-    from mesh.settings import MeshSettings
+    from store.settings import MeshSettings
 
     return MeshSettings().data_dir
 

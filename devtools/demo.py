@@ -1,0 +1,332 @@
+"""``mesh demo``: the whole mesh on one machine, from an empty store to a running gateway.
+
+Store (embedded unless ``MESH_PG_DSN``) → migrations → a synthetic Greater Manchester when the
+stores are empty → pseudonymous linkage when the index is empty → the eight subgraphs, each a
+process over its own database → the gateway. Then it prints where to look and supervises until
+Ctrl-C, which stops every process; the embedded PostgreSQL is stopped only if this run started
+it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import sys
+from pathlib import Path
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+from authz.context_token import ensure_gateway_keys
+from devtools.console_views import migrate_quietly, seed_summary, seed_with_progress
+from devtools.supervisor import ReadinessTimeout, Service, ServiceFailed, StopRequested, Supervisor
+from devtools.topology import HOST, local_subgraph_urls, subgraph_port
+from linkage.key import LinkageKeyError, load_linkage_key
+from store import ServerAddress, open_server
+from store.server import connect
+from store.settings import MeshSettings
+from subgraphs.registry import INDEX, known_subgraphs
+
+SUBGRAPHS_READY_SECONDS = 60.0
+# The gateway retries composition for about 30 s while subgraphs come up, then checks the index.
+GATEWAY_READY_SECONDS = 90.0
+
+# The household whose members the most agencies know (then the largest): the example query
+# then shows one answer drawn from several agencies' own stores.
+_EXAMPLE_HOUSEHOLD = """
+SELECT p.household_id
+FROM mesh_person p LEFT JOIN linked_record r ON r.mesh_id = p.mesh_id AND r.entity = 'Person'
+WHERE p.household_id IS NOT NULL
+GROUP BY p.household_id
+ORDER BY count(DISTINCT r.agency) DESC, count(DISTINCT p.mesh_id) DESC, p.household_id
+LIMIT 1
+"""
+_HOUSEHOLD_ID = re.compile(r"^mh_[0-9a-f]{20}$")
+
+EXAMPLE_QUERY = """\
+query Household {
+  household(id: "%s") {
+    id
+    size
+    housing { tenure weeklyRent postcode }
+    members {
+      id
+      links { agency records }
+      health { givenName familyName dateOfBirth }
+      welfare { universalCreditClaims { monthlyAward } }
+    }
+  }
+}"""
+
+
+DEMO_ORG = "manchester-city-council"
+DEMO_ROLE = "safeguarding_lead"
+DEMO_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "MASH-2026-0042"}
+
+
+TOKEN_FILE = "demo-token.txt"
+
+
+def demo_token(data_dir: Path) -> Path:
+    """A development token for a MASH safeguarding lead (8 hours), written to a file so that
+    shell commands can read it whole: ``$(cat .mesh/demo-token.txt)``."""
+    from authz.dev_keys import ensure_dev_keys, mint_token
+
+    token = mint_token(
+        ensure_dev_keys(data_dir),
+        DEMO_ORG,
+        [DEMO_ROLE],
+        subject="demo-lead",
+        name="Demo Safeguarding Lead",
+        ttl=8 * 3600,
+    )
+    path = data_dir / TOKEN_FILE
+    path.write_text(token + "\n", encoding="utf-8")
+    return path
+
+
+def auth_instructions(token_file: Path) -> str:
+    """How a caller authenticates to the gateway (shown in the demo's panel)."""
+    return (
+        f"Every request carries a bearer token and a purpose of use. The token of a "
+        f"{DEMO_ROLE} at {DEMO_ORG} is in {token_file}; the GraphiQL headers to paste "
+        "are printed below. Other roles: `mesh token --org ORG --role ROLE`; what a role "
+        "may see: `mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
+    )
+
+
+def graphiql_headers(token_file: Path) -> str:
+    token = token_file.read_text(encoding="utf-8").strip()
+    return json.dumps({"Authorization": f"Bearer {token}", **DEMO_HEADERS}, indent=2)
+
+
+def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1) -> int:
+    """Bring the mesh up and supervise it until Ctrl-C; returns the process exit code."""
+    busy = _ports_in_use(
+        [gateway_port, *(subgraph_port(n, gateway_port) for n in known_subgraphs())]
+    )
+    if busy:
+        listing = ", ".join(map(str, busy))
+        console.print(
+            f"[bold red]error:[/] port {listing} already in use; "
+            "`mesh demo --port P` moves the gateway to P and the subgraphs to P+1…",
+            highlight=False,
+        )
+        return 1
+    settings = MeshSettings()
+    handle = open_server(settings)
+    state = "started" if handle.started_here else "already running"
+    kind = "embedded" if handle.embedded else "external"
+    console.print(
+        f"PostgreSQL ({kind}) {state}: {handle.address.without_password()}", soft_wrap=True
+    )
+    try:
+        try:
+            _prepare_data(console, handle.address, settings, people, seed)
+        except LinkageKeyError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            return 1
+        household = asyncio.run(_example_household(handle.address))
+        data_dir = settings.data_dir.resolve()
+        _, gateway_jwks = ensure_gateway_keys(data_dir)
+        token = demo_token(data_dir)
+        return asyncio.run(
+            _serve(console, handle.address, gateway_port, household, data_dir, gateway_jwks, token)
+        )
+    finally:
+        if handle.started_here:
+            handle.stop()
+            console.print("embedded PostgreSQL stopped (this run started it)")
+
+
+def _prepare_data(
+    console: Console, address: ServerAddress, settings: MeshSettings, people: int, seed: int
+) -> None:
+    from devtools.seed import seeded_stores
+
+    migrate_quietly(address)
+    existing = asyncio.run(seeded_stores(address))
+    if existing:
+        rows = sum(existing.values())
+        console.print(
+            f"reusing the data already loaded ({rows:,} rows in {len(existing)} stores); "
+            "`mesh seed --reset` replaces it",
+            soft_wrap=True,
+        )
+    else:
+        report = seed_with_progress(console, address, people, seed, False)
+        console.print(seed_summary(report))
+    indexed = asyncio.run(_indexed_people(address))
+    if indexed:
+        console.print(f"reusing the linkage index ({indexed:,} mesh persons)")
+    else:
+        _link(console, address, load_linkage_key(settings.data_dir))
+
+
+def _link(console: Console, address: ServerAddress, key: bytes) -> None:
+    from linkage.exchange import link_all
+
+    handled: dict[str, int] = {}
+    with console.status("linking agency records…") as status:
+
+        def progress(step: str, records: int) -> None:
+            handled[step] = handled.get(step, 0) + records
+            status.update(f"linking: {step} {handled[step]:,} records")
+
+        report = asyncio.run(link_all(address, key, progress))
+    console.print(
+        f"linked {report.total_records:,} agency records into {report.persons:,} mesh persons "
+        f"and {report.households:,} households in {report.total_seconds:.1f} s",
+        soft_wrap=True,
+    )
+
+
+async def _indexed_people(address: ServerAddress) -> int:
+    conn = await connect(address, INDEX)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM mesh_person"))
+    finally:
+        await conn.close()
+
+
+async def _example_household(address: ServerAddress) -> str | None:
+    conn = await connect(address, INDEX)
+    try:
+        found = await conn.fetchval(_EXAMPLE_HOUSEHOLD)
+    finally:
+        await conn.close()
+    return str(found) if found is not None else None
+
+
+def _ports_in_use(ports: list[int]) -> list[int]:
+    busy = []
+    for port in ports:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                busy.append(port)
+    return busy
+
+
+def _mesh_command() -> list[str]:
+    """How to run the ``mesh`` CLI with this interpreter: its console script, or ``-m``."""
+    script = Path(sys.executable).with_name("mesh")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mesh"]
+
+
+def _services(
+    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_jwks: Path
+) -> tuple[list[Service], Service]:
+    mesh = _mesh_command()
+    # Every service sees the same data directory: the gateway signs with its key there,
+    # and each subgraph verifies the gateway's context with the public half.
+    unbuffered = {
+        "PYTHONUNBUFFERED": "1",
+        "MESH_DATA_DIR": str(data_dir),
+        "MESH_SUBGRAPH_GATEWAY_JWKS": str(gateway_jwks),
+    }
+    subgraphs = [
+        Service(
+            name,
+            [
+                *mesh,
+                "subgraph",
+                "serve",
+                name,
+                "--host",
+                HOST,
+                "--port",
+                str(subgraph_port(name, gateway_port)),
+            ],
+            env={**unbuffered, "MESH_SUBGRAPH_DSN": address.dsn(name)},
+        )
+        for name in known_subgraphs()
+    ]
+    routes: list[str] = []
+    for name, url in local_subgraph_urls(gateway_port).items():
+        routes += ["--subgraph", f"{name}={url}"]
+    gateway = Service(
+        "gateway",
+        [*mesh, "gateway", "serve", "--host", HOST, "--port", str(gateway_port), *routes],
+        env=unbuffered,
+    )
+    return subgraphs, gateway
+
+
+async def _serve(
+    console: Console,
+    address: ServerAddress,
+    gateway_port: int,
+    household: str | None,
+    data_dir: Path,
+    gateway_jwks: Path,
+    token: Path,
+) -> int:
+    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_jwks)
+    supervisor = Supervisor(console)
+    with supervisor.stop_on_signals():
+        try:
+            for service in subgraphs:
+                await supervisor.start(service)
+            last = subgraph_port(subgraphs[-1].name, gateway_port)
+            console.print(
+                f"starting {len(subgraphs)} subgraphs on ports {gateway_port + 1}-{last}, "
+                f"then the gateway on {gateway_port}"
+            )
+            ready = {
+                name: url.removesuffix("/graphql") + "/readyz"
+                for name, url in local_subgraph_urls(gateway_port).items()
+            }
+            await supervisor.wait_all_ready(ready, timeout=SUBGRAPHS_READY_SECONDS)
+            await supervisor.start(gateway)
+            await supervisor.wait_ready(
+                "gateway", f"http://{HOST}:{gateway_port}/readyz", timeout=GATEWAY_READY_SECONDS
+            )
+            console.print(running_panel(gateway_port, household, token))
+            console.print("GraphiQL headers:", style="bold")
+            console.print(graphiql_headers(token), soft_wrap=True, highlight=False)
+            code = await supervisor.run()
+        except StopRequested:
+            code = 1 if supervisor.failed else 0
+        except (ReadinessTimeout, ServiceFailed) as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            code = 1
+        finally:
+            await supervisor.stop()
+    console.print(f"stopped {len(supervisor.services)} services")
+    return code
+
+
+def running_panel(gateway_port: int, household: str | None, token_file: Path) -> Panel:
+    """Where to look once the mesh is up: GraphiQL, a real household, curl, authentication."""
+    url = f"http://{HOST}:{gateway_port}/graphql"
+    parts: list[Text | Syntax] = [
+        Text.assemble(("GraphiQL  ", "bold"), (url, "link " + url), " (open it in a browser)"),
+        Text(""),
+    ]
+    if household is not None and _HOUSEHOLD_ID.match(household):
+        query = EXAMPLE_QUERY % household
+        parts += [
+            Text("A household known to several agencies, in one query:", style="bold"),
+            Syntax(query, "graphql", theme="ansi_dark", background_color="default"),
+            Text(""),
+            Text("The same from a shell:", style="bold"),
+            Text(
+                f'curl -sG {url} -H "Authorization: Bearer $(cat {token_file})" '
+                + " ".join(f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items())
+                + f" --data-urlencode 'query=\n{query}'"
+            ),
+        ]
+    else:
+        parts.append(Text("The index holds no household yet: run `mesh link`, then ask again."))
+    parts += [Text(""), Text(auth_instructions(token_file)), Text("Ctrl-C stops everything.")]
+    return Panel(
+        Group(*parts), title="Civic Mesh is running", box=box.HORIZONTALS, title_align="left"
+    )

@@ -1,0 +1,140 @@
+"""Governance commands: development tokens, the audit chain, and the IG lead's policy tools."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from store.settings import MeshSettings
+
+console = Console()
+err_console = Console(stderr=True)
+
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def token_command(
+    org: Annotated[str, typer.Option("--org", help="Organisation, e.g. gm-icb, manchester-cc.")],
+    role: Annotated[list[str], typer.Option("--role", help="A role; repeat for several.")],
+    subject: Annotated[str, typer.Option("--subject", help="The user's id (sub).")] = "dev-user",
+    name: Annotated[str | None, typer.Option("--name", help="Staff name (kept for IG).")] = None,
+    ttl: Annotated[int, typer.Option("--ttl", min=60, max=86_400, help="Seconds.")] = 3600,
+) -> None:
+    """Mint a development bearer token signed by the local dev identity provider key."""
+    from authz.dev_keys import ensure_dev_keys, mint_token
+
+    if not org.strip() or not all(r.strip() for r in role):
+        raise _fail("--org and every --role must be non-empty", 2)
+    keys = ensure_dev_keys(MeshSettings().data_dir)
+    typer.echo(mint_token(keys, org, role, subject=subject, name=name, ttl=ttl))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; fail if any record was edited, deleted or reordered."""
+    from authz.audit import AuditLog, AuditUnavailable
+    from store import StoreUnreachable, open_server
+
+    async def verify() -> object:
+        handle = open_server(MeshSettings())
+        log = await AuditLog.open(handle.address.dsn("governance"))
+        try:
+            return await log.verify()
+        finally:
+            await log.close()
+
+    try:
+        report = asyncio.run(verify())
+    except (StoreUnreachable, AuditUnavailable) as exc:
+        raise _fail(str(exc)) from None
+    if getattr(report, "ok", False):
+        console.print(
+            f"audit chain intact: {report.checked:,} records, head "  # type: ignore[attr-defined]
+            f"#{report.head_seq} {report.head_hash}"  # type: ignore[attr-defined]
+        )
+        return
+    raise _fail(
+        f"audit chain broken at record #{report.broken_seq}: "  # type: ignore[attr-defined]
+        f"{report.kind} — {report.detail}"  # type: ignore[attr-defined]
+    )
+
+
+policy_app = typer.Typer(help="Data-sharing agreements, for IG leads.", no_args_is_help=True)
+
+
+def _rules_and_contract() -> tuple[object, str]:
+    from authz.agreements import AgreementError
+    from authz.policy import SharingRules
+    from mesh.schema_contract import CONTRACT_PATH
+
+    try:
+        rules = SharingRules.load()
+    except AgreementError as exc:
+        raise _fail(f"the agreements do not load: {exc}") from None
+    return rules, CONTRACT_PATH.read_text(encoding="utf-8")
+
+
+@policy_app.command("explain")
+def policy_explain(
+    org: Annotated[str, typer.Option("--org", help="Organisation code, e.g. QOP.")],
+    role: Annotated[str, typer.Option("--role", help="One role, e.g. gp.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="DIRECT_CARE, SAFEGUARDING, …")],
+    no_case: Annotated[
+        bool, typer.Option("--no-case", help="As if no case reference were given.")
+    ] = False,
+) -> None:
+    """Every field of the contract: allowed, masked or denied, and the agreement that decides."""
+    from authz.explain import explain, rows_table
+    from authz.model import PurposeOfUse
+
+    try:
+        wanted = PurposeOfUse(purpose.strip().upper())
+    except ValueError:
+        choices = ", ".join(p.value for p in PurposeOfUse)
+        raise _fail(f"unknown purpose {purpose!r}; use one of {choices}", 2) from None
+    rules, contract = _rules_and_contract()
+    rows = explain(rules, contract, org, role, wanted, case_reference=not no_case)  # type: ignore[arg-type]
+    console.print(rows_table(rows, f"{role} at {org} for {wanted.value}"))
+
+
+@policy_app.command("check")
+def policy_check() -> None:
+    """Fail when a sensitive field has no agreement, a name is unknown, or a review is due."""
+    from datetime import date
+
+    from authz.explain import check, problems_table
+
+    rules, contract = _rules_and_contract()
+    problems = check(rules, contract, date.today())  # type: ignore[arg-type]
+    if problems:
+        console.print(problems_table(problems))
+        raise typer.Exit(1)
+    console.print(f"{len(rules.agreements)} agreements checked: no problems")  # type: ignore[attr-defined]
+
+
+@policy_app.command("transparency")
+def policy_transparency(
+    out: Annotated[
+        str | None, typer.Option("--out", help="Write the page here instead of printing it.")
+    ] = None,
+) -> None:
+    """A plain-words page for residents on who shares what, why, and until when."""
+    from pathlib import Path
+
+    from authz.explain import transparency_page
+
+    rules, _ = _rules_and_contract()
+    page = transparency_page(rules)  # type: ignore[arg-type]
+    if out:
+        Path(out).write_text(page, encoding="utf-8")
+        console.print(f"wrote {out}")
+    else:
+        typer.echo(page)

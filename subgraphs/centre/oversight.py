@@ -1,0 +1,160 @@
+"""Oversight of the audit log, for information-governance leads and subject access.
+
+Only callers with an IG role see these fields; everyone else gets FORBIDDEN_BY_POLICY. A
+subject access report gives dates, organisations, roles and purposes — not staff names,
+unless an IG lead asks for them (CJEU C-579/21).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from authz import oversight
+from subgraphs.centre.context import CentreContext
+
+IG_ROLES = frozenset({"ig_lead", "dpo", "caldicott_guardian"})
+
+
+def _require_ig(info: Info[CentreContext, Any]) -> Any:
+    context = info.context.mesh_context
+    roles = set(context.request.principal.roles) if context else set()
+    if not roles & IG_ROLES:
+        raise GraphQLError(
+            "only information-governance leads may read the audit log",
+            extensions={"code": "FORBIDDEN_BY_POLICY", "reason": "needs an IG role"},
+        )
+    if info.context.audit is None:
+        raise GraphQLError(
+            "the audit log is not configured", extensions={"code": "AUDIT_UNAVAILABLE"}
+        )
+    return info.context.audit
+
+
+@strawberry.type(description="One consultation of a person's data.")
+class AccessEvent:
+    record: int
+    occurred_at: datetime
+    organisation: str
+    roles: list[str]
+    purpose: str
+    case_reference: str | None
+    break_glass: bool
+    fields_served: list[str]
+    fields_masked: list[str]
+    staff: str | None = strawberry.field(description="Only when includeStaff is true.")
+
+
+@strawberry.type(description="An audit record, for IG oversight.")
+class AuditEvent:
+    record: int
+    occurred_at: datetime
+    subject: str
+    organisation: str
+    roles: list[str]
+    purpose: str
+    case_reference: str | None
+    justification: str | None
+    break_glass: bool
+    people: list[str]
+    fields_served: list[str]
+    fields_denied: list[str]
+    agreements: list[str]
+
+
+def _event(record: Any) -> AuditEvent:
+    e = record.entry
+    return AuditEvent(
+        record=record.seq,
+        occurred_at=e.occurred_at,
+        subject=e.subject,
+        organisation=e.organisation,
+        roles=list(e.roles),
+        purpose=e.purpose.value,
+        case_reference=e.case_reference,
+        justification=e.justification,
+        break_glass=e.break_glass,
+        people=list(e.subjects),
+        fields_served=list(e.served),
+        fields_denied=list(e.denied),
+        agreements=list(e.agreements),
+    )
+
+
+async def access_log(
+    info: Info[CentreContext, Any], person_id: strawberry.ID, include_staff: bool = False
+) -> list[AccessEvent]:
+    """Who consulted this person's data (subject access, UK GDPR Art 15)."""
+    log = _require_ig(info)
+    found = await oversight.accesses_for_subject(log, str(person_id), include_staff=include_staff)
+    return [
+        AccessEvent(
+            record=a.seq,
+            occurred_at=a.occurred_at,
+            organisation=a.organisation,
+            roles=list(a.roles),
+            purpose=a.purpose.value,
+            case_reference=a.case_reference,
+            break_glass=a.break_glass,
+            fields_served=list(a.served),
+            fields_masked=list(a.masked),
+            staff=(a.staff_name or a.staff_subject) if include_staff else None,
+        )
+        for a in found
+    ]
+
+
+async def break_glass_to_review(info: Info[CentreContext, Any]) -> list[AuditEvent]:
+    """Emergency accesses no IG lead has reviewed yet."""
+    log = _require_ig(info)
+    return [_event(r) for r in await oversight.unreviewed_break_glass(log)]
+
+
+async def audit_search(
+    info: Info[CentreContext, Any],
+    organisation: str | None = None,
+    purpose: str | None = None,
+    person_id: strawberry.ID | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+) -> list[AuditEvent]:
+    """Audit records by organisation, purpose, person and time (newest first)."""
+    log = _require_ig(info)
+    from authz.model import PurposeOfUse
+
+    try:
+        wanted = PurposeOfUse(purpose) if purpose else None
+    except ValueError:
+        raise GraphQLError(
+            f"unknown purpose {purpose!r}", extensions={"code": "BAD_USER_INPUT"}
+        ) from None
+    records = await oversight.search(
+        log,
+        organisation=organisation,
+        purpose=wanted,
+        since=since,
+        limit=max(1, min(limit, 1000)),
+        data_subject=str(person_id) if person_id else None,
+    )
+    return [_event(r) for r in records]
+
+
+async def review_break_glass(
+    info: Info[CentreContext, Any], record: int, outcome: str, note: str | None = None
+) -> AuditEvent:
+    """Record an IG lead's review of an emergency access."""
+    log = _require_ig(info)
+    context = info.context.mesh_context
+    assert context is not None
+    try:
+        await oversight.review_break_glass(
+            log, record, context.request.principal.subject, oversight.ReviewOutcome(outcome), note
+        )
+    except (ValueError, oversight.ReviewRefused) as error:
+        raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None
+    found = await log.record(record)
+    return _event(found)

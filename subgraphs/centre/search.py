@@ -1,0 +1,119 @@
+"""Federated search: ask every agency's own search, merge the answers by mesh id.
+
+Each agency compares the criteria with its own records and answers mesh ids with a strength;
+identity never leaves the agency. The combined strength treats agencies as independent
+witnesses: 1 - Π(1 - s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+from strawberry.types import Info
+
+from subgraphs.centre.context import CentreContext
+from subgraphs.kit.directives import SensitiveCategory as C
+from subgraphs.kit.directives import sensitive
+
+MAX_RESULTS = 50
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class Person:
+    id: strawberry.ID
+
+
+@strawberry.type(description="What one agency said about a candidate.")
+class AgencyMatch:
+    agency: str = sensitive(C.LINKAGE)
+    strength: float = sensitive(C.LINKAGE)
+    matched_on: list[str] = sensitive(C.LINKAGE)
+
+
+@strawberry.type(description="A candidate person, with every agency that matched.")
+class PersonSearchResult:
+    person: Person
+    strength: float = sensitive(C.LINKAGE, description="Combined: 1 - Π(1 - agency strength).")
+    agencies: list[AgencyMatch] = sensitive(C.LINKAGE)
+
+
+@strawberry.type(description="The merged answer of every agency's search.")
+class PeopleSearch:
+    results: list[PersonSearchResult]
+    unavailable_agencies: list[str] = strawberry.field(
+        description="Agencies that could not be searched (down, slow or refusing)."
+    )
+
+
+def _agency_query(field: str) -> str:
+    return (
+        "query ($nhs: String, $given: String, $family: String, $dob: Date, $postcode: String) {"
+        f" matches: {field}(nhsNumber: $nhs, givenName: $given, familyName: $family,"
+        " dateOfBirth: $dob, postcode: $postcode) { meshId agency strength matchedOn } }"
+    )
+
+
+async def search_people(
+    info: Info[CentreContext, Any],
+    nhs_number: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: date | None = None,
+    postcode: str | None = None,
+) -> PeopleSearch:
+    if not (nhs_number or (family_name and date_of_birth) or postcode):
+        raise GraphQLError(
+            "search needs an NHS number, a family name with a date of birth, or a postcode",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    context = info.context
+    variables = {
+        "nhs": nhs_number,
+        "given": given_name,
+        "family": family_name,
+        "dob": date_of_birth.isoformat() if date_of_birth else None,
+        "postcode": postcode,
+    }
+    answers = await asyncio.gather(
+        *(
+            context.call_agency(agency, _agency_query(field), variables)
+            for agency, field in context.search_fields.items()
+        ),
+        return_exceptions=True,
+    )
+    by_person: dict[str, list[AgencyMatch]] = {}
+    failed: list[str] = []
+    for agency, answer in zip(context.search_fields, answers, strict=True):
+        if isinstance(answer, BaseException) or answer.get("errors"):
+            failed.append(agency)
+            continue
+        for match in (answer.get("data") or {}).get("matches") or []:
+            by_person.setdefault(match["meshId"], []).append(
+                AgencyMatch(
+                    agency=match["agency"],
+                    strength=match["strength"],
+                    matched_on=match["matchedOn"],
+                )
+            )
+    if context.search_fields and len(failed) == len(context.search_fields):
+        raise GraphQLError("no agency could be searched", extensions={"code": "SUBGRAPH_ERROR"})
+    results = []
+    for mesh_id, matches in by_person.items():
+        missing = 1.0
+        for match in matches:
+            missing *= 1.0 - match.strength
+        results.append(
+            PersonSearchResult(
+                person=Person(id=strawberry.ID(mesh_id)),
+                strength=round(1.0 - missing, 4),
+                agencies=sorted(matches, key=lambda m: m.agency),
+            )
+        )
+    results.sort(key=lambda r: (-r.strength, str(r.person.id)))
+    return PeopleSearch(results=results[:MAX_RESULTS], unavailable_agencies=sorted(failed))
