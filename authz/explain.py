@@ -29,10 +29,9 @@ from authz.agreements import (
     SPECIAL_CATEGORIES,
     SharingAgreement,
 )
+from authz.categories import SensitiveCategory
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
 from authz.policy import SharingRules
-from subgraphs.kit.directives import SensitiveCategory
-from subgraphs.registry import AGENCIES, INDEX
 
 __all__ = [
     "ContractField",
@@ -45,6 +44,19 @@ __all__ = [
     "rows_table",
     "transparency_page",
 ]
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who takes part in the mesh, as the deployment's registry says: the agencies and the
+    centre's index (authz does not know them itself; the caller tells it)."""
+
+    agencies: tuple[str, ...]
+    index: str = "index"
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.agencies, self.index)
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,10 @@ def _snake(name: str) -> str:
 
 
 def contract_fields(
-    contract_sdl: str, field_agencies: Mapping[str, Sequence[str]] | None = None
+    contract_sdl: str,
+    field_agencies: Mapping[str, Sequence[str]] | None = None,
+    *,
+    parties: Parties,
 ) -> list[ContractField]:
     """Every object field of the contract with its ``@sensitive`` category and agencies.
 
@@ -90,7 +105,7 @@ def contract_fields(
     the index, a field of an index type named after an agency (``Person.adultSocialCare``)
     belongs to that agency, and everything reached through it belongs to it too.
     """
-    fields = _contract_fields(contract_sdl)
+    fields = _contract_fields(contract_sdl, parties)
     if field_agencies is None:
         return list(fields)
     return [
@@ -102,17 +117,17 @@ def contract_fields(
 
 
 @lru_cache(maxsize=4)
-def _contract_fields(contract_sdl: str) -> tuple[ContractField, ...]:
+def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField, ...]:
     schema = build_ast_schema(parse(contract_sdl))
     roots = [schema.query_type.name] if schema.query_type else []
-    owner: dict[str, str] = dict.fromkeys(roots, INDEX)
+    owner: dict[str, str] = dict.fromkeys(roots, parties.index)
     queue = list(roots)
     for type_name in queue:  # breadth first from the root, so owners flow down
         graphql_type = schema.type_map[type_name]
         assert isinstance(graphql_type, GraphQLObjectType)
         for name, graphql_field in graphql_type.fields.items():
             named, agency = get_named_type(graphql_field.type), owner[type_name]
-            if agency == INDEX and _snake(name) in AGENCIES:
+            if agency == parties.index and _snake(name) in parties.agencies:
                 agency = _snake(name)
             if isinstance(named, GraphQLObjectType) and named.name not in owner:
                 owner[named.name] = agency
@@ -123,7 +138,7 @@ def _contract_fields(contract_sdl: str) -> tuple[ContractField, ...]:
             continue
         for name, graphql_field in graphql_type.fields.items():
             home = owner.get(type_name)
-            if home == INDEX and _snake(name) in AGENCIES:
+            if home == parties.index and _snake(name) in parties.agencies:
                 home = _snake(name)
             named_type = get_named_type(graphql_field.type).name
             found.append(
@@ -159,6 +174,7 @@ def explain(
     case_reference: bool = True,
     justification: bool = True,
     field_agencies: Mapping[str, Sequence[str]] | None = None,
+    parties: Parties,
 ) -> list[Row]:
     """The decision for every field of the contract, for one organisation, role and purpose
     (by default as if the caller gave a case reference and a justification)."""
@@ -169,7 +185,7 @@ def explain(
         justification="(explain)" if justification else None,
     )
     rows = []
-    for item in contract_fields(contract_sdl, field_agencies):
+    for item in contract_fields(contract_sdl, field_agencies, parties=parties):
         d = rules.decide(request, FieldFacts(item.coordinate, item.category, item.agencies))
         agreement = f"{d.agreement_id}@{d.agreement_version}" if d.agreement_id else None
         rows.append(
@@ -184,9 +200,11 @@ def check(
     contract_sdl: str,
     today: date,
     field_agencies: Mapping[str, Sequence[str]] | None = None,
+    *,
+    parties: Parties,
 ) -> list[Problem]:
     """Everything an IG lead must fix before the agreements are fit to serve."""
-    fields = contract_fields(contract_sdl, field_agencies)
+    fields = contract_fields(contract_sdl, field_agencies, parties=parties)
     by_coordinate = {f.coordinate: f for f in fields}
     served: dict[str, set[str]] = {}
     for f in fields:
@@ -200,7 +218,7 @@ def check(
     ]
     for agreement in rules.agreements:
         if agreement.status != "withdrawn":
-            problems.extend(_agreement_problems(agreement, by_coordinate, served, today))
+            problems.extend(_agreement_problems(agreement, by_coordinate, served, today, parties))
     uncovered = [f for f in fields if f.category and not any(_covers(a, f) for a in rules.active)]
     for f in uncovered:
         message = f"{f.category} data from {', '.join(f.agencies)}: no active agreement covers it"
@@ -219,13 +237,14 @@ def _agreement_problems(
     by_coordinate: Mapping[str, ContractField],
     served: Mapping[str, set[str]],
     today: date,
+    parties: Parties,
 ) -> list[Problem]:
     found: list[Problem] = []
 
     def problem(kind: str, subject: str, message: str) -> None:
         found.append(Problem(kind, subject, message, a.ref))
 
-    known_agencies = {*AGENCIES, INDEX}
+    known_agencies = set(parties.all)
     known_categories = {c.value for c in SensitiveCategory}
     if a.providing_agency not in known_agencies:
         problem("unknown_agency", a.providing_agency, "not an agency of the mesh")
@@ -354,7 +373,7 @@ def _agreement_section(a: SharingAgreement) -> list[str]:
     return lines
 
 
-def transparency_page(rules: SharingRules) -> str:
+def transparency_page(rules: SharingRules, *, parties: Parties) -> str:
     """Markdown, in plain words, for residents (Caldicott principle 8)."""
     lines = [
         "# How public services in Greater Manchester share information about you",
@@ -382,7 +401,7 @@ def transparency_page(rules: SharingRules) -> str:
         "",
     ]
     shown = [a for a in rules.agreements if a.status != "withdrawn"]
-    for agency in (*AGENCIES, INDEX):
+    for agency in parties.all:
         mine = sorted((a for a in shown if a.providing_agency == agency), key=lambda a: a.title)
         if not mine:
             continue

@@ -9,6 +9,9 @@ import authz
 from subgraphs.registry import AGENCIES, INDEX, subgraph_dir
 
 _AUTHZ_DIR = Path(authz.__file__).resolve().parent
+# The ground truth's schema is the synthetic generator's; found by path, not imported, so the
+# store layer does not depend on development tooling.
+_TRUTH_MIGRATIONS = Path(__file__).resolve().parent.parent / "devtools" / "synth" / "migrations"
 _KIT_MIGRATIONS = subgraph_dir("kit") / "migrations"
 
 
@@ -27,11 +30,7 @@ class Store:
         return sorted(self.migrations.glob("[0-9][0-9][0-9]_*.sql"))
 
     def migration_sources(self) -> list[tuple[str, str]]:
-        """(version, SQL) pairs in apply order; the truth store's DDL comes from the generator."""
-        if self.kind == "truth":
-            from devtools.synth import truth_schema_sql
-
-            return [("001_truth", truth_schema_sql())]
+        """(version, SQL) pairs in apply order."""
         own = [(path.stem, path.read_text(encoding="utf-8")) for path in self.migration_files()]
         if self.kind == "agency":
             # Every agency also gets the kit's shared tables (its mesh crosswalk).
@@ -47,7 +46,7 @@ STORES: tuple[Store, ...] = (
     Store(INDEX, "index", subgraph_dir(INDEX) / "migrations"),
     Store("governance", "governance", _AUTHZ_DIR / "migrations"),
     # Only the synthetic generator writes here, to measure linkage; nothing serves it.
-    Store("truth", "truth", None),
+    Store("truth", "truth", _TRUTH_MIGRATIONS),
 )
 
 

@@ -34,10 +34,50 @@ def violations(package: str, allowed_prefixes: tuple[str, ...]) -> list[str]:
     return problems
 
 
-def test_the_federation_engine_imports_nothing_civic() -> None:
-    files = list((ROOT / "mesh" / "federation").rglob("*.py"))
-    assert files, "the engine package is missing"
-    assert violations("mesh.federation", ("mesh.federation",)) == []
+# Each package and the project code it may import (everything else of the project is
+# forbidden). Read top to bottom, it is the architecture: the engine and authz stand alone;
+# the store layer knows only the registry of stores; subgraphs decide nothing themselves
+# (authz does); linkage runs between agencies and index; the gateway plugs governance into
+# the engine; development tooling and the CLI sit on top.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "mesh.federation": ("mesh.federation",),
+    "authz": ("authz",),
+    "store": ("store", "authz", "subgraphs.registry"),
+    "subgraphs": ("subgraphs", "authz"),
+    "linkage": ("linkage", "store", "subgraphs", "authz"),
+    "mesh.gateway": ("mesh.gateway", "mesh.federation", "mesh.enforce", "mesh.compose",
+                     "mesh.plan", "mesh.execute", "mesh.schema_contract", "authz", "store",
+                     "subgraphs"),
+    "mesh.enforce": ("mesh.enforce", "mesh.federation", "mesh.compose", "authz"),
+    "devtools": ("devtools", "store", "linkage", "subgraphs", "authz"),
+}  # fmt: skip
+
+
+def test_every_package_imports_only_what_the_architecture_allows() -> None:
+    for package, allowed in ALLOWED.items():
+        files = list((ROOT / package.replace(".", "/")).rglob("*.py"))
+        assert files, f"{package} is missing"
+        assert violations(package, allowed) == [], package
+
+
+def test_top_level_packages_have_no_cycles() -> None:
+    edges: dict[str, set[str]] = {p: set() for p in PROJECT_PACKAGES}
+    for package in PROJECT_PACKAGES - {"tests"}:
+        for path in (ROOT / package).rglob("*.py"):
+            for _, module in imported_modules(path):
+                top = module.split(".")[0]
+                if top in PROJECT_PACKAGES and top != package:
+                    edges[package].add(top)
+    assert edges["mesh"], "the checker found no edges at all"
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(
+            nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
+            for nxt in edges[start]
+        )
+
+    cycles = sorted(p for p in edges if reaches(p, p, {p}))
+    assert cycles == [], f"packages on an import cycle: {cycles}"
 
 
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ import yaml
 from graphql import GraphQLObjectType, build_ast_schema, parse
 
 from authz.agreements import ROLES, AgreementError, load_agreements, parse_agreement
-from authz.explain import check, contract_fields, explain, transparency_page
+from authz.explain import Parties, check, contract_fields, explain, transparency_page
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
 from authz.policy import NATIONAL_OPT_OUT_RULE, RowRule, SharingRules, apply_mask
+from subgraphs.registry import AGENCIES, INDEX
 
 CONTRACT = (Path(__file__).resolve().parents[1] / "schema" / "supergraph.graphql").read_text()
 TODAY = date(2026, 11, 24)
+PARTIES = Parties(AGENCIES, INDEX)
 ICB = "QOP"  # NHS Greater Manchester ICB: the only organisation planning agreements name
 
 # One representative field per (agency, category) the contract serves, in the matrix's order.
@@ -188,10 +190,15 @@ def test_decision_matrix(
 
 def test_matrix_spans_every_role_purpose_and_served_category() -> None:
     assert {(r, p) for r, p, _ in matrix_rows()} == {(r, p) for r in ROLES for p in PurposeOfUse}
-    served = {(a, f.category) for f in contract_fields(CONTRACT) for a in f.agencies if f.category}
+    served = {
+        (a, f.category)
+        for f in contract_fields(CONTRACT, parties=PARTIES)
+        for a in f.agencies
+        if f.category
+    }
     columns = {(agency, category) for agency, cells in COLUMNS for category, _ in cells}
     assert columns == served
-    by_coordinate = {f.coordinate: f for f in contract_fields(CONTRACT)}
+    by_coordinate = {f.coordinate: f for f in contract_fields(CONTRACT, parties=PARTIES)}
     for agency, cells in COLUMNS:
         for category, coordinate in cells:
             assert by_coordinate[coordinate].category == category
@@ -206,7 +213,7 @@ def test_fields_without_a_category_are_allowed_to_anyone(rules: SharingRules) ->
 
 
 def test_deny_by_default_for_an_unknown_role(rules: SharingRules) -> None:
-    rows = explain(rules, CONTRACT, ICB, "caretaker", PurposeOfUse.DIRECT_CARE)
+    rows = explain(rules, CONTRACT, ICB, "caretaker", PurposeOfUse.DIRECT_CARE, parties=PARTIES)
     sensitive = [r for r in rows if r.category]
     assert sensitive and all(r.effect is Effect.DENY for r in sensitive)
     assert all("caretaker" in r.reason for r in sensitive if "LongTermCondition" in r.coordinate)
@@ -331,7 +338,7 @@ def test_apply_mask() -> None:
 
 
 def test_check_passes_on_the_shipped_agreements(rules: SharingRules) -> None:
-    assert check(rules, CONTRACT, TODAY) == []
+    assert check(rules, CONTRACT, TODAY, parties=PARTIES) == []
 
 
 def test_shipped_agreements_keep_the_governance_rules(rules: SharingRules) -> None:
@@ -352,10 +359,10 @@ def test_shipped_agreements_keep_the_governance_rules(rules: SharingRules) -> No
 
 def test_every_grant_is_reachable_from_the_query_root(rules: SharingRules) -> None:
     """A field granted under a type no granted path leads to is an agreement mistake."""
-    fields = {f.coordinate: f for f in contract_fields(CONTRACT)}
+    fields = {f.coordinate: f for f in contract_fields(CONTRACT, parties=PARTIES)}
     for role in ROLES:
         for purpose in PurposeOfUse:
-            rows = explain(rules, CONTRACT, ICB, role, purpose)
+            rows = explain(rules, CONTRACT, ICB, role, purpose, parties=PARTIES)
             usable = {
                 r.coordinate
                 for r in rows
@@ -385,7 +392,7 @@ def test_explain_covers_every_coordinate_of_the_contract(rules: SharingRules) ->
         if isinstance(graphql_type, GraphQLObjectType) and not name.startswith("__")
         for field in graphql_type.fields
     }
-    rows = explain(rules, CONTRACT, "RW6", "gp", PurposeOfUse.DIRECT_CARE)
+    rows = explain(rules, CONTRACT, "RW6", "gp", PurposeOfUse.DIRECT_CARE, parties=PARTIES)
     assert {r.coordinate for r in rows} == coordinates
     assert len(rows) == len(coordinates)
     for row in rows:
@@ -401,7 +408,13 @@ def test_explain_covers_every_coordinate_of_the_contract(rules: SharingRules) ->
 
 def test_explain_without_a_case_reference_shows_the_condition(rules: SharingRules) -> None:
     rows = explain(
-        rules, CONTRACT, "X", "police_officer", PurposeOfUse.SAFEGUARDING, case_reference=False
+        rules,
+        CONTRACT,
+        "X",
+        "police_officer",
+        PurposeOfUse.SAFEGUARDING,
+        case_reference=False,
+        parties=PARTIES,
     )
     incident = next(r for r in rows if r.coordinate == "PoliceIncident.incidentType")
     assert incident.effect is Effect.DENY and "case reference" in incident.reason
@@ -414,7 +427,7 @@ def test_contract_agencies_agree_with_composition() -> None:
 
     # The gateway's own facts: fields of the centre's subgraph are governed as the index's.
     facts = schema_field_facts(compose(subgraph_sdls()))
-    for item in contract_fields(CONTRACT):
+    for item in contract_fields(CONTRACT, parties=PARTIES):
         if item.category:
             type_name, field_name = item.coordinate.split(".")
             assert set(item.agencies) == set(facts[(type_name, field_name)].agencies), (
@@ -423,7 +436,7 @@ def test_contract_agencies_agree_with_composition() -> None:
 
 
 def test_transparency_page_mentions_every_agreement(rules: SharingRules) -> None:
-    page = transparency_page(rules)
+    page = transparency_page(rules, parties=PARTIES)
     for agreement in rules.agreements:
         assert f"`{agreement.id}`, version {agreement.version}" in page
         assert agreement.title in page
@@ -494,7 +507,7 @@ def test_check_catches_each_kind_of_problem(tmp_path: Path) -> None:
         ),
     ]
     rules = SharingRules.load(write(tmp_path / "a", *shipped, *broken))
-    problems = check(rules, CONTRACT, TODAY)
+    problems = check(rules, CONTRACT, TODAY, parties=PARTIES)
     assert kinds(problems) == {
         "duplicate_id",
         "unknown_coordinate",
@@ -517,7 +530,11 @@ def test_check_catches_each_kind_of_problem(tmp_path: Path) -> None:
 
 def test_check_reports_fields_no_agreement_covers(tmp_path: Path) -> None:
     rules = SharingRules.load(write(tmp_path, variant()))
-    uncovered = {p.subject for p in check(rules, CONTRACT, TODAY) if p.kind == "uncovered_field"}
+    uncovered = {
+        p.subject
+        for p in check(rules, CONTRACT, TODAY, parties=PARTIES)
+        if p.kind == "uncovered_field"
+    }
     assert "HealthRecord.givenName" in uncovered
     assert "PersonTenancy.tenure" not in uncovered  # housing data the one agreement covers
     assert "Person.id" not in uncovered  # not personal data
@@ -529,7 +546,7 @@ def test_an_overdue_agreement_still_applies_but_is_flagged() -> None:
     decision = later.decide(request("gp", PurposeOfUse.DIRECT_CARE), field)
     assert decision.effect is Effect.ALLOW
     assert decision.flags == ("review_overdue",)
-    assert "review_overdue" in kinds(check(later, CONTRACT, date(2027, 12, 1)))
+    assert "review_overdue" in kinds(check(later, CONTRACT, date(2027, 12, 1), parties=PARTIES))
 
 
 def test_the_least_restrictive_agreement_wins(tmp_path: Path) -> None:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+
+if TYPE_CHECKING:
+    from authz.audit_chain import VerifyReport
+    from authz.explain import Parties
+    from authz.policy import SharingRules
 
 import typer
 from rich.console import Console
@@ -43,7 +48,7 @@ def audit_verify() -> None:
     from authz.audit import AuditLog, AuditUnavailable
     from store import StoreUnreachable, open_server
 
-    async def verify() -> object:
+    async def verify() -> VerifyReport:
         handle = open_server(MeshSettings())
         log = await AuditLog.open(handle.address.dsn("governance"))
         try:
@@ -55,22 +60,21 @@ def audit_verify() -> None:
         report = asyncio.run(verify())
     except (StoreUnreachable, AuditUnavailable) as exc:
         raise _fail(str(exc)) from None
-    if getattr(report, "ok", False):
+    if report.ok:
         console.print(
-            f"audit chain intact: {report.checked:,} records, head "  # type: ignore[attr-defined]
-            f"#{report.head_seq} {report.head_hash}"  # type: ignore[attr-defined]
+            f"audit chain intact: {report.checked:,} records, head "
+            f"#{report.head_seq} {report.head_hash}"
         )
         return
     raise _fail(
-        f"audit chain broken at record #{report.broken_seq}: "  # type: ignore[attr-defined]
-        f"{report.kind} — {report.detail}"  # type: ignore[attr-defined]
+        f"audit chain broken at record #{report.broken_seq}: {report.kind} — {report.detail}"
     )
 
 
 policy_app = typer.Typer(help="Data-sharing agreements, for IG leads.", no_args_is_help=True)
 
 
-def _rules_and_contract() -> tuple[object, str]:
+def _rules_and_contract() -> tuple[SharingRules, str]:
     from authz.agreements import AgreementError
     from authz.policy import SharingRules
     from mesh.schema_contract import CONTRACT_PATH
@@ -80,6 +84,14 @@ def _rules_and_contract() -> tuple[object, str]:
     except AgreementError as exc:
         raise _fail(f"the agreements do not load: {exc}") from None
     return rules, CONTRACT_PATH.read_text(encoding="utf-8")
+
+
+def _parties() -> Parties:
+    """The mesh's agencies and index, from the deployment's registry."""
+    from authz.explain import Parties
+    from subgraphs.registry import AGENCIES, INDEX
+
+    return Parties(AGENCIES, INDEX)
 
 
 @policy_app.command("explain")
@@ -101,7 +113,9 @@ def policy_explain(
         choices = ", ".join(p.value for p in PurposeOfUse)
         raise _fail(f"unknown purpose {purpose!r}; use one of {choices}", 2) from None
     rules, contract = _rules_and_contract()
-    rows = explain(rules, contract, org, role, wanted, case_reference=not no_case)  # type: ignore[arg-type]
+    rows = explain(
+        rules, contract, org, role, wanted, case_reference=not no_case, parties=_parties()
+    )
     console.print(rows_table(rows, f"{role} at {org} for {wanted.value}"))
 
 
@@ -113,11 +127,11 @@ def policy_check() -> None:
     from authz.explain import check, problems_table
 
     rules, contract = _rules_and_contract()
-    problems = check(rules, contract, date.today())  # type: ignore[arg-type]
+    problems = check(rules, contract, date.today(), parties=_parties())
     if problems:
         console.print(problems_table(problems))
         raise typer.Exit(1)
-    console.print(f"{len(rules.agreements)} agreements checked: no problems")  # type: ignore[attr-defined]
+    console.print(f"{len(rules.agreements)} agreements checked: no problems")
 
 
 @policy_app.command("transparency")
@@ -132,7 +146,7 @@ def policy_transparency(
     from authz.explain import transparency_page
 
     rules, _ = _rules_and_contract()
-    page = transparency_page(rules)  # type: ignore[arg-type]
+    page = transparency_page(rules, parties=_parties())
     if out:
         Path(out).write_text(page, encoding="utf-8")
         console.print(f"wrote {out}")

@@ -5,34 +5,17 @@ survives composition into the supergraph where the gateway's sharing rules read 
 is ours on purpose: Federation 2.6 owns ``@policy``.
 """
 
-from enum import StrEnum
 from typing import Any
 
 import strawberry
 from strawberry.federation.schema_directive import schema_directive
 from strawberry.schema_directive import Location
 
+from authz.categories import SensitiveCategory
+
 SENSITIVE_SPEC_URL = "https://specs.civic-mesh.org/sensitive/v1.0"
 
-
-class SensitiveCategory(StrEnum):
-    """Categories of personal data, as the data-sharing agreements name them."""
-
-    IDENTITY = "identity"
-    CONTACT = "contact"
-    HEALTH = "health"
-    MENTAL_HEALTH = "mental_health"
-    SEXUAL_HEALTH = "sexual_health"
-    SOCIAL_CARE = "social_care"
-    CHILD = "child"
-    CRIMINAL = "criminal"
-    DOMESTIC_ABUSE = "domestic_abuse"
-    FINANCIAL = "financial"
-    HOUSING = "housing"
-    EDUCATION = "education"
-    # Which services hold records about a person: sensitive in itself (a police or
-    # children's-services record says something even with no detail).
-    LINKAGE = "linkage"
+__all__ = ["SENSITIVE_SPEC_URL", "Sensitive", "SensitiveCategory", "sensitive"]
 
 
 @schema_directive(

@@ -1,5 +1,6 @@
 """Settings of one running subgraph, read from the environment (``MESH_SUBGRAPH_*``)."""
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -7,9 +8,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _data_dir() -> Path:
-    from store.settings import MeshSettings
-
-    return MeshSettings().data_dir
+    """``MESH_DATA_DIR`` as the rest of the mesh reads it (store.settings), read here directly
+    so that subgraphs do not depend on the store layer."""
+    return Path(os.environ.get("MESH_DATA_DIR") or ".mesh")
 
 
 class SubgraphSettings(BaseSettings):
