@@ -106,8 +106,10 @@ def test_query_plan_is_cached_per_operation(gateway: Gateway) -> None:
 
     query = "{ topProducts { name inStock } }"
     document = parse(query)
-    first = gateway.plan(query, document, None)
-    assert gateway.plan(query, document, None) is first
+    plans = gateway.pipeline.plans
+    first = plans.plan(query, None, None, document)
+    assert plans.plan(query, None, None, document) is first
+    assert (plans.hits, plans.misses) == (1, 1)
     assert first.describe().splitlines() == [
         "Fetch products root",
         "  Fetch inventory _entities(Product) at topProducts",
