@@ -94,7 +94,7 @@ async def test_household_answers_what_the_stores_hold(
         await index.close()
         await health.close()
     assert {m["id"] for m in members} == expected_ids
-    first_record = {}
+    first_record: dict[str, Any] = {}
     for r in rows:
         first_record.setdefault(r["mesh_id"], r)
     for member in members:

@@ -155,6 +155,7 @@ async def test_planning_masks_and_honours_the_national_data_opt_out(
         )
     finally:
         await conn.close()
+    assert row is not None
     assert health["dateOfBirth"] == str(row["date_of_birth"].year)
     assert health["postcode"] == row["postcode"].split()[0]
     assert set(shown.body["extensions"]["governance"]["masked"]) == {

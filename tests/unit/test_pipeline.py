@@ -11,6 +11,7 @@ import httpx
 import pytest
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     GraphQLFieldResolver,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -72,6 +73,7 @@ class OneSchemaEngine:
             operation_name=plan[1],
             field_resolver=_call_or_read,
         )
+        assert isinstance(result, ExecutionResult)
         return Outcome(result.data or {})
 
     def shape(
@@ -90,6 +92,7 @@ class OneSchemaEngine:
             operation_name=operation_name,
             field_resolver=field_resolver or _read,
         )
+        assert isinstance(result, ExecutionResult)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [e.formatted for e in result.errors]
