@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from authz.context_token import CONTEXT_HEADER
+from authz.context_token import CONTEXT_HEADER, ensure_gateway_keys
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from store import ServerAddress
 from subgraphs.kit.serve import build_app
@@ -24,9 +24,10 @@ def context_header(access: AccessRequest | None = DIRECT_CARE) -> dict[str, str]
     """The X-Mesh-Context the gateway would send for this request (none for ``None``)."""
     if access is None:
         return {}
-    from tests.conftest import GATEWAY_SIGNER
+    from tests.conftest import TEST_KEYS_DIR
 
-    token = GATEWAY_SIGNER.sign(access, "test-request", ["test@1"], break_glass=False)
+    signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)  # the session's key (the gateway_keys fixture)
+    token = signer.sign(access, "test-request", ["test@1"], break_glass=False)
     return {CONTEXT_HEADER: token}
 
 
