@@ -24,6 +24,7 @@ from rich.text import Text
 
 from authz.context_token import ensure_gateway_keys
 from mesh.console_views import migrate_quietly, seed_summary, seed_with_progress
+from mesh.gateway.graphiql import PRESET_ENV, GraphiQLPreset
 from mesh.linkage_key import LinkageKeyError, load_linkage_key
 from mesh.settings import MeshSettings
 from mesh.store import ServerAddress, open_server
@@ -70,6 +71,7 @@ DEMO_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "MASH-20
 
 
 TOKEN_FILE = "demo-token.txt"
+PRESET_FILE = "graphiql-preset.json"
 
 
 def demo_token(data_dir: Path) -> Path:
@@ -98,6 +100,19 @@ def auth_instructions(token_file: Path) -> str:
         "are printed below. Other roles: `mesh token --org ORG --role ROLE`; what a role "
         "may see: `mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
     )
+
+
+def graphiql_preset(data_dir: Path, household: str | None, token_file: Path) -> Path:
+    """What the gateway's GraphiQL opens with: the demo principal's headers (the token is read
+    from ``token_file`` at each page load) and the example household in the variables."""
+    preset = GraphiQLPreset(
+        variables={"id": household} if household else {"id": "mh_…"},
+        headers=dict(DEMO_HEADERS),
+        token_file=token_file,
+    )
+    path = data_dir / PRESET_FILE
+    preset.to_file(path)
+    return path
 
 
 def graphiql_headers(token_file: Path) -> str:
@@ -135,8 +150,17 @@ def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1)
         data_dir = settings.data_dir.resolve()
         _, gateway_jwks = ensure_gateway_keys(data_dir)
         token = demo_token(data_dir)
+        preset = graphiql_preset(data_dir, household, token)
         return asyncio.run(
-            _serve(console, handle.address, gateway_port, household, data_dir, gateway_jwks, token)
+            _serve(
+                console,
+                handle.address,
+                gateway_port,
+                household,
+                data_dir,
+                (gateway_jwks, preset),
+                token,
+            )
         )
     finally:
         if handle.started_here:
@@ -222,8 +246,11 @@ def _mesh_command() -> list[str]:
 
 
 def _services(
-    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_jwks: Path
+    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_files: tuple[Path, Path]
 ) -> tuple[list[Service], Service]:
+    """The subgraph processes and the gateway's; ``gateway_files`` are the gateway's public
+    JWKS (which subgraphs verify the context with) and the GraphiQL preset."""
+    gateway_jwks, preset = gateway_files
     mesh = _mesh_command()
     # Every service sees the same data directory: the gateway signs with its key there,
     # and each subgraph verifies the gateway's context with the public half.
@@ -255,7 +282,7 @@ def _services(
     gateway = Service(
         "gateway",
         [*mesh, "gateway", "serve", "--host", HOST, "--port", str(gateway_port), *routes],
-        env=unbuffered,
+        env={**unbuffered, PRESET_ENV: str(preset)},
     )
     return subgraphs, gateway
 
@@ -266,10 +293,10 @@ async def _serve(
     gateway_port: int,
     household: str | None,
     data_dir: Path,
-    gateway_jwks: Path,
+    gateway_files: tuple[Path, Path],
     token: Path,
 ) -> int:
-    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_jwks)
+    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_files)
     supervisor = Supervisor(console)
     with supervisor.stop_on_signals():
         try:
@@ -307,8 +334,11 @@ async def _serve(
 def running_panel(gateway_port: int, household: str | None, token_file: Path) -> Panel:
     """Where to look once the mesh is up: GraphiQL, a real household, curl, authentication."""
     url = f"http://{HOST}:{gateway_port}/graphql"
+    page = f"http://{HOST}:{gateway_port}/graphiql/"
     parts: list[Text | Syntax] = [
-        Text.assemble(("GraphiQL  ", "bold"), (url, "link " + url), " (open it in a browser)"),
+        Text.assemble(
+            ("GraphiQL  ", "bold"), (page, "link " + page), " (open it in a browser: ready to run)"
+        ),
         Text(""),
     ]
     if household is not None and _HOUSEHOLD_ID.match(household):

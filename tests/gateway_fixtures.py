@@ -3,6 +3,7 @@ conftest, so the subgraph processes start once per session)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -28,9 +29,14 @@ SAFEGUARDING_LEAD = Caller(
 )
 
 
+# Where the session's subgraph processes listen (MESH_TEST_SUBGRAPH_PORT moves them, e.g. when
+# two worktrees run their tests on one machine).
+SUBGRAPH_BASE_PORT = int(os.environ.get("MESH_TEST_SUBGRAPH_PORT", "4410"))
+
+
 @pytest.fixture(scope="session")
 def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
-    with running_subgraphs(TEST_PREFIX, 4410) as urls:
+    with running_subgraphs(TEST_PREFIX, SUBGRAPH_BASE_PORT) as urls:
         yield urls
 
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from authz.identity import AuthenticationError, TokenVerifier
 from mesh.gateway.governance import Caller
-from mesh.gateway.graphiql import graphiql_html
+from mesh.gateway.graphiql import graphiql_html, graphiql_routes
 from mesh.gateway.service import Gateway, GatewayResult
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -172,6 +172,7 @@ def create_gateway_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *graphiql_routes(),
         ],
         lifespan=lifespan,
     )
