@@ -170,6 +170,7 @@ def _data_block(config: dict[str, Any]) -> str:
 
 def graphiql_page(preset: GraphiQLPreset, style_nonce: str) -> str:
     manifest = asset_manifest()
+    config = _data_block(page_config(preset, style_nonce))
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -179,7 +180,7 @@ def graphiql_page(preset: GraphiQLPreset, style_nonce: str) -> str:
 <title>Civic Mesh · GraphiQL</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/{escape(manifest["stylesheet"])}">
-<script type="application/json" id="mesh-graphiql-config">{_data_block(page_config(preset, style_nonce))}</script>
+<script type="application/json" id="mesh-graphiql-config">{config}</script>
 <script src="assets/{escape(manifest["script"])}" defer></script>
 </head>
 <body><div id="graphiql">Loading GraphiQL…</div></body>
