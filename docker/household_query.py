@@ -7,6 +7,7 @@ import argparse
 import statistics
 import sys
 import time
+from typing import Any
 
 import httpx
 
@@ -29,12 +30,13 @@ def main() -> int:
     }
     upstreams: set[str] = set()
     latencies: list[float] = []
+    household: dict[str, Any] | None = None
+    body: dict[str, Any] = {}
     with httpx.Client(timeout=30) as client:
         for _ in range(args.requests):
             started = time.perf_counter()
-            response = client.post(
-                args.url, json={"query": QUERY, "variables": {"id": args.household}}, headers=headers
-            )
+            payload = {"query": QUERY, "variables": {"id": args.household}}
+            response = client.post(args.url, json=payload, headers=headers)
             latencies.append((time.perf_counter() - started) * 1000)
             body = response.json()
             household = (body.get("data") or {}).get("household")
@@ -42,6 +44,9 @@ def main() -> int:
                 print(f"bad answer ({response.status_code}): {body}", file=sys.stderr)
                 return 1
             upstreams.add(response.headers.get("x-mesh-upstream", "?"))
+    if household is None:
+        print("no request was sent", file=sys.stderr)
+        return 1
     members = household["members"]
     print(
         f"household {household['id']}: {len(members)} members, "
