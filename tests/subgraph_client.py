@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 
 from authz.context_token import CONTEXT_HEADER, ensure_gateway_keys
@@ -58,10 +59,15 @@ class SubgraphClient:
 
 @asynccontextmanager
 async def subgraph(
-    name: str, address: ServerAddress | None = None, *, dsn: str | None = None, **settings: Any
+    name: str,
+    address: ServerAddress | None = None,
+    *,
+    dsn: str | None = None,
+    tracer_provider: TracerProvider | None = None,
+    **settings: Any,
 ) -> AsyncIterator[SubgraphClient]:
     target = dsn if dsn is not None else address.dsn(name)  # type: ignore[union-attr]
-    app = build_app(name, target, SubgraphSettings(**settings))
+    app = build_app(name, target, SubgraphSettings(**settings), tracer_provider=tracer_provider)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
         try:
