@@ -402,10 +402,12 @@ class TypeMerging(MergeState):
             for name in source.input_fields if source else ():
                 if name not in names:
                     names.append(name)
-        present = {i: s for i, s in sources.items() if s is not None}
+        having = {
+            i: s for i, s in sources.items() if dest.name in self.subgraphs[i].schema.types
+        }
         for name in names:
             field_sources: Sources[InputValue] = {
-                i: s.input_fields.get(name) for i, s in present.items()
+                i: (s.input_fields.get(name) if s is not None else None) for i, s in having.items()
             }
             dest_field = InputValue(name, "", dest.name)
             dest.input_fields[name] = dest_field

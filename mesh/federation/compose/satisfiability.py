@@ -165,7 +165,79 @@ class Satisfiability:
         if not positions:
             self._report(path, reasons)
             return None
-        return _State(step.target, path, _unique(positions), overrides)
+        positions = _unique(positions)
+        if step.kind == "field" and not self._shared_runtime_types_intersect(path, positions):
+            return None
+        return _State(step.target, path, positions, overrides)
+
+    def _shared_runtime_types_intersect(
+        self, path: tuple[Step, ...], positions: list[Position]
+    ) -> bool:
+        """A shared field of abstract type must have common runtime types in its subgraphs."""
+        step = path[-1]
+        target = self.api[step.target]
+        if len(positions) < 2 or target.kind not in ("interface", "union"):
+            return True
+        if not self._is_shared(step.parent, step.name):
+            return True
+        abstract = [
+            p
+            for p in positions
+            if (t := self.view.subgraphs[p.graph].types.get(p.type)) is not None
+            and t.kind in ("interface", "union")
+        ]
+        if len(abstract) < 2:
+            return True
+        everything = sorted(self.view.api_runtime_types(step.target))
+        intersection = set(everything)
+        per_subgraph: dict[str, list[str]] = {}
+        for position in positions:
+            names = sorted(position.runtime)
+            if len(names) == 1 and names[0] not in everything:
+                continue
+            per_subgraph.setdefault(position.graph, names)
+            intersection &= set(names)
+        if not any(per_subgraph.values()) or intersection:
+            if len({tuple(v) for v in per_subgraph.values()}) > 1:
+                self.reporter.hint(
+                    "INCONSISTENT_RUNTIME_TYPES_FOR_SHAREABLE_RETURN",
+                    f'Shared field "{step.parent}.{step.name}" return type has different sets of '
+                    "possible runtime types across subgraphs.",
+                    subgraphs=list(per_subgraph),
+                    coordinate=f"{step.parent}.{step.name}",
+                )
+            return True
+        described = ";\n".join(
+            f' - in subgraph "{graph}", '
+            + (
+                ("types " if len(names) > 1 else "type ") + ", ".join(f'"{n}"' for n in names)
+                if names
+                else "no runtime type is defined"
+            )
+            for graph, names in per_subgraph.items()
+        )
+        self.reporter.error(
+            "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES",
+            f"For the following supergraph API query:\n{witness(path, self.view)}\nShared field "
+            f'"{step.parent}.{step.name}" return type has a non-intersecting set of possible '
+            f"runtime types across subgraphs. Runtime types in subgraphs are:\n{described}.\n"
+            "This is not allowed as shared fields must resolve the same way in all subgraphs, "
+            "and that implies at least some common runtime types between the subgraphs.",
+            subgraphs=list(per_subgraph),
+            coordinate=f"{step.parent}.{step.name}",
+        )
+        return False
+
+    def _is_shared(self, type_name: str, field_name: str) -> bool:
+        if self.api[type_name].kind != "object":
+            return False
+        resolving = 0
+        for sub in self.view.subgraphs.values():
+            t = sub.types.get(type_name)
+            f = t.fields.get(field_name) if t else None
+            if f is not None and not f.external:
+                resolving += 1
+        return resolving > 1
 
     # -- one subgraph position, one step ----------------------------------------------------------
 

@@ -25,6 +25,10 @@ def check_subgraph(subgraph: Subgraph, reporter: Reporter) -> bool:
     return len(reporter.errors) == before
 
 
+class _Aborted(Exception):
+    pass
+
+
 class _Rules:
     def __init__(self, subgraph: Subgraph, reporter: Reporter) -> None:
         self.sg = subgraph
@@ -38,7 +42,10 @@ class _Rules:
 
     def run(self) -> None:
         self.keys()
-        self.requires_and_provides()
+        try:
+            self.requires_and_provides()
+        except _Aborted:
+            return  # Apollo stops checking a subgraph at these two errors
         self.externals()
         self.interface_keys()
         self.interface_objects()
@@ -119,7 +126,7 @@ class _Rules:
                             f'Cannot have both @provides and @external on field "{f.coordinate}"',
                             f.coordinate,
                         )
-                        continue
+                        raise _Aborted
                     target = self.schema.types.get(base_type(f.type))
                     if target is None or not target.is_composite:
                         self.error(
@@ -128,7 +135,7 @@ class _Rules:
                             f'type "{f.type}" which is not a Composite Type',
                             f.coordinate,
                         )
-                        continue
+                        raise _Aborted
                     self._field_set(provides, "provides", target.name, where, provides_rules)
 
     def _unsupported_on_interface(self, spec_name: str, f: Field, named: NamedType) -> None:
