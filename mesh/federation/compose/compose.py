@@ -81,7 +81,7 @@ def _compose(
     if merged is None:
         return None
     sdl = print_supergraph(merged)
-    check_merged(merged.schema, subgraphs, sdl, reporter)
+    check_merged(merged, sdl, reporter)
     if reporter.errors:
         return None
     if check_satisfiability:

@@ -7,21 +7,35 @@ Every implementation has the fields of its interfaces once merged (``INTERFACE_F
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from graphql import GraphQLError, build_schema, validate_schema
 
 from mesh.federation.compose import field_set
+from mesh.federation.compose.access_control import check_transitive_requirements
+from mesh.federation.compose.inaccessible import check_inaccessible
+from mesh.federation.compose.merge import MergedSupergraph
 from mesh.federation.compose.errors import Reporter, subgraph_names
 from mesh.federation.compose.model import Schema
 from mesh.federation.compose.subgraph import Subgraph
 
 
-def check_merged(
-    schema: Schema, subgraphs: list[Subgraph], supergraph_sdl: str, reporter: Reporter
-) -> None:
+def check_merged(merged: MergedSupergraph, supergraph_sdl: str, reporter: Reporter) -> None:
+    schema, subgraphs = merged.schema, merged.subgraphs
     _interface_fields_implemented(schema, subgraphs, reporter)
     _requires_fit_merged_arguments(schema, subgraphs, reporter)
+    by_graph = {graph: name for name, graph in merged.graph_names.items()}
+    before = len(reporter.errors)
+    check_transitive_requirements(schema, merged.composed.federation, reporter)
+    for index in range(before, len(reporter.errors)):
+        error = reporter.errors[index]
+        named = tuple(by_graph.get(g, g) for g in error.subgraphs)
+        reporter.errors[index] = replace(error, subgraphs=named)
+    if reporter.errors:
+        return
+    _valid_graphql(supergraph_sdl, reporter)
     if not reporter.errors:
-        _valid_graphql(supergraph_sdl, reporter)
+        check_inaccessible(schema, merged.composed.federation.get("inaccessible"), reporter)
 
 
 def _interface_fields_implemented(
