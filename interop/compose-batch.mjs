@@ -6,7 +6,7 @@
 // Input: a JSON array of {"id": "...", "subgraphs": [{"name", "url", "sdl"}]}.
 // Output: a JSON array of {"id", "ok", "errors": [{code, message, subgraphs}],
 // "hints": [{code, message}], "supergraph": SDL or null}, in input order. A set whose SDL
-// does not parse reports SDL_PARSE_ERROR; a crash of the library reports INTERNAL.
+// does not parse reports INVALID_GRAPHQL (as Apollo's buildSubgraph does); a crash of the library reports INTERNAL.
 
 import { composeServices } from "@apollo/composition";
 import { errorCode } from "@apollo/federation-internals";
@@ -28,10 +28,11 @@ function composeCase({ id, subgraphs }) {
     try {
       services.push({ name, url: url ?? "", typeDefs: parse(sdl) });
     } catch (err) {
+      // Apollo's buildSubgraph reports unparseable SDL as INVALID_GRAPHQL.
       return {
         id,
         ok: false,
-        errors: [{ code: "SDL_PARSE_ERROR", message: `${name}: ${err.message}`, subgraphs: [name] }],
+        errors: [{ code: "INVALID_GRAPHQL", message: `[${name}] ${err.message}`, subgraphs: [name] }],
         hints: [],
         supergraph: null,
       };

@@ -65,6 +65,9 @@ def _compose(
         seen.add(source.name)
     if reporter.errors:
         return None
+    # Subgraphs are composed in name order, as @apollo/composition does (it decides the order
+    # of join directives and which subgraph's description wins a tie).
+    sources = sorted(sources, key=lambda source: source.name)
     read = [read_subgraph(source, reporter) for source in sources]
     if reporter.errors:
         return None
