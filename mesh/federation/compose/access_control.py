@@ -35,9 +35,7 @@ class _Requirements:
 def _implies(first: list[list[str]] | None, second: list[list[str]] | None) -> bool:
     first_groups = first or [[]]
     second_groups = second or [[]]
-    return all(
-        any(set(b) <= set(a) for b in second_groups) for a in first_groups
-    )
+    return all(any(set(b) <= set(a) for b in second_groups) for a in first_groups)
 
 
 def check_transitive_requirements(
@@ -121,20 +119,25 @@ class _Checker:
                         f'transitive field "{target.coordinate}" data from @requires selection set.'
                     )
                 if s.selection_set is not None:
-                    found = self._selection(required, coordinate, base_type(target.type), s.selection_set)
+                    found = self._selection(
+                        required, coordinate, base_type(target.type), s.selection_set
+                    )
                     if found is not None:
                         return found
             elif isinstance(s, InlineFragmentNode):
                 target_name = s.type_condition.name.value if s.type_condition else type_name
                 condition = self.schema.types.get(target_name)
-                if s.type_condition is not None and condition is not None:
-                    if not required.satisfies(self.on(condition)):
-                        return (
-                            f'Field "{coordinate}" does not specify necessary @authenticated, '
-                            "@requiresScopes and/or @policy auth requirements to access the "
-                            f'transitive data in inline fragment type condition "{target_name}" '
-                            "from @requires selection set."
-                        )
+                if (
+                    s.type_condition is not None
+                    and condition is not None
+                    and not required.satisfies(self.on(condition))
+                ):
+                    return (
+                        f'Field "{coordinate}" does not specify necessary @authenticated, '
+                        "@requiresScopes and/or @policy auth requirements to access the "
+                        f'transitive data in inline fragment type condition "{target_name}" '
+                        "from @requires selection set."
+                    )
                 found = self._selection(required, coordinate, target_name, s.selection_set)
                 if found is not None:
                     return found

@@ -43,7 +43,9 @@ def _routing_urls(values: list[str]) -> dict[str, str]:
     for value in values:
         name, sep, url = value.partition("=")
         if not sep or not name or not url:
-            raise typer.BadParameter(f'expected NAME=URL, got "{value}"', param_hint="--routing-url")
+            raise typer.BadParameter(
+                f'expected NAME=URL, got "{value}"', param_hint="--routing-url"
+            )
         urls[name] = url
     return urls
 
@@ -61,7 +63,8 @@ def compose_command(
         Path | None, typer.Option("--config", "-c", help="A rover-style supergraph.yaml.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the supergraph SDL here (default: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the supergraph SDL here (default: stdout)."),
     ] = None,
     routing_url: Annotated[
         list[str] | None,

@@ -222,7 +222,7 @@ def _read_request(subgraph: Subgraph, argument: object, reporter: Reporter) -> _
     if local not in subgraph.schema.directive_definitions:
         reporter.error(
             "DIRECTIVE_COMPOSITION_ERROR",
-            f'Could not find matching directive definition for argument to @composeDirective '
+            f"Could not find matching directive definition for argument to @composeDirective "
             f'"@{local}" in subgraph "{name}".',
             subgraphs=(name,),
             coordinate=f"@{local}",
@@ -267,10 +267,7 @@ def _latest_links(
     latest: dict[str, tuple[Link, list[str]]] = {}
     for identity, users in composed_by.items():
         linked = [
-            (link, s.name)
-            for s in subgraphs
-            for link in s.links
-            if link.url.identity == identity
+            (link, s.name) for s in subgraphs for link in s.links if link.url.identity == identity
         ]
         composed = [(link, name) for link, name in linked if name in users]
         majors = {link.url.version[0] for link, _ in composed}
@@ -311,7 +308,7 @@ def _definition_from_latest(
     reporter.error(
         "DIRECTIVE_COMPOSITION_ERROR",
         f'Core feature "{link.url}" in {subgraph_names(subgraph_names_with_latest)} '
-        f'{"do" if len(subgraph_names_with_latest) != 1 else "does"} not have a directive '
+        f"{'do' if len(subgraph_names_with_latest) != 1 else 'does'} not have a directive "
         f'definition for "@{request.local_name}"',
         subgraphs=subgraph_names_with_latest,
     )

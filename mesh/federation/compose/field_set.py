@@ -118,9 +118,7 @@ class FieldSetRules:
     reject_abstract: bool = False  # @key: no interface or union fields
 
 
-def check(
-    schema: Schema, type_name: str, text: str, rules: FieldSetRules
-) -> list[FieldSetError]:
+def check(schema: Schema, type_name: str, text: str, rules: FieldSetRules) -> list[FieldSetError]:
     """Every problem with ``text`` applied on ``type_name``; empty when it is valid."""
     try:
         selection_set = parse_field_set(text)
@@ -214,16 +212,18 @@ def _check_selections(
                 f'Field "{name}" of type "{found.type}" must have a selection of subfields. '
                 f'Did you mean "{name} {{ ... }}"?'
             )
-        if rules.check_external and selection.selection_set is None and not external_parent:
-            if not is_external:
-                problems.append(
-                    FieldSetError(
-                        f'field "{found.coordinate}" should not be part of a '
-                        f"@{rules.directive} since it is already provided by this subgraph "
-                        "(it is not marked @external)",
-                        "FIELDS_MISSING_EXTERNAL",
-                    )
+        leaf_must_be_external = (
+            rules.check_external and selection.selection_set is None and not external_parent
+        )
+        if leaf_must_be_external and not is_external:
+            problems.append(
+                FieldSetError(
+                    f'field "{found.coordinate}" should not be part of a '
+                    f"@{rules.directive} since it is already provided by this subgraph "
+                    "(it is not marked @external)",
+                    "FIELDS_MISSING_EXTERNAL",
                 )
+            )
         if selection.selection_set is not None:
             nested_external = external_parent or is_external
             if not nested_external and parent.kind == "interface":
@@ -249,11 +249,11 @@ def _check_arguments(
         )
         return
     given = {a.name.value for a in selection.arguments or ()}
-    for arg in given:
-        if arg not in found.args:
+    for given_name in given:
+        if given_name not in found.args:
             raise FieldSetError(
-                f'Unknown argument "{arg}" found in value: "{found.coordinate}" has no argument '
-                f'"{arg}".'
+                f'Unknown argument "{given_name}" found in value: "{found.coordinate}" has no '
+                f'argument "{given_name}".'
             )
     for arg in found.args.values():
         if arg.required and arg.name not in given:

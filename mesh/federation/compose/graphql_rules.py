@@ -61,7 +61,8 @@ def federation_definitions(
     tag_locations = _ALL_LOCATIONS + (" | SCHEMA" if version >= (2, 3) else "")
     label = ", label: String" if version >= (2, 7) else ""
     specs = {
-        "key": f"(fields: {field_set}!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE",
+        "key": f"(fields: {field_set}!, resolvable: Boolean = true) repeatable on "
+        "OBJECT | INTERFACE",
         "requires": f"(fields: {field_set}!) on FIELD_DEFINITION",
         "provides": f"(fields: {field_set}!) on FIELD_DEFINITION",
         "external": "(reason: String) on OBJECT | FIELD_DEFINITION",
@@ -83,7 +84,9 @@ def federation_definitions(
         "requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
         "cacheTag": "(format: String!) repeatable on OBJECT | FIELD_DEFINITION",
     }
-    lines = [f"directive @{directives[name]}{spec}" for name, spec in specs.items() if name in directives]
+    lines = [
+        f"directive @{directives[name]}{spec}" for name, spec in specs.items() if name in directives
+    ]
     lines.append(
         "directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) "
         "repeatable on SCHEMA"
@@ -120,13 +123,14 @@ def graphql_errors(
 ) -> list[GraphQLError]:
     """graphql-core's complaints about a subgraph document (empty when it is valid GraphQL)."""
     definitions: list[Any] = []
+    nodes: list[Any] = list(document.definitions)
     defined = {
         node.name.value
-        for node in document.definitions
+        for node in nodes
         if type(node) in KIND_OF_NODE and not isinstance(node, EXTENSION_NODES)
     }
     promoted: set[str] = set()
-    for node in document.definitions:
+    for node in nodes:
         if type(node) in KIND_OF_NODE:
             name = node.name.value
             if name in skip_types:
@@ -141,7 +145,7 @@ def graphql_errors(
         definitions.append(node)
     definitions.extend(parse(federation_sdl, no_location=True).definitions)
     full = DocumentNode(definitions=tuple(definitions))
-    errors = validate_sdl(full, rules=_SDL_RULES)  # type: ignore[call-arg]
+    errors = validate_sdl(full, rules=_SDL_RULES)
     if errors:
         return list(errors)
     try:

@@ -131,7 +131,8 @@ class _Checker:
         if empty:
             self.error(
                 "ONLY_INACCESSIBLE_CHILDREN",
-                f'Type "{named.name}" is in the API schema but all of its {what} are @inaccessible.',
+                f'Type "{named.name}" is in the API schema but all of its {what} are '
+                "@inaccessible.",
                 named.name,
             )
 
@@ -182,17 +183,19 @@ class _Checker:
                         )
                 for interface in interfaces:
                     implemented_field = interface.fields.get(f.name)
-                    implemented = implemented_field.args.get(arg.name) if implemented_field else None
+                    implemented_arg = (
+                        implemented_field.args.get(arg.name) if implemented_field else None
+                    )
                     if (
                         implemented_field is not None
-                        and implemented is not None
-                        and self._in_api(interface, implemented_field, implemented)
+                        and implemented_arg is not None
+                        and self._in_api(interface, implemented_field, implemented_arg)
                     ):
                         self.error(
                             "IMPLEMENTED_BY_INACCESSIBLE",
                             f'Argument "{arg.coordinate}" is @inaccessible but implements the '
-                            f'interface argument "{implemented.coordinate}", which is in the API '
-                            "schema.",
+                            f'interface argument "{implemented_arg.coordinate}", which is in the '
+                            "API schema.",
                             arg.coordinate,
                         )
 

@@ -52,7 +52,7 @@ def join_directive(name: str, **args: str | bool | None) -> Directive:
     for key, value in args.items():
         if value is None:
             continue
-        if key == "graph":
+        if key == "graph" and isinstance(value, str):
             nodes[key] = EnumValueNode(value=value)
         elif isinstance(value, bool):
             nodes[key] = BooleanValueNode(value=value)

@@ -63,7 +63,11 @@ class DirectiveMerging(MergeState):
         return name is not None and any(d.name == name for d in _directives(element))
 
     def _access_control_names(self) -> list[tuple[str, str]]:
-        return [(s, self.composed.federation[s]) for s in ACCESS_CONTROL if s in self.composed.federation]
+        return [
+            (s, self.composed.federation[s])
+            for s in ACCESS_CONTROL
+            if s in self.composed.federation
+        ]
 
     def _names_to_merge(self, sources: Sources[Any]) -> list[str]:
         names: list[str] = []
@@ -142,7 +146,9 @@ class DirectiveMerging(MergeState):
                     if named.kind != "object":
                         continue
                     for f in named.fields.values():
-                        if not any(d.name == local for d in f.directives) or subgraph.is_external(f):
+                        if not any(d.name == local for d in f.directives) or subgraph.is_external(
+                            f
+                        ):
                             continue
                         if subgraph.is_interface_object(named.name):
                             others: set[str] = set()
@@ -171,9 +177,7 @@ class DirectiveMerging(MergeState):
     def merge_applied_directive(
         self, name: str, pairs: Sequence[tuple[int, Element]], dest: Element
     ) -> None:
-        per_source = [
-            [d for d in _directives(source) if d.name == name] for _, source in pairs
-        ]
+        per_source = [[d for d in _directives(source) if d.name == name] for _, source in pairs]
         per_source = [ds for ds in per_source if ds]
         if not per_source:
             return
@@ -246,9 +250,9 @@ class DirectiveMerging(MergeState):
             for definition in subgraph.schema.directive_definitions.values():
                 if definition.name in self.merged.directive_definitions:
                     continue
-                if any(loc in _EXECUTABLE_LOCATIONS for loc in definition.locations):
-                    if definition.name not in executable:
-                        executable.append(definition.name)
+                executable_here = any(loc in _EXECUTABLE_LOCATIONS for loc in definition.locations)
+                if executable_here and definition.name not in executable:
+                    executable.append(definition.name)
         for name in executable:
             self._merge_executable_definition(name)
 

@@ -13,16 +13,16 @@ import re
 
 from mesh.federation.compose import join
 from mesh.federation.compose.errors import human_list, subgraph_names
+from mesh.federation.compose.merge_override import OverrideMerging
 from mesh.federation.compose.merge_state import FieldMergeContext, Sources
-from mesh.federation.compose.merge_types import TypeMerging
-from mesh.federation.compose.model import Field, InputValue, NamedType
+from mesh.federation.compose.model import Directive, Field, InputValue, NamedType
 from mesh.federation.compose.subgraph import fields_arg
 
 _LABEL = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-:./]*$")
 _PERCENT = re.compile(r"^percent\((\d{1,2}(\.\d{1,8})?|100)\)$")
 
 
-class FieldMerging(TypeMerging):
+class FieldMerging(OverrideMerging):
     # -- sources -------------------------------------------------------------------------------
 
     def add_fields_shallow(
@@ -50,32 +50,6 @@ class FieldMerging(TypeMerging):
                 ordered[index] = field_sources.get(index)
             added[name] = ordered
         return added
-
-    def interface_object_fields(self, dest: Field, index: int) -> list[Field]:
-        """Fields of @interfaceObject types standing, in subgraph ``index``, for ``dest``."""
-        parent = self.merged.types.get(dest.parent)
-        subgraph = self.subgraphs[index]
-        if parent is None or parent.kind != "object" or dest.parent in subgraph.schema.types:
-            return []
-        found: list[Field] = []
-        for interface in parent.interfaces:
-            interface_type = self.merged.types.get(interface)
-            if interface_type is None or dest.name not in interface_type.fields:
-                continue
-            local = subgraph.schema.types.get(interface)
-            if local is not None and local.kind == "object" and dest.name in local.fields:
-                found.append(local.fields[dest.name])
-        return found
-
-    def provided_by_interface_object(self, field_name: str, interface: str) -> bool:
-        for subgraph in self.subgraphs:
-            local = subgraph.schema.types.get(interface)
-            if local is None or not subgraph.is_interface_object(interface):
-                continue
-            f = local.fields.get(field_name)
-            if f is not None and not subgraph.is_external(f):
-                return True
-        return False
 
     # -- objects and interfaces ------------------------------------------------------------
 
@@ -161,190 +135,6 @@ class FieldMerging(TypeMerging):
                 subgraphs=shared,
             )
 
-    # -- @override ---------------------------------------------------------------------------
-
-    def validate_override(self, sources: Sources[Field], dest: Field) -> FieldMergeContext:
-        context = FieldMergeContext()
-        if dest.coordinate not in self.fields_with_override:
-            return context
-        overriding: dict[str, int] = {}
-        present: dict[str, int] = {}
-        abstracted: dict[str, list[Field]] = {}
-        for index, source in sources.items():
-            name = self.names[index]
-            if source is None:
-                fields = self.interface_object_fields(dest, index)
-                if fields:
-                    abstracted[name] = fields
-                continue
-            present[name] = index
-            if self.subgraphs[index].applied(source, "override"):
-                overriding[name] = index
-        for name, index in overriding.items():
-            source = sources[index]
-            assert source is not None
-            subgraph = self.subgraphs[index]
-            directive = subgraph.applied(source, "override")[0]
-            parent = subgraph.schema.types[source.parent]
-            if parent.kind == "interface":
-                self.error(
-                    "OVERRIDE_ON_INTERFACE",
-                    f'@override cannot be used on field "{dest.coordinate}" on subgraph "{name}": '
-                    "@override is not supported on interface type fields.",
-                    subgraphs=(name,),
-                    coordinate=dest.coordinate,
-                )
-                continue
-            if subgraph.is_interface_object(parent.name):
-                self.error(
-                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    "@override is not yet supported on fields of @interfaceObject types: cannot "
-                    f'be used on field "{dest.coordinate}" on subgraph "{name}".',
-                    subgraphs=(name,),
-                    coordinate=dest.coordinate,
-                )
-                continue
-            source_name = directive.arg("from")
-            if source_name not in self.names:
-                context.unknown_target.add(index)
-                self.hint(
-                    "FROM_SUBGRAPH_DOES_NOT_EXIST",
-                    f'Source subgraph "{source_name}" for field "{dest.coordinate}" on subgraph '
-                    f'"{name}" does not exist.',
-                    subgraphs=(name,),
-                    coordinate=dest.coordinate,
-                )
-            elif source_name == name:
-                self.error(
-                    "OVERRIDE_FROM_SELF_ERROR",
-                    f'Source and destination subgraphs "{name}" are the same for overridden field '
-                    f'"{dest.coordinate}"',
-                    subgraphs=(name,),
-                    coordinate=dest.coordinate,
-                )
-            elif source_name in overriding:
-                self.error(
-                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                    f'Field "{dest.coordinate}" on subgraph "{name}" is also marked with '
-                    f'directive @override in subgraph "{source_name}". Only one @override '
-                    "directive is allowed per field.",
-                    subgraphs=(name, source_name),
-                    coordinate=dest.coordinate,
-                )
-            elif source_name in abstracted:
-                self.error(
-                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'Invalid @override on field "{dest.coordinate}" of subgraph "{name}": source '
-                    f'subgraph "{source_name}" does not have field "{dest.coordinate}" but '
-                    "abstract it in an @interfaceObject type and overriding abstracted fields is "
-                    "not supported.",
-                    subgraphs=(name, source_name),
-                    coordinate=dest.coordinate,
-                )
-            elif source_name not in present:
-                self.hint(
-                    "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
-                    f'Field "{dest.coordinate}" on subgraph "{name}" no longer exists in the from '
-                    "subgraph. The @override directive can be removed.",
-                    subgraphs=(name,),
-                    coordinate=dest.coordinate,
-                )
-            else:
-                self._override_from(
-                    context, sources, dest, index, present[source_name], directive.arg("label")
-                )
-        return context
-
-    def _override_from(
-        self,
-        context: FieldMergeContext,
-        sources: Sources[Field],
-        dest: Field,
-        index: int,
-        from_index: int,
-        label: object,
-    ) -> None:
-        name, from_name = self.names[index], self.names[from_index]
-        from_subgraph = self.subgraphs[from_index]
-        from_field = sources[from_index]
-        assert from_field is not None
-        conflict = next(
-            (d for d in ("requires", "provides") if from_subgraph.has(from_field, d)), None
-        )
-        conflict_subgraph = from_name
-        own = sources[index]
-        if conflict is None and own is not None and self.is_external(index, own):
-            conflict, conflict_subgraph = "external", name
-        if conflict is not None:
-            self.error(
-                "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                f'@override cannot be used on field "{from_field.coordinate}" on subgraph '
-                f'"{name}" since "{from_field.coordinate}" on "{conflict_subgraph}" is marked '
-                f'with directive "@{conflict}"',
-                subgraphs=(name, from_name),
-                coordinate=dest.coordinate,
-            )
-            return
-        referenced = from_subgraph.is_used(from_field)
-        if self.is_external(from_index, from_field):
-            self.hint(
-                "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
-                f'Field "{dest.coordinate}" on subgraph "{name}" is not resolved anymore by the '
-                f'from subgraph (it is marked "@external" in "{from_name}"). The @override '
-                "directive can be removed.",
-                subgraphs=(name,),
-                coordinate=dest.coordinate,
-            )
-        elif referenced:
-            context.used_overridden.add(from_index)
-            if not label:
-                self.hint(
-                    "OVERRIDDEN_FIELD_CAN_BE_REMOVED",
-                    f'Field "{dest.coordinate}" on subgraph "{from_name}" is overridden. It is '
-                    "still used in some federation directive(s) (@key, @requires, and/or "
-                    "@provides) and/or to satisfy interface constraint(s), but consider marking "
-                    "it @external explicitly or removing it along with its references.",
-                    subgraphs=(from_name,),
-                    coordinate=dest.coordinate,
-                )
-        else:
-            context.unused_overridden.add(from_index)
-            if not label:
-                self.hint(
-                    "OVERRIDDEN_FIELD_CAN_BE_REMOVED",
-                    f'Field "{dest.coordinate}" on subgraph "{from_name}" is overridden. '
-                    "Consider removing it.",
-                    subgraphs=(from_name,),
-                    coordinate=dest.coordinate,
-                )
-        if not label:
-            return
-        valid = isinstance(label, str) and (
-            bool(_LABEL.match(label))
-            or bool((m := _PERCENT.match(label)) and 0 <= float(m.group(1)) <= 100)
-        )
-        if valid:
-            assert isinstance(label, str)
-            context.labels[index] = label
-            context.labels[from_index] = label
-        else:
-            self.error(
-                "OVERRIDE_LABEL_INVALID",
-                f'Invalid @override label "{label}" on field "{dest.coordinate}" on subgraph '
-                f'"{name}": labels must start with a letter and after that may contain '
-                "alphanumerics, underscores, minuses, colons, periods, or slashes. Alternatively, "
-                'labels may be of the form "percent(x)" where x is a float between 0-100 '
-                "inclusive.",
-                subgraphs=(name,),
-                coordinate=dest.coordinate,
-            )
-        self.hint(
-            "OVERRIDE_MIGRATION_IN_PROGRESS",
-            f'Field "{dest.coordinate}" is currently being migrated with progressive @override.',
-            subgraphs=(name, from_name),
-            coordinate=dest.coordinate,
-        )
-
     # -- one field ---------------------------------------------------------------------------
 
     def merge_field(self, sources: Sources[Field], dest: Field, context: FieldMergeContext) -> None:
@@ -383,7 +173,9 @@ class FieldMerging(TypeMerging):
                     i: (f.args.get(arg.name) if f else None) for i, f in without_external.items()
                 }
                 self.merge_argument(arg_sources, arg)
-        basis = without_external if any(s is not None for s in without_external.values()) else sources
+        basis = (
+            without_external if any(s is not None for s in without_external.values()) else sources
+        )
         all_equal = self.merge_type_reference(basis, dest)
         if any(s is not None and self.is_external(i, s) for i, s in sources.items()):
             self.validate_external_fields(sources, dest, all_equal)
@@ -499,9 +291,7 @@ class FieldMerging(TypeMerging):
                 continue
             categorize(index, label, source)
         if not_shareable and (shareable or len(not_shareable) > 1):
-            which = (
-                _subgraph_list([n for n, _ in not_shareable]) if shareable else "all of them"
-            )
+            which = _subgraph_list([n for n, _ in not_shareable]) if shareable else "all of them"
             extra = ""
             unknown = next((n for n, i in not_shareable if i in context.unknown_target), None)
             if unknown is not None:
@@ -538,7 +328,9 @@ class FieldMerging(TypeMerging):
                 for i, s in sources.items()
                 if s is not None and name in s.args and s.args[name].required
             ]
-            missing = [self.names[i] for i, s in sources.items() if s is not None and name not in s.args]
+            missing = [
+                self.names[i] for i, s in sources.items() if s is not None and name not in s.args
+            ]
             if required:
                 self.error(
                     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
@@ -613,63 +405,9 @@ class FieldMerging(TypeMerging):
                 )
             )
 
-    # -- @interfaceObject ------------------------------------------------------------------------
 
-    def validate_interface_keys(self, sources: Sources[NamedType], dest: NamedType) -> bool:
-        implementations = self.merged.possible_runtime_types(dest.name)
-        has_key = False
-        for index, source in sources.items():
-            if source is None or source.kind != "interface":
-                continue
-            subgraph = self.subgraphs[index]
-            keys = subgraph.applied(source, "key")
-            has_key = has_key or bool(keys)
-            resolvable = next((k for k in keys if k.arg("resolvable") is not False), None)
-            if resolvable is None:
-                continue
-            local = set(subgraph.schema.possible_runtime_types(source.name))
-            missing = [t for t in implementations if t not in local]
-            if missing:
-                name = self.names[index]
-                quoted = human_list([f'"{t}"' for t in missing])
-                self.error(
-                    "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
-                    f'[{name}] Interface type "{dest.name}" has a resolvable key '
-                    f"({resolvable.printed()}) in subgraph \"{name}\" but that subgraph is missing "
-                    f'some of the supergraph implementation types of "{dest.name}". Subgraph '
-                    f'"{name}" should define {"type" if len(missing) == 1 else "types"} {quoted} '
-                    f'(and have {"it" if len(missing) == 1 else "them"} implement '
-                    f'"{dest.name}").',
-                    subgraphs=(name,),
-                    coordinate=dest.name,
-                )
-        return has_key
-
-    def validate_interface_objects(self, sources: Sources[NamedType], dest: NamedType) -> None:
-        implementations = self.merged.possible_runtime_types(dest.name)
-        for index, source in sources.items():
-            if source is None or not self.subgraphs[index].is_interface_object(source.name):
-                continue
-            schema = self.subgraphs[index].schema
-            defined = [t for t in implementations if t in schema.types]
-            if defined:
-                name = self.names[index]
-                quoted = human_list([f'"{t}"' for t in defined])
-                self.error(
-                    "INTERFACE_OBJECT_USAGE_ERROR",
-                    f'[{name}] Interface type "{dest.name}" is defined as an @interfaceObject in '
-                    f'subgraph "{name}" so that subgraph should not define any of the '
-                    f'implementation types of "{dest.name}", but it defines '
-                    f'{"type" if len(defined) == 1 else "types"} {quoted}',
-                    subgraphs=(name,),
-                    coordinate=dest.name,
-                )
-
-
-def _field_set_of(applications: list[object]) -> str | None:
-    for application in applications:
-        return fields_arg(application)  # type: ignore[arg-type]
-    return None
+def _field_set_of(applications: list[Directive]) -> str | None:
+    return fields_arg(applications[0]) if applications else None
 
 
 def _subgraph_list(labels: list[str]) -> str:

@@ -6,9 +6,9 @@ subgraph by subgraph index (``None`` where that subgraph has the parent but not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, TypeVar
 
 from mesh.federation.compose.composed_directives import ComposedDirectives
 from mesh.federation.compose.errors import Reporter, subgraph_names
@@ -36,14 +36,6 @@ class FieldMergeContext:
         return index in self.used_overridden or index in self.unused_overridden
 
 
-@dataclass
-class Mismatch(Generic[T]):
-    """How a property is distributed over subgraphs, worded like Apollo's mismatch reports."""
-
-    supergraph_value: str
-    by_value: dict[str, list[str]]
-
-
 class MergeState:
     def __init__(self, subgraphs: list[Subgraph], reporter: Reporter) -> None:
         self.subgraphs = subgraphs
@@ -69,7 +61,11 @@ class MergeState:
         self.reporter.hint(code, message, subgraphs=list(subgraphs), coordinate=coordinate)
 
     def distribution(
-        self, sources: Sources[T], describe: Callable[[T], str | None], *, include_missing: bool = False
+        self,
+        sources: Mapping[int, Any],
+        describe: Callable[[Any], str | None],
+        *,
+        include_missing: bool = False,
     ) -> dict[str, list[str]]:
         """Subgraph names grouped by ``describe(element)`` ("" for missing elements)."""
         groups: dict[str, list[str]] = {}
@@ -104,8 +100,8 @@ class MergeState:
         self,
         code: str,
         message: str,
-        sources: Sources[T],
-        describe: Callable[[T], str],
+        sources: Mapping[int, Any],
+        describe: Callable[[Any], str],
         supergraph_value: str,
         coordinate: str,
     ) -> None:
@@ -129,7 +125,7 @@ class MergeState:
             sources[index] = t if t_kind == kind else None
         return sources
 
-    def defined_in(self, sources: Sources[T]) -> list[str]:
+    def defined_in(self, sources: Mapping[int, object | None]) -> list[str]:
         return [self.names[i] for i, s in sources.items() if s is not None]
 
     def is_external(self, index: int, f: Field) -> bool:

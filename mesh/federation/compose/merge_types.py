@@ -68,8 +68,10 @@ class TypeMerging(MergeState):
                 return self.is_subtype(general[:-1], specific[:-1])
             return self.is_subtype(general, specific[:-1])
         if is_list(specific):
-            return is_list(general) and not is_non_null(general) and self.is_subtype(
-                list_item(general), list_item(specific)
+            return (
+                is_list(general)
+                and not is_non_null(general)
+                and self.is_subtype(list_item(general), list_item(specific))
             )
         if is_list(general) or is_non_null(general):
             return False
@@ -124,7 +126,7 @@ class TypeMerging(MergeState):
             self.mismatch_error(
                 code,
                 f'Type of {kind} "{dest.coordinate}" is incompatible across subgraphs: it has ',
-                sources,  # type: ignore[arg-type]
+                sources,
                 lambda s: f'type "{s.type}"',
                 f'type "{dest.type}"',
                 dest.coordinate,
@@ -136,13 +138,14 @@ class TypeMerging(MergeState):
                 if is_argument
                 else "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE"
             )
-            groups = self.distribution(sources, lambda s: s.type)  # type: ignore[arg-type]
+            groups = self.distribution(sources, lambda s: s.type)
             other = "supertype" if input_position else "subtype"
             text = self.mismatch_text(
                 groups,
                 dest.type,
-                lambda v, s: f'will use type "{v}" (from {s}) in supergraph but '
-                f'"{dest.coordinate}" has ',
+                lambda v, s: (
+                    f'will use type "{v}" (from {s}) in supergraph but "{dest.coordinate}" has '
+                ),
                 lambda v, s: f'{other} "{v}" in {s}',
             )
             self.hint(
@@ -199,7 +202,9 @@ class TypeMerging(MergeState):
             dest.default = dest_default
         if incompatible:
             code = (
-                "FIELD_ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH"
+                "FIELD_ARGUMENT_DEFAULT_MISMATCH"
+                if kind == "Argument"
+                else "INPUT_FIELD_DEFAULT_MISMATCH"
             )
             self.mismatch_error(
                 code,
@@ -314,7 +319,7 @@ class TypeMerging(MergeState):
             self.hint(
                 "UNUSED_ENUM_TYPE",
                 f'Enum type "{dest.name}" is defined but unused. It will be included in the '
-                "supergraph with all the values appearing in any subgraph (\"as if\" it was only "
+                'supergraph with all the values appearing in any subgraph ("as if" it was only '
                 "used as an output type).",
                 coordinate=dest.name,
             )
@@ -348,7 +353,9 @@ class TypeMerging(MergeState):
                     join.join_directive(join.JOIN_ENUM_VALUE, graph=self.graph[index])
                 )
         missing = [
-            self.names[i] for i, s in sources.items() if s is not None and value.name not in s.values
+            self.names[i]
+            for i, s in sources.items()
+            if s is not None and value.name not in s.values
         ]
         inaccessible = self.is_inaccessible(value)  # type: ignore[attr-defined]
         if not inaccessible and usage.position != "Output" and missing:
@@ -402,9 +409,7 @@ class TypeMerging(MergeState):
             for name in source.input_fields if source else ():
                 if name not in names:
                     names.append(name)
-        having = {
-            i: s for i, s in sources.items() if dest.name in self.subgraphs[i].schema.types
-        }
+        having = {i: s for i, s in sources.items() if dest.name in self.subgraphs[i].schema.types}
         for name in names:
             field_sources: Sources[InputValue] = {
                 i: (s.input_fields.get(name) if s is not None else None) for i, s in having.items()
@@ -467,4 +472,6 @@ class TypeMerging(MergeState):
 
 
 def _default_text(value: InputValue) -> str:
-    return "no default value" if value.default is None else f"default value {print_ast(value.default)}"
+    return (
+        "no default value" if value.default is None else f"default value {print_ast(value.default)}"
+    )

@@ -58,7 +58,7 @@ def _freeze(value: Any) -> Any:
 def same_value(a: ValueNode | None, b: ValueNode | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return _freeze(value_from_ast_untyped(a)) == _freeze(value_from_ast_untyped(b))
+    return bool(_freeze(value_from_ast_untyped(a)) == _freeze(value_from_ast_untyped(b)))
 
 
 @dataclass

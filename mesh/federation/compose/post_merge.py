@@ -13,9 +13,9 @@ from graphql import GraphQLError, build_schema, validate_schema
 
 from mesh.federation.compose import field_set
 from mesh.federation.compose.access_control import check_transitive_requirements
+from mesh.federation.compose.errors import Reporter, subgraph_names
 from mesh.federation.compose.inaccessible import check_inaccessible
 from mesh.federation.compose.merge import MergedSupergraph
-from mesh.federation.compose.errors import Reporter, subgraph_names
 from mesh.federation.compose.model import Schema
 from mesh.federation.compose.subgraph import Subgraph
 
@@ -61,7 +61,8 @@ def _interface_fields_implemented(
                 implementing = [
                     s.name
                     for s in subgraphs
-                    if (t := s.schema.types.get(named.name)) is not None and interface in t.interfaces
+                    if (t := s.schema.types.get(named.name)) is not None
+                    and interface in t.interfaces
                 ]
                 reporter.error(
                     "INTERFACE_FIELD_NO_IMPLEM",

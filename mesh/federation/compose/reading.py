@@ -7,7 +7,7 @@ here: it is the subgraph's plumbing, not part of its schema.
 
 from __future__ import annotations
 
-from graphql import DocumentNode, GraphQLSyntaxError, parse
+from graphql import DirectiveDefinitionNode, DocumentNode, GraphQLSyntaxError, parse
 
 from mesh.federation.compose.errors import Reporter
 from mesh.federation.compose.graphql_rules import federation_definitions, graphql_errors
@@ -38,7 +38,7 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
     if name == "_":
         reporter.error(
             "INVALID_SUBGRAPH_NAME",
-            'Invalid name _ for a subgraph: this name is reserved',
+            "Invalid name _ for a subgraph: this name is reserved",
             subgraphs=(name,),
         )
         return None
@@ -59,7 +59,9 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
     names = federation_directive_names(federation)
     type_names = federation_type_names(federation)
     defined_directives = {
-        node.name.value for node in document.definitions if node.kind == "directive_definition"
+        node.name.value
+        for node in document.definitions
+        if isinstance(node, DirectiveDefinitionNode)
     }
     if federation is None:
         for adopted in FED1_ADOPTED:
@@ -83,7 +85,9 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
         for problem in problems:
             reporter.error("INVALID_GRAPHQL", f"[{name}] {problem.message}", subgraphs=(name,))
         return None
-    schema = read_schema(document, skip_types=sorted(skip_types), skip_directives=sorted(skip_directives))
+    schema = read_schema(
+        document, skip_types=sorted(skip_types), skip_directives=sorted(skip_directives)
+    )
     query = schema.types.get(schema.roots.get("query", ""))
     if query is not None:
         for operation_field in FEDERATION_OPERATION_FIELDS:
@@ -110,7 +114,7 @@ def _links(name: str, document: DocumentNode, reporter: Reporter) -> list[Link] 
     return links if ok else None
 
 
-def _federation_link(name: str, links: list[Link], reporter: Reporter) -> Link | None | bool:
+def _federation_link(name: str, links: list[Link], reporter: Reporter) -> Link | bool | None:
     found = [link for link in links if link.url.identity == FEDERATION_IDENTITY]
     if not found:
         return None

@@ -66,7 +66,9 @@ EXTENSION_NODES = (
 )
 
 
-def directives_of(nodes: Iterable[ConstDirectiveNode] | None, extension: int | None) -> list[Directive]:
+def directives_of(
+    nodes: Iterable[ConstDirectiveNode] | None, extension: int | None
+) -> list[Directive]:
     return [
         Directive(d.name.value, {a.name.value: a.value for a in d.arguments or ()}, extension)
         for d in nodes or ()
@@ -187,11 +189,15 @@ def read_schema(
     schema.description = description
     for node in document.definitions:
         if type(node) in KIND_OF_NODE:
-            if node.name.value not in skip_types:
+            if node.name.value not in skip_types:  # type: ignore[attr-defined]
                 add_type_node(schema, node)
         elif isinstance(node, DirectiveDefinitionNode) and node.name.value not in skip_directives:
             schema.directive_definitions[node.name.value] = directive_definition(node)
-    for operation, default in (("query", "Query"), ("mutation", "Mutation"), ("subscription", "Subscription")):
+    for operation, default in (
+        ("query", "Query"),
+        ("mutation", "Mutation"),
+        ("subscription", "Subscription"),
+    ):
         if operation in roots:
             schema.roots[operation] = roots[operation]
         elif not roots and default in schema.types and schema.types[default].kind == "object":

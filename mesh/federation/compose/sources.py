@@ -66,14 +66,18 @@ def parse_subgraph_argument(
     if not name or not where:
         raise SourceError(f'expected FILE, NAME=FILE or NAME=URL, got "{argument}"')
     if is_url(where):
-        return SubgraphSource(name, routing_urls.get(name, where), fetch_sdl(where, timeout=timeout))
+        return SubgraphSource(
+            name, routing_urls.get(name, where), fetch_sdl(where, timeout=timeout)
+        )
     return SubgraphSource(name, routing_urls.get(name, ""), read_sdl(Path(where)))
 
 
 def sources_from_arguments(
     arguments: Sequence[str], *, routing_urls: dict[str, str], timeout: float
 ) -> list[SubgraphSource]:
-    return [parse_subgraph_argument(a, routing_urls=routing_urls, timeout=timeout) for a in arguments]
+    return [
+        parse_subgraph_argument(a, routing_urls=routing_urls, timeout=timeout) for a in arguments
+    ]
 
 
 def sources_from_config(path: Path, *, timeout: float) -> list[SubgraphSource]:

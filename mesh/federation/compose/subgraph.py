@@ -113,15 +113,15 @@ class Subgraph:
 
     def is_entity(self, type_name: str) -> bool:
         found = self.schema.types.get(type_name)
-        return found is not None and found.kind in ("object", "interface") and bool(
-            self.applied(found, "key")
+        return (
+            found is not None
+            and found.kind in ("object", "interface")
+            and bool(self.applied(found, "key"))
         )
 
     def is_interface_object(self, type_name: str) -> bool:
         found = self.schema.types.get(type_name)
-        return (
-            found is not None and found.kind == "object" and self.has(found, "interfaceObject")
-        )
+        return found is not None and found.kind == "object" and self.has(found, "interfaceObject")
 
     def is_extension_type(self, named: NamedType) -> bool:
         """An ``extend type`` with no definition here, or a type marked ``@extends``."""
@@ -211,9 +211,9 @@ class Subgraph:
                 continue
             type_shareable = self.applied(named, "shareable") if self.is_fed2 else []
             for f in named.fields.values():
-                if self.is_fed2 and self.has(f, "shareable"):
-                    facts.shareable.add(f.coordinate)
-                elif any(d.extension == f.extension for d in type_shareable):
+                if (self.is_fed2 and self.has(f, "shareable")) or any(
+                    d.extension == f.extension for d in type_shareable
+                ):
                     facts.shareable.add(f.coordinate)
                 for provides in self.applied(f, "provides"):
                     target_type = base_type(f.type)

@@ -68,7 +68,9 @@ class _Rules:
                 where,
             )
             return
-        for problem in field_set.check(self.schema, type_name, field_set.fields_arg_of(directive), rules):
+        for problem in field_set.check(
+            self.schema, type_name, field_set.fields_arg_of(directive), rules
+        ):
             code = problem.code_suffix
             if code != "KEY_FIELDS_SELECT_INVALID_TYPE":
                 code = f"{spec_name.upper()}_{code}"

@@ -30,7 +30,12 @@ _ALL = (
 _AUTH = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
 # spec -> (version, purpose, definition template with {name}, extra type definitions)
 _SPECS: dict[str, tuple[str, str | None, str, list[str]]] = {
-    "tag": ("v0.3", None, "directive @{name}(name: String!) repeatable on " + _ALL + " | SCHEMA", []),
+    "tag": (
+        "v0.3",
+        None,
+        "directive @{name}(name: String!) repeatable on " + _ALL + " | SCHEMA",
+        [],
+    ),
     "inaccessible": ("v0.2", "SECURITY", "directive @{name} on " + _ALL, []),
     "authenticated": ("v0.1", "SECURITY", "directive @{name} on " + _AUTH, []),
     "requiresScopes": (
@@ -90,7 +95,9 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
         )
         links.append(f'@link(url: "{url}", import: [{printed}])')
     for definition in schema.directive_definitions.values():
-        definitions.append(_description(definition.description, "") + _directive_definition(definition))
+        definitions.append(
+            _description(definition.description, "") + _directive_definition(definition)
+        )
     roots = "\n".join(f"  {op}: {name}" for op, name in schema.roots.items())
     head = _description(schema.description, "") + "schema\n"
     head += "".join(f"  {link}\n" for link in links)
@@ -153,7 +160,9 @@ def _arguments(args: dict[str, InputValue], indentation: str) -> str:
     if all(a.description is None for a in args.values()):
         return "(" + ", ".join(_input_value(a) for a in args.values()) + ")"
     lines = [
-        _description(a.description, f"  {indentation}", i == 0) + f"  {indentation}" + _input_value(a)
+        _description(a.description, f"  {indentation}", i == 0)
+        + f"  {indentation}"
+        + _input_value(a)
         for i, a in enumerate(args.values())
     ]
     return "(\n" + "\n".join(lines) + f"\n{indentation})"
@@ -167,8 +176,10 @@ def _field(f: Field, first: bool) -> str:
 
 
 def _enum_value(value: EnumValue, first: bool) -> str:
-    return _description(value.description, "  ", first) + f"  {value.name}" + _directives_inline(
-        value.directives
+    return (
+        _description(value.description, "  ", first)
+        + f"  {value.name}"
+        + _directives_inline(value.directives)
     )
 
 

@@ -8,6 +8,7 @@ composer's memory. Only what the check needs is kept; the planner has its own re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     ConstDirectiveNode,
@@ -91,7 +92,9 @@ class SubgraphView:
             return [m for m in t.members if m in self.types]
         if t.kind == "interface":
             return [
-                o.name for o in self.types.values() if o.kind == "object" and type_name in o.interfaces
+                o.name
+                for o in self.types.values()
+                if o.kind == "object" and type_name in o.interfaces
             ]
         return []
 
@@ -132,21 +135,23 @@ def read_supergraph(sdl: str) -> SupergraphView:
     document = parse(sdl, no_location=True)
     graph_names: dict[str, str] = {}
     roots: dict[str, str] = {}
-    type_nodes = []
+    type_nodes: list[Any] = []
     for node in document.definitions:
         if isinstance(node, SchemaDefinitionNode):
             roots = {op.operation.value: op.type.name.value for op in node.operation_types}
         elif isinstance(node, EnumTypeDefinitionNode) and node.name.value == "join__Graph":
             for value in node.values or ():
                 joined = _named(value.directives, "join__graph")
-                graph_names[value.name.value] = str(joined[0]["name"]) if joined else value.name.value
+                graph_names[value.name.value] = (
+                    str(joined[0]["name"]) if joined else value.name.value
+                )
         if type(node) in _KINDS:
             type_nodes.append(node)
     subgraphs = {name: SubgraphView(name) for name in graph_names.values()}
     api: dict[str, ApiType] = {}
     for node in type_nodes:
         name = node.name.value
-        if name.startswith(("join__", "link__")) or "__" in name and _is_spec_type(name):
+        if name.startswith(("join__", "link__")) or ("__" in name and _is_spec_type(name)):
             continue
         kind = _KINDS[type(node)]
         inaccessible = bool(_named(node.directives, "inaccessible"))
@@ -251,8 +256,12 @@ def _extract(
                 f.name.value,
                 str(joined["type"]) if isinstance(joined.get("type"), str) else field_type,
                 external=joined.get("external") is True or (used_overridden and not label),
-                requires=joined.get("requires") if isinstance(joined.get("requires"), str) else None,  # type: ignore[arg-type]
-                provides=joined.get("provides") if isinstance(joined.get("provides"), str) else None,  # type: ignore[arg-type]
+                requires=joined.get("requires")
+                if isinstance(joined.get("requires"), str)
+                else None,  # type: ignore[arg-type]
+                provides=joined.get("provides")
+                if isinstance(joined.get("provides"), str)
+                else None,  # type: ignore[arg-type]
             )
             if isinstance(label, str):
                 sub_field.override_condition = (label, isinstance(joined.get("override"), str))

@@ -31,9 +31,9 @@ from graphql import (
 from mesh.federation.compose import field_set
 from mesh.federation.compose.errors import Reporter
 from mesh.federation.compose.links import (
+    FED1_UPGRADE_VERSION,
     FEDERATION_DIRECTIVES,
     FEDERATION_IDENTITY,
-    FED1_UPGRADE_VERSION,
     FeatureUrl,
     Link,
 )
@@ -103,7 +103,9 @@ class _Upgrader:
             if since <= FED1_UPGRADE_VERSION
         }
         link = Link(url, None, imports)
-        names = {name: name for name, since in FEDERATION_DIRECTIVES.items() if since <= url.version}
+        names = {
+            name: name for name, since in FEDERATION_DIRECTIVES.items() if since <= url.version
+        }
         self.sg = Subgraph(
             name=original.name,
             url=original.url,
@@ -283,7 +285,9 @@ class _Upgrader:
                 ):
                     return True
             elif isinstance(selection, InlineFragmentNode):
-                target = selection.type_condition.name.value if selection.type_condition else type_name
+                target = (
+                    selection.type_condition.name.value if selection.type_condition else type_name
+                )
                 if self._selects_non_external_leaf(target, selection.selection_set):
                     return True
         return False
@@ -303,14 +307,14 @@ class _Upgrader:
                         base_type(child.type), selection.selection_set
                     )
                     if inner is not None:
-                        kept.append(copy.copy(selection))
-                        kept[-1].selection_set = inner
+                        kept.append(_with_selection_set(selection, inner))
             elif isinstance(selection, InlineFragmentNode):
-                target = selection.type_condition.name.value if selection.type_condition else type_name
+                target = (
+                    selection.type_condition.name.value if selection.type_condition else type_name
+                )
                 inner = self._without_non_external_leaves(target, selection.selection_set)
                 if inner is not None:
-                    kept.append(copy.copy(selection))
-                    kept[-1].selection_set = inner
+                    kept.append(_with_selection_set(selection, inner))
         return SelectionSetNode(selections=tuple(kept)) if kept else None
 
     def _remove_type_extensions(self) -> None:
@@ -411,7 +415,9 @@ class _Upgrader:
                     continue
                 kept = []
                 for directive in f.directives:
-                    if directive.name == "tag" and self._tag_elsewhere(named.name, f.name, directive):
+                    if directive.name == "tag" and self._tag_elsewhere(
+                        named.name, f.name, directive
+                    ):
                         continue
                     kept.append(directive)
                 f.directives = kept
@@ -424,3 +430,11 @@ class _Upgrader:
             if any(d.same_as(tag) for d in g.directives if d.name == other.name_of("tag")):
                 return True
         return False
+
+
+def _with_selection_set(
+    selection: FieldNode | InlineFragmentNode, selection_set: SelectionSetNode
+) -> FieldNode | InlineFragmentNode:
+    values = {key: getattr(selection, key) for key in selection.keys if key != "loc"}
+    values["selection_set"] = selection_set
+    return type(selection)(**values)

@@ -1,6 +1,6 @@
 """Print how our composition agrees with @apollo/composition over the corpus.
 
-    .venv/bin/python -m tests.federation.composition.agreement [-v] [CASE...]
+.venv/bin/python -m tests.federation.composition.agreement [-v] [CASE...]
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def main(argv: list[str]) -> int:
         )
         expected_ok += expected
         if not expected:
-            problems.append(f"{case.name}: Apollo {their_codes or 'ok'} but case expects {sorted(case.expect_codes) or 'ok'}")
+            wanted = sorted(case.expect_codes) or "ok"
+            problems.append(f"{case.name}: Apollo {their_codes or 'ok'} but case expects {wanted}")
         if ours.ok == apollo["ok"]:
             same_decision += 1
             if our_codes == their_codes:
@@ -41,7 +42,9 @@ def main(argv: list[str]) -> int:
             else:
                 problems.append(f"{case.name}: codes ours {our_codes} vs Apollo {their_codes}")
         else:
-            problems.append(f"{case.name}: ours {our_codes or 'ok'} vs Apollo {their_codes or 'ok'}")
+            problems.append(
+                f"{case.name}: ours {our_codes or 'ok'} vs Apollo {their_codes or 'ok'}"
+            )
             if verbose:
                 for e in [*ours.errors[:3]]:
                     problems.append(f"    ours: {e}")

@@ -32,7 +32,15 @@ from graphql import (
 
 PORTS = range(16000, 17000)  # this worktree's port range
 EntityResolver = Callable[[dict[str, Any]], dict[str, Any] | None]
-_FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "FieldSet", "link__Import", "link__Purpose"}
+_FEDERATION_TYPES = {
+    "_Any",
+    "_Entity",
+    "_Service",
+    "_FieldSet",
+    "FieldSet",
+    "link__Import",
+    "link__Purpose",
+}
 _DEFINITIONS = {
     "ObjectTypeExtensionNode": ObjectTypeDefinitionNode,
     "InterfaceTypeExtensionNode": InterfaceTypeDefinitionNode,
@@ -54,7 +62,9 @@ def free_port() -> int:
     raise RuntimeError("no free port in 16000-16999")
 
 
-def subgraph_schema(sdl: str, entities: dict[str, EntityResolver], root: dict[str, Any]) -> GraphQLSchema:
+def subgraph_schema(
+    sdl: str, entities: dict[str, EntityResolver], root: dict[str, Any]
+) -> GraphQLSchema:
     document = parse(sdl)
     defined = {
         d.name.value

@@ -8,6 +8,7 @@ fields and directives does not matter; anything else that differs is listed.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from graphql import (
@@ -36,10 +37,8 @@ def _argument(directive: str, name: str, value: Any) -> str | None:
     if _DEFAULTS.get((directive, name)) == printed:
         return None
     if (directive, name) in _FIELD_SETS and isinstance(value, StringValueNode):
-        try:
+        with contextlib.suppress(FieldSetError):
             printed = repr(printed_field_set(parse_field_set(value.value)))
-        except FieldSetError:
-            pass
     return f"{name}: {printed}"
 
 
@@ -67,12 +66,19 @@ def canonical(sdl: str) -> dict[str, Any]:
     result: dict[str, Any] = {"types": {}, "directives": {}, "schema": None}
     for node in document.definitions:
         if isinstance(node, SchemaDefinitionNode):
-            roots = tuple(sorted((o.operation.value, o.type.name.value) for o in node.operation_types))
+            roots = tuple(
+                sorted((o.operation.value, o.type.name.value) for o in node.operation_types)
+            )
             result["schema"] = (roots, _directives(node.directives), _description(node))
         elif isinstance(node, DirectiveDefinitionNode):
             args = tuple(sorted((a.name.value, _input_value(a)) for a in node.arguments or ()))
             locations = tuple(sorted(loc.value for loc in node.locations))
-            result["directives"][node.name.value] = (args, locations, node.repeatable, _description(node))
+            result["directives"][node.name.value] = (
+                args,
+                locations,
+                node.repeatable,
+                _description(node),
+            )
         elif isinstance(node, TypeDefinitionNode):
             result["types"][node.name.value] = _type(node)
     return result
@@ -92,13 +98,19 @@ def _type(node: Any) -> dict[str, Any]:
     for f in getattr(node, "fields", None) or ():
         if hasattr(f, "arguments"):
             args = tuple(sorted((a.name.value, _input_value(a)) for a in f.arguments or ()))
-            fields[f.name.value] = (print_ast(f.type), _description(f), args, _directives(f.directives))
+            fields[f.name.value] = (
+                print_ast(f.type),
+                _description(f),
+                args,
+                _directives(f.directives),
+            )
         else:
             fields[f.name.value] = _input_value(f)
     if fields:
         entry["fields"] = fields
     values = {
-        v.name.value: (_description(v), _directives(v.directives)) for v in getattr(node, "values", None) or ()
+        v.name.value: (_description(v), _directives(v.directives))
+        for v in getattr(node, "values", None) or ()
     }
     if values:
         entry["values"] = values
@@ -129,12 +141,15 @@ def _element_differences(name: str, ours: Any, theirs: Any) -> list[str]:
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key) == theirs.get(key):
             continue
-        if key in ("fields", "values") and isinstance(ours.get(key), dict) and isinstance(theirs.get(key), dict):
+        if (
+            key in ("fields", "values")
+            and isinstance(ours.get(key), dict)
+            and isinstance(theirs.get(key), dict)
+        ):
             for member in sorted(set(ours[key]) | set(theirs[key])):
                 if ours[key].get(member) != theirs[key].get(member):
-                    problems.append(
-                        f"{name}.{member}: ours {ours[key].get(member)} vs theirs {theirs[key].get(member)}"
-                    )
+                    mine, other = ours[key].get(member), theirs[key].get(member)
+                    problems.append(f"{name}.{member}: ours {mine} vs theirs {other}")
         else:
             problems.append(f"{name} {key}: ours {ours.get(key)} vs theirs {theirs.get(key)}")
     return problems

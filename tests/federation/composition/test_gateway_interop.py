@@ -115,7 +115,9 @@ def apollo_gateway(supergraph: Path) -> Iterator[str]:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise AssertionError(f"gateway exited: {process.stderr.read() if process.stderr else ''}")
+                raise AssertionError(
+                    f"gateway exited: {process.stderr.read() if process.stderr else ''}"
+                )
             with contextlib.suppress(httpx.TransportError):
                 httpx.get(url, timeout=1)
                 break
@@ -134,7 +136,11 @@ def apollo_gateway(supergraph: Path) -> Iterator[str]:
 
 def test_apollo_gateway_serves_our_supergraph(tmp_path: Path) -> None:
     with (
-        serve_subgraph(PRODUCTS_FED1, entities={"Product": _product}, root={"topProducts": list(PRODUCTS.values())}) as products,
+        serve_subgraph(
+            PRODUCTS_FED1,
+            entities={"Product": _product},
+            root={"topProducts": list(PRODUCTS.values())},
+        ) as products,
         serve_subgraph(INVENTORY_FED1, entities={"Product": _inventory}) as inventory,
         serve_subgraph(
             CATALOG_FED2,
@@ -163,8 +169,20 @@ def test_apollo_gateway_serves_our_supergraph(tmp_path: Path) -> None:
     assert "errors" not in body, body
     assert body["data"] == {
         "topProducts": [
-            {"upc": "1", "name": "Table", "inStock": True, "shippingEstimate": 89, "reviews": [{"stars": 5}, {"stars": 4}]},
-            {"upc": "2", "name": "Couch", "inStock": False, "shippingEstimate": 1299, "reviews": [{"stars": 2}]},
+            {
+                "upc": "1",
+                "name": "Table",
+                "inStock": True,
+                "shippingEstimate": 89,
+                "reviews": [{"stars": 5}, {"stars": 4}],
+            },
+            {
+                "upc": "2",
+                "name": "Couch",
+                "inStock": False,
+                "shippingEstimate": 1299,
+                "reviews": [{"stars": 2}],
+            },
         ],
         "items": [
             {"upc": "1", "rating": 4, "name": "Table"},

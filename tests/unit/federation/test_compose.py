@@ -9,7 +9,10 @@ from graphql import build_schema, parse
 
 from mesh.federation.compose import SubgraphSource, compose
 
-FED2 = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.{v}", import: ["@key", "@shareable", "@override", "@composeDirective"])\n'
+FED2 = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.{v}",\n'
+    '  import: ["@key", "@shareable", "@override", "@composeDirective"])\n'
+)
 
 
 def fed2(sdl: str, version: int = 3) -> str:
@@ -18,7 +21,9 @@ def fed2(sdl: str, version: int = 3) -> str:
 
 def test_a_type_and_its_extension_in_one_subgraph_compose() -> None:
     # The shape issue 9 reports as crashing the old composer with a bare AssertionError.
-    result = compose([SubgraphSource("a", "", "type Query { a: Int }\nextend type Query { b: Int }")])
+    result = compose(
+        [SubgraphSource("a", "", "type Query { a: Int }\nextend type Query { b: Int }")]
+    )
 
     assert result.ok, result.errors
     schema = build_schema(result.supergraph_sdl or "")
@@ -28,8 +33,16 @@ def test_a_type_and_its_extension_in_one_subgraph_compose() -> None:
 def test_the_supergraph_is_valid_graphql_with_join_and_link() -> None:
     result = compose(
         [
-            SubgraphSource("products", "http://products/graphql", fed2('type Query { p: P } type P @key(fields: "id") { id: ID! }')),
-            SubgraphSource("reviews", "http://reviews/graphql", fed2('type P @key(fields: "id") { id: ID! stars: Int }')),
+            SubgraphSource(
+                "products",
+                "http://products/graphql",
+                fed2('type Query { p: P } type P @key(fields: "id") { id: ID! }'),
+            ),
+            SubgraphSource(
+                "reviews",
+                "http://reviews/graphql",
+                fed2('type P @key(fields: "id") { id: ID! stars: Int }'),
+            ),
         ]
     )
 
@@ -44,7 +57,9 @@ def test_the_supergraph_is_valid_graphql_with_join_and_link() -> None:
 @pytest.mark.parametrize(
     ("version", "join"), [(0, "v0.3"), (6, "v0.3"), (7, "v0.4"), (8, "v0.5"), (11, "v0.5")]
 )
-def test_the_join_spec_version_follows_the_latest_federation_version(version: int, join: str) -> None:
+def test_the_join_spec_version_follows_the_latest_federation_version(
+    version: int, join: str
+) -> None:
     link = f'extend schema @link(url: "https://specs.apollo.dev/federation/v2.{version}")\n'
     result = compose([SubgraphSource("a", "", link + "type Query { a: Int }")])
 
@@ -60,7 +75,11 @@ def test_federation_1_subgraphs_use_join_v0_3() -> None:
 def test_errors_name_subgraphs_coordinate_and_rule() -> None:
     result = compose(
         [
-            SubgraphSource("a", "", fed2('type Query { u: U } type U @key(fields: "id") { id: ID! name: String }')),
+            SubgraphSource(
+                "a",
+                "",
+                fed2('type Query { u: U } type U @key(fields: "id") { id: ID! name: String }'),
+            ),
             SubgraphSource("b", "", fed2('type U @key(fields: "id") { id: ID! name: String }')),
         ]
     )
@@ -76,8 +95,22 @@ def test_errors_name_subgraphs_coordinate_and_rule() -> None:
 def test_all_errors_are_reported_at_once() -> None:
     result = compose(
         [
-            SubgraphSource("a", "", fed2('type Query { u: U } type U @key(fields: "id") { id: ID! x: Int @shareable y: Int @shareable }')),
-            SubgraphSource("b", "", fed2('type U @key(fields: "id") { id: ID! x: String @shareable y: Boolean @shareable }')),
+            SubgraphSource(
+                "a",
+                "",
+                fed2(
+                    'type Query { u: U } type U @key(fields: "id") '
+                    "{ id: ID! x: Int @shareable y: Int @shareable }"
+                ),
+            ),
+            SubgraphSource(
+                "b",
+                "",
+                fed2(
+                    'type U @key(fields: "id") '
+                    "{ id: ID! x: String @shareable y: Boolean @shareable }"
+                ),
+            ),
         ]
     )
 
@@ -89,7 +122,7 @@ def test_all_errors_are_reported_at_once() -> None:
 
 @pytest.mark.parametrize(
     "sdl",
-    ["", "type Query {", "\x00\x01garbage", "scalar", 'extend schema @link(url: 42)', "{ query }"],
+    ["", "type Query {", "\x00\x01garbage", "scalar", "extend schema @link(url: 42)", "{ query }"],
 )
 def test_bad_sdl_is_an_error_not_an_exception(sdl: str) -> None:
     result = compose([SubgraphSource("broken", "", sdl)])
@@ -121,9 +154,17 @@ def test_hints_are_returned_with_a_successful_composition() -> None:
 def test_progressive_override_writes_the_label_on_both_subgraphs() -> None:
     result = compose(
         [
-            SubgraphSource("a", "", fed2('type Query { p: P } type P @key(fields: "id") { id: ID! v: Int }', 7)),
             SubgraphSource(
-                "b", "", fed2('type P @key(fields: "id") { id: ID! v: Int @override(from: "a", label: "percent(5)") }', 7)
+                "a", "", fed2('type Query { p: P } type P @key(fields: "id") { id: ID! v: Int }', 7)
+            ),
+            SubgraphSource(
+                "b",
+                "",
+                fed2(
+                    'type P @key(fields: "id") '
+                    '{ id: ID! v: Int @override(from: "a", label: "percent(5)") }',
+                    7,
+                ),
             ),
         ]
     )
@@ -137,8 +178,12 @@ def test_progressive_override_writes_the_label_on_both_subgraphs() -> None:
 def test_satisfiability_errors_show_the_query_that_fails() -> None:
     result = compose(
         [
-            SubgraphSource("a", "", fed2('type Query { u: U } type U @key(fields: "id") { id: ID! }')),
-            SubgraphSource("b", "", fed2('type U @key(fields: "id", resolvable: false) { id: ID! age: Int }')),
+            SubgraphSource(
+                "a", "", fed2('type Query { u: U } type U @key(fields: "id") { id: ID! }')
+            ),
+            SubgraphSource(
+                "b", "", fed2('type U @key(fields: "id", resolvable: false) { id: ID! age: Int }')
+            ),
         ]
     )
 
@@ -153,7 +198,9 @@ def test_satisfiability_errors_show_the_query_that_fails() -> None:
 def test_the_satisfiability_check_can_be_skipped() -> None:
     sources = [
         SubgraphSource("a", "", fed2('type Query { u: U } type U @key(fields: "id") { id: ID! }')),
-        SubgraphSource("b", "", fed2('type U @key(fields: "id", resolvable: false) { id: ID! age: Int }')),
+        SubgraphSource(
+            "b", "", fed2('type U @key(fields: "id", resolvable: false) { id: ID! age: Int }')
+        ),
     ]
 
     assert compose(sources, check_satisfiability=False).ok
@@ -161,13 +208,18 @@ def test_the_satisfiability_check_can_be_skipped() -> None:
 
 def test_composed_custom_directive_definition_and_uses_are_kept() -> None:
     schema_head = (
-        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])\n'
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7",\n'
+        '  import: ["@key", "@composeDirective"])\n'
         '  @link(url: "https://example.org/sensitive/v1.0", import: ["@sensitive"])\n'
         '  @composeDirective(name: "@sensitive")\n'
         "directive @sensitive(category: String!) on FIELD_DEFINITION\n"
     )
     result = compose(
-        [SubgraphSource("a", "", schema_head + 'type Query { dob: String @sensitive(category: "identity") }')]
+        [
+            SubgraphSource(
+                "a", "", schema_head + 'type Query { dob: String @sensitive(category: "identity") }'
+            )
+        ]
     )
 
     sdl = result.supergraph_sdl or ""

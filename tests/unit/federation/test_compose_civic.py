@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import functools
 
-from graphql import FieldDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode, StringValueNode, parse
+from graphql import (
+    FieldDefinitionNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    StringValueNode,
+    parse,
+)
 
 from mesh.federation.compose import CompositionResult, SubgraphSource, compose
 

@@ -34,7 +34,14 @@ def test_composes_files_to_an_output_file(tmp_path: Path) -> None:
 
     result = runner.invoke(
         app,
-        [str(products), f"reviews={reviews}", "-o", str(out), "--routing-url", "reviews=http://r/graphql"],
+        [
+            str(products),
+            f"reviews={reviews}",
+            "-o",
+            str(out),
+            "--routing-url",
+            "reviews=http://r/graphql",
+        ],
     )
 
     assert result.exit_code == 0, result.output
@@ -78,8 +85,10 @@ def test_rover_style_config(tmp_path: Path) -> None:
         tmp_path,
         "supergraph.yaml",
         "federation_version: 2\nsubgraphs:\n"
-        "  products:\n    routing_url: http://p/graphql\n    schema:\n      file: ./products.graphql\n"
-        f"  reviews:\n    routing_url: http://r/graphql\n    schema:\n      sdl: '{REVIEWS.strip()}'\n",
+        "  products:\n    routing_url: http://p/graphql\n"
+        "    schema:\n      file: ./products.graphql\n"
+        "  reviews:\n    routing_url: http://r/graphql\n"
+        f"    schema:\n      sdl: '{REVIEWS.strip()}'\n",
     )
 
     result = runner.invoke(app, ["--config", str(config)])
