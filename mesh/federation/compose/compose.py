@@ -71,12 +71,16 @@ def _compose(
     read = [read_subgraph(source, reporter) for source in sources]
     if reporter.errors:
         return None
-    subgraphs = upgrade_federation1([s for s in read if s is not None], reporter)
-    if subgraphs is None or reporter.errors:
-        return None
-    for subgraph in subgraphs:
-        check_subgraph(subgraph, reporter)
+    # Apollo's stages: each Fed 2 subgraph is checked as it is read; only then are Fed 1
+    # subgraphs upgraded (and the upgraded ones checked by the same rules).
+    valid = [s for s in read if s is not None]
+    for subgraph in valid:
+        if subgraph.is_fed2:
+            check_subgraph(subgraph, reporter)
     if reporter.errors:
+        return None
+    subgraphs = upgrade_federation1(valid, reporter)
+    if subgraphs is None or reporter.errors:
         return None
     for subgraph in subgraphs:
         _add_query_root(subgraph)

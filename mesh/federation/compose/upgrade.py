@@ -39,6 +39,7 @@ from mesh.federation.compose.links import (
 )
 from mesh.federation.compose.model import Directive, Field, NamedType, Schema, base_type
 from mesh.federation.compose.subgraph import Subgraph, fields_arg
+from mesh.federation.compose.subgraph_rules import check_subgraph
 
 
 def upgrade_federation1(subgraphs: list[Subgraph], reporter: Reporter) -> list[Subgraph] | None:
@@ -57,7 +58,7 @@ def upgrade_federation1(subgraphs: list[Subgraph], reporter: Reporter) -> list[S
                     interface_object_types.setdefault(named.name, []).append(original.name)
             continue
         result = _Upgrader(original, subgraphs, reporter).upgrade()
-        if result is None:
+        if result is None or not check_subgraph(result[0], reporter):
             ok = False
             continue
         subgraph, key_types = result
@@ -248,6 +249,12 @@ class _Upgrader:
                 selection = field_set.parse_field_set(fields_arg(directive))
             except field_set.FieldSetError:
                 kept.append(directive)
+                continue
+            lenient = field_set.FieldSetRules(
+                directive_name, allow_arguments=True, is_external=lambda _: True, check_external=False
+            )
+            if field_set.check(self.schema, on_type, fields_arg(directive), lenient):
+                kept.append(directive)  # invalid: left for the rules to report
                 continue
             if not self._selects_non_external_leaf(on_type, selection):
                 kept.append(directive)
