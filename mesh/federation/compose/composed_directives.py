@@ -23,6 +23,8 @@ DEFAULT_COMPOSED = {
     "authenticated": ("https://specs.apollo.dev/authenticated", "authenticated"),
     "requiresScopes": ("https://specs.apollo.dev/requiresScopes", "requiresScopes"),
     "policy": ("https://specs.apollo.dev/policy", "policy"),
+    "cost": ("https://specs.apollo.dev/cost", "cost"),
+    "listSize": ("https://specs.apollo.dev/cost", "listSize"),
 }
 BUILT_IN_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf", "include", "skip", "defer", "stream"}
 _DISALLOWED_IDENTITIES = {

@@ -9,6 +9,7 @@ definitions are supplied under the names the subgraph uses for them, and a type 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from graphql import (
@@ -98,6 +99,12 @@ def federation_definitions(
     return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(sdl: str) -> tuple[Any, ...]:
+    """Federation definitions, parsed once per distinct version and naming."""
+    return tuple(parse(sdl, no_location=True).definitions)
+
+
 def _as_definition(node: Any) -> Any:
     kind = KIND_OF_NODE[type(node)]
     definition = _DEFINITION_OF_KIND[kind]
@@ -143,7 +150,7 @@ def graphql_errors(
         elif isinstance(node, DirectiveDefinitionNode) and node.name.value in skip_directives:
             continue
         definitions.append(node)
-    definitions.extend(parse(federation_sdl, no_location=True).definitions)
+    definitions.extend(_parsed(federation_sdl))
     full = DocumentNode(definitions=tuple(definitions))
     errors = validate_sdl(full, rules=_SDL_RULES)
     if errors:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from graphql import ListValueNode, StringValueNode, ValueNode
+from graphql import BooleanValueNode, IntValueNode, ListValueNode, StringValueNode, ValueNode
 
 from mesh.federation.compose.merge_state import MergeState, Sources
 from mesh.federation.compose.model import (
@@ -206,6 +206,14 @@ class DirectiveMerging(MergeState):
                 counts.append(1)
         if len(distinct) == 1:
             target.append(Directive(name, dict(distinct[0].args)))
+        elif spec in ("cost", "listSize"):
+            target.append(Directive(name, _merged_demand_control(spec, distinct)))
+            self.hint(
+                "MERGED_NON_REPEATABLE_DIRECTIVE_ARGUMENTS",
+                f'Directive @{name} is applied to "{_coordinate(dest)}" in multiple subgraphs with '
+                "different arguments.",
+                coordinate=_coordinate(dest),
+            )
         elif spec in _DNF_ARGUMENT:
             argument = _DNF_ARGUMENT[spec]
             values = [_string_lists(d.args.get(argument)) for d in distinct]
@@ -373,3 +381,23 @@ def _without_subsumed(groups: list[list[str]]) -> list[list[str]]:
         if not any(set(existing) <= set(candidate) for existing in kept):
             kept.append(candidate)
     return kept
+
+
+def _merged_demand_control(spec: str, applications: list[Directive]) -> dict[str, ValueNode]:
+    """@cost: the highest weight; @listSize: highest size, union of names, AND of the flag."""
+    if spec == "cost":
+        weights = [a.arg("weight") for a in applications]
+        return {"weight": IntValueNode(value=str(max(int(w) for w in weights if w is not None)))}
+    merged: dict[str, ValueNode] = {}
+    sizes = [int(v) for a in applications if (v := a.arg("assumedSize")) is not None]
+    if sizes:
+        merged["assumedSize"] = IntValueNode(value=str(max(sizes)))
+    for name in ("slicingArguments", "sizedFields"):
+        lists = [v for a in applications if isinstance(v := a.arg(name), list)]
+        if lists:
+            names = list(dict.fromkeys(str(item) for value in lists for item in value))
+            merged[name] = ListValueNode(values=tuple(StringValueNode(value=n) for n in names))
+    flags = [v for a in applications if isinstance(v := a.arg("requireOneSlicingArgument"), bool)]
+    if flags:
+        merged["requireOneSlicingArgument"] = BooleanValueNode(value=all(flags))
+    return merged

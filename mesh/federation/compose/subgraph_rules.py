@@ -14,7 +14,7 @@ from graphql import StringValueNode
 
 from mesh.federation.compose import field_set
 from mesh.federation.compose.errors import Reporter, human_list
-from mesh.federation.compose.model import Directive, Field, NamedType, base_type
+from mesh.federation.compose.model import Directive, Field, NamedType, Schema, base_type, is_list
 from mesh.federation.compose.subgraph import Subgraph
 
 
@@ -50,7 +50,9 @@ class _Rules:
         self.interface_keys()
         self.interface_objects()
         self.shareable()
+        self.demand_control()
         self.access_control_on_interfaces()
+        self.unsupported()
 
     def _field_set(
         self,
@@ -255,6 +257,85 @@ class _Rules:
                 coordinate,
             )
 
+    def demand_control(self) -> None:
+        """@cost never on interface fields; @listSize only on lists, with valid arguments."""
+        for named in self.schema.types.values():
+            for f in named.fields.values():
+                if named.kind == "interface" and self.sg.has(f, "cost"):
+                    self.error(
+                        "COST_APPLIED_TO_INTERFACE_FIELD",
+                        f'@cost cannot be applied to interface "{f.coordinate}"',
+                        f.coordinate,
+                    )
+                for list_size in self.sg.applied(f, "listSize"):
+                    self._list_size(f, list_size)
+
+    def _list_size(self, f: Field, directive: Directive) -> None:
+        sized = directive.arg("sizedFields") or []
+        if not sized and not is_list(f.type):
+            self.error(
+                "LIST_SIZE_APPLIED_TO_NON_LIST", f'"{f.coordinate}" is not a list', f.coordinate
+            )
+        assumed = directive.arg("assumedSize")
+        if assumed is not None and int(assumed) < 0:
+            self.error(
+                "LIST_SIZE_INVALID_ASSUMED_SIZE",
+                f'Assumed size of "{f.coordinate}" cannot be negative',
+                f.coordinate,
+            )
+        for name in directive.arg("slicingArguments") or []:
+            arg = f.args.get(str(name))
+            if arg is None:
+                self.error(
+                    "LIST_SIZE_INVALID_SLICING_ARGUMENT",
+                    f'Slicing argument "{name}" is not an argument of "{f.coordinate}"',
+                    f.coordinate,
+                )
+            elif arg.type not in ("Int", "Int!"):
+                self.error(
+                    "LIST_SIZE_INVALID_SLICING_ARGUMENT",
+                    f'Slicing argument "{arg.coordinate}" must be Int or Int!',
+                    f.coordinate,
+                )
+        if not sized:
+            return
+        target = self.schema.types.get(base_type(f.type))
+        if target is None or not target.is_composite:
+            self.error(
+                "LIST_SIZE_INVALID_SIZED_FIELD",
+                f'Sized fields cannot be used because "{f.type}" is not a composite type',
+                f.coordinate,
+            )
+            return
+        for name in sized:
+            sized_field = target.fields.get(str(name))
+            if sized_field is None:
+                self.error(
+                    "LIST_SIZE_INVALID_SIZED_FIELD",
+                    f'Sized field "{name}" is not a field on type "{target.name}"',
+                    f.coordinate,
+                )
+            elif not is_list(sized_field.type):
+                self.error(
+                    "LIST_SIZE_APPLIED_TO_NON_LIST",
+                    f'Sized field "{sized_field.coordinate}" is not a list',
+                    f.coordinate,
+                )
+
+    def unsupported(self) -> None:
+        """Federation features this composer does not carry into the supergraph (yet)."""
+        for spec_name in ("context", "fromContext", "cacheTag"):
+            local = self.sg.name_of(spec_name)
+            if local is None:
+                continue
+            for coordinate in _applications(self.schema, local):
+                self.error(
+                    "UNSUPPORTED_FEATURE",
+                    f"@{local} at {coordinate} is not supported by this composer yet: compose "
+                    "this subgraph with @apollo/composition (rover) and serve that supergraph",
+                    coordinate,
+                )
+
     def access_control_on_interfaces(self) -> None:
         for spec_name in ("authenticated", "requiresScopes", "policy"):
             for named in self.schema.types.values():
@@ -289,3 +370,18 @@ def _normalized(text: str) -> str:
 def _types(names: list[str]) -> str:
     quoted = [f'"{n}"' for n in names]
     return ("type " if len(quoted) == 1 else "types ") + human_list(quoted)
+
+
+def _applications(schema: Schema, name: str) -> list[str]:
+    """Coordinates of the elements a directive named ``name`` is applied to."""
+    found: list[str] = []
+    for named in schema.types.values():
+        if any(d.name == name for d in named.directives):
+            found.append(named.name)
+        for f in named.fields.values():
+            if any(d.name == name for d in f.directives):
+                found.append(f.coordinate)
+            found.extend(
+                a.coordinate for a in f.args.values() if any(d.name == name for d in a.directives)
+            )
+    return found

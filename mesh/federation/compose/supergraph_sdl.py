@@ -50,6 +50,20 @@ _SPECS: dict[str, tuple[str, str | None, str, list[str]]] = {
         "directive @{name}(policies: [[{ns}__Policy!]!]!) on " + _AUTH,
         ["scalar {ns}__Policy"],
     ),
+    "cost": (
+        "v0.1",
+        None,
+        "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | "
+        "INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
+        [],
+    ),
+    "listSize": (
+        "v0.1",
+        None,
+        "directive @{name}(assumedSize: Int, slicingArguments: [String!], sizedFields: "
+        "[String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
+        [],
+    ),
 }
 _LINK_PURPOSE = '''enum link__Purpose {
   """
@@ -77,17 +91,29 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
         *join_definitions(supergraph.join_version),
     ]
     types: list[tuple[str, str]] = []
+    # One @link per spec; a directive is imported when its name here is not the spec's default
+    # (the spec's own name for its namesake directive, else ``spec__name``).
+    by_identity: dict[str, list[tuple[str, str]]] = {}
     for spec, name in supergraph.composed.federation.items():
-        version, purpose, template, extra = _SPECS[spec]
-        identity = DEFAULT_COMPOSED[spec][0]
+        by_identity.setdefault(DEFAULT_COMPOSED[spec][0], []).append((spec, name))
+        definitions.append(_SPECS[spec][2].format(name=name, ns=spec))
+        types.extend((t.split()[1], t.format(ns=spec)) for t in _SPECS[spec][3])
+    for identity, members in by_identity.items():
+        feature = identity.rsplit("/", 1)[1]
+        version, purpose = _SPECS[members[0][0]][:2]
+        imports = []
+        for spec, name in members:
+            default = feature if spec == feature else f"{feature}__{spec}"
+            if name != default:
+                imports.append(
+                    f'"@{spec}"' if name == spec else f'{{name: "@{spec}", as: "@{name}"}}'
+                )
         link = f'@link(url: "{identity}/{version}"'
-        if name != spec:
-            link += f', import: [{{name: "@{spec}", as: "@{name}"}}]'
+        if imports:
+            link += f", import: [{', '.join(imports)}]"
         if purpose:
             link += f", for: {purpose}"
         links.append(link + ")")
-        definitions.append(template.format(name=name, ns=spec))
-        types.extend((t.split()[1], t.format(ns=spec)) for t in extra)
     for url, imports in supergraph.composed.custom_links:
         printed = ", ".join(
             f'"@{spec}"' if spec == local else f'{{name: "@{spec}", as: "@{local}"}}'

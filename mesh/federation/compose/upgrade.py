@@ -251,7 +251,10 @@ class _Upgrader:
                 kept.append(directive)
                 continue
             lenient = field_set.FieldSetRules(
-                directive_name, allow_arguments=True, is_external=lambda _: True, check_external=False
+                directive_name,
+                allow_arguments=True,
+                is_external=lambda _: True,
+                check_external=False,
             )
             if field_set.check(self.schema, on_type, fields_arg(directive), lenient):
                 kept.append(directive)  # invalid: left for the rules to report

@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
     wanted = [a for a in argv if not a.startswith("-")]
     cases = [c for c in load_cases() if not wanted or c.name in wanted]
     theirs = compose_with_apollo(cases)
-    same_decision = same_codes = same_supergraph = expected_ok = 0
+    same_decision = same_codes = same_supergraph = expected_ok = same_hints = 0
     accepted = 0
     problems: list[str] = []
     started = time.perf_counter()
@@ -52,6 +52,12 @@ def main(argv: list[str]) -> int:
                     problems.append(f"    apollo: {e['code']}: {e['message'][:600]}")
         if ours.ok and apollo["ok"]:
             accepted += 1
+            our_hints = sorted(h.code for h in ours.hints)
+            their_hints = sorted(h["code"] for h in apollo["hints"])
+            if our_hints == their_hints:
+                same_hints += 1
+            elif verbose:
+                problems.append(f"{case.name}: hints ours {our_hints} vs Apollo {their_hints}")
             assert ours.supergraph_sdl is not None
             diff = supergraph_differences(ours.supergraph_sdl, apollo["supergraph"])
             if diff:
@@ -66,8 +72,9 @@ def main(argv: list[str]) -> int:
     print(f"same accept/reject decision: {same_decision}/{n}")
     print(f"same error codes (and decision): {same_codes}/{n}")
     print(f"equivalent supergraphs where both accept: {same_supergraph}/{accepted}")
+    print(f"same hint codes where both accept (informational): {same_hints}/{accepted}")
     print(f"our composition time over the corpus: {elapsed:.2f} s")
-    return 0 if not problems else 1
+    return 0 if same_codes == n and same_supergraph == accepted else 1
 
 
 if __name__ == "__main__":

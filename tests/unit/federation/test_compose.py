@@ -227,3 +227,18 @@ def test_composed_custom_directive_definition_and_uses_are_kept() -> None:
     assert "directive @sensitive(category: String!) on FIELD_DEFINITION" in sdl
     assert 'dob: String @sensitive(category: "identity")' in sdl
     parse(sdl)
+
+
+def test_context_directives_are_rejected_as_unsupported_not_dropped() -> None:
+    # Apollo composes @context/@fromContext into join__field(contextArguments:); we do not yet,
+    # and a supergraph silently missing them would answer wrongly, so composition says so.
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8",\n'
+        '  import: ["@key", "@context", "@fromContext"])\n'
+        'type Query { t: T }\ntype T @key(fields: "id") @context(name: "ctx") { id: ID! u: U }\n'
+        'type U @key(fields: "id") { id: ID! f(x: String @fromContext(field: "$ctx { id }")): Int }\n'
+    )
+    result = compose([SubgraphSource("a", "", sdl)])
+
+    assert {e.code for e in result.errors} == {"UNSUPPORTED_FEATURE"}
+    assert {e.coordinate for e in result.errors} == {"T", "U.f(x:)"}
