@@ -22,7 +22,7 @@ from mesh.federation.compose.links import (
     federation_type_names,
     read_link,
 )
-from mesh.federation.compose.model import ROOT_DEFAULT_NAMES, Schema
+from mesh.federation.compose.model import BUILT_IN_SCALARS, ROOT_DEFAULT_NAMES, Schema
 from mesh.federation.compose.sdl_reader import directives_of, read_schema, schema_nodes
 from mesh.federation.compose.subgraph import Subgraph, SubgraphSource
 
@@ -35,13 +35,6 @@ FED1_ADOPTED = ("shareable", "inaccessible", "override", "composeDirective", "in
 def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None:
     """The subgraph, or ``None`` after reporting why it cannot be read."""
     name = source.name
-    if name == "_":
-        reporter.error(
-            "INVALID_SUBGRAPH_NAME",
-            "Invalid name _ for a subgraph: this name is reserved",
-            subgraphs=(name,),
-        )
-        return None
     try:
         document = parse(source.sdl)
     except GraphQLSyntaxError as exc:
@@ -50,13 +43,28 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
     links = _links(name, document, reporter)
     if links is None:
         return None
-    federation = _federation_link(name, links, reporter)
-    if federation is False:
+    found = _federation_link(name, links, reporter)
+    if found is False:
         return None
-    assert federation is not True
-    if federation is not None and not _check_federation_imports(name, federation, reporter):
+    federation = found if isinstance(found, Link) else None
+    if name == "_":
+        reporter.error(
+            "INVALID_SUBGRAPH_NAME",
+            "Invalid name _ for a subgraph: this name is reserved",
+            subgraphs=(name,),
+        )
         return None
-    names = federation_directive_names(federation)
+    unknown_version = isinstance(federation, Link) and (
+        federation.url.version not in KNOWN_FEDERATION_VERSIONS
+    )
+    imports_ok = (
+        federation is None
+        or unknown_version
+        or _check_federation_imports(name, federation, reporter)
+    )
+    if not imports_ok:
+        return None
+    names = {} if unknown_version else federation_directive_names(federation)
     type_names = federation_type_names(federation)
     defined_directives = {
         node.name.value
@@ -72,7 +80,21 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
     skip_directives = set(names.values()) | {"link"}
     _, explicit_roots, _ = schema_nodes(document)
     query_type = explicit_roots.get("query", "Query")
-    version = federation.url.version if federation else (2, 0)
+    version = federation.url.version if isinstance(federation, Link) else (2, 0)
+    for node in document.definitions:
+        redefined = getattr(getattr(node, "name", None), "value", None)
+        if redefined in BUILT_IN_SCALARS and type(node).__name__ not in (
+            "ScalarTypeDefinitionNode",
+            "ScalarTypeExtensionNode",
+        ):
+            reporter.error(
+                "INVALID_GRAPHQL",
+                f'[{name}] Built-in scalar "{redefined}" cannot be redefined as another kind '
+                "of type",
+                subgraphs=(name,),
+                coordinate=redefined,
+            )
+            return None
     problems = graphql_errors(
         document,
         skip_types=skip_types,
@@ -85,6 +107,16 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
         for problem in problems:
             reporter.error("INVALID_GRAPHQL", f"[{name}] {problem.message}", subgraphs=(name,))
         return None
+    if unknown_version:
+        assert isinstance(federation, Link)
+        major, minor = federation.url.version
+        reporter.error(
+            "UNKNOWN_FEDERATION_LINK_VERSION",
+            f"[{name}] Invalid version v{major}.{minor} for the federation feature in @link "
+            "directive on schema",
+            subgraphs=(name,),
+        )
+        return None
     schema = read_schema(
         document, skip_types=sorted(skip_types), skip_directives=sorted(skip_directives)
     )
@@ -95,7 +127,12 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
     if not _rename_roots(name, schema, reporter):
         return None
     return Subgraph(
-        name=name, url=source.url, schema=schema, federation=federation, links=links, names=names
+        name=name,
+        url=source.url,
+        schema=schema,
+        federation=federation,
+        links=links,
+        names=names,
     )
 
 
@@ -115,6 +152,7 @@ def _links(name: str, document: DocumentNode, reporter: Reporter) -> list[Link] 
 
 
 def _federation_link(name: str, links: list[Link], reporter: Reporter) -> Link | bool | None:
+    """The federation ``@link`` (``None``: a Fed 1 subgraph; ``False``: reported as invalid)."""
     found = [link for link in links if link.url.identity == FEDERATION_IDENTITY]
     if not found:
         return None
@@ -125,16 +163,7 @@ def _federation_link(name: str, links: list[Link], reporter: Reporter) -> Link |
             subgraphs=(name,),
         )
         return False
-    link = found[0]
-    if link.url.version not in KNOWN_FEDERATION_VERSIONS:
-        reporter.error(
-            "UNKNOWN_FEDERATION_LINK_VERSION",
-            f"[{name}] Invalid version v{link.url.version[0]}.{link.url.version[1]} for the "
-            "federation feature in @link directive on schema",
-            subgraphs=(name,),
-        )
-        return False
-    return link
+    return found[0]
 
 
 def _check_federation_imports(name: str, link: Link, reporter: Reporter) -> bool:

@@ -114,10 +114,10 @@ def print_supergraph(supergraph: MergedSupergraph) -> str:
         if purpose:
             link += f", for: {purpose}"
         links.append(link + ")")
-    for url, imports in supergraph.composed.custom_links:
+    for url, custom_imports in supergraph.composed.custom_links:
         printed = ", ".join(
             f'"@{spec}"' if spec == local else f'{{name: "@{spec}", as: "@{local}"}}'
-            for spec, local in imports
+            for spec, local in custom_imports
         )
         links.append(f'@link(url: "{url}", import: [{printed}])')
     for definition in schema.directive_definitions.values():

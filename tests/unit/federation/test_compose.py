@@ -236,7 +236,8 @@ def test_context_directives_are_rejected_as_unsupported_not_dropped() -> None:
         'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8",\n'
         '  import: ["@key", "@context", "@fromContext"])\n'
         'type Query { t: T }\ntype T @key(fields: "id") @context(name: "ctx") { id: ID! u: U }\n'
-        'type U @key(fields: "id") { id: ID! f(x: String @fromContext(field: "$ctx { id }")): Int }\n'
+        'type U @key(fields: "id") '
+        '{ id: ID! f(x: String @fromContext(field: "$ctx { id }")): Int }\n'
     )
     result = compose([SubgraphSource("a", "", sdl)])
 
