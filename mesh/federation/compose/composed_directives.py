@@ -195,6 +195,7 @@ def _read_request(subgraph: Subgraph, argument: object, reporter: Reporter) -> _
             "DIRECTIVE_COMPOSITION_ERROR",
             f'Argument to @composeDirective in subgraph "{name}" cannot be NULL or an empty String',
             subgraphs=(name,),
+            coordinate="@composeDirective",
         )
         return None
     if not argument.startswith("@"):
@@ -203,6 +204,7 @@ def _read_request(subgraph: Subgraph, argument: object, reporter: Reporter) -> _
             f'Argument to @composeDirective "{argument}" in subgraph "{name}" must have a '
             'leading "@"',
             subgraphs=(name,),
+            coordinate="@composeDirective",
         )
         return None
     local = argument[1:]
@@ -219,6 +221,7 @@ def _read_request(subgraph: Subgraph, argument: object, reporter: Reporter) -> _
                 "DIRECTIVE_COMPOSITION_ERROR",
                 f'Composing federation directive "@{local}" in subgraph "{name}" is not supported',
                 subgraphs=(name,),
+                coordinate=f"@{local}",
             )
         return None
     if local not in subgraph.schema.directive_definitions:
@@ -256,6 +259,7 @@ def _composition_error(reporter: Reporter, message: str, group: list[_Request]) 
         "DIRECTIVE_COMPOSITION_ERROR",
         message,
         subgraphs=sorted({r.subgraph for r in group}),
+        coordinate=f"@{group[0].local_name}",
     )
 
 

@@ -101,6 +101,8 @@ class Merger(FieldMerging, DirectiveMerging):
             self.error(
                 "NO_QUERIES",
                 "No queries found in any subgraph: a supergraph must have a query root type.",
+                subgraphs=self.names,
+                coordinate="Query",
             )
         self.merge_all_applied_directives()
         self._add_missing_interface_object_fields()

@@ -67,7 +67,7 @@ class FieldMerging(OverrideMerging):
                 self.hint_on_inconsistent_value_type_field(sources, dest, dest_field)
             context = self.validate_override(field_sources, dest_field)
             if is_subscription:
-                self.validate_subscription_field(field_sources)
+                self.validate_subscription_field(field_sources, dest_field)
             self.merge_field(field_sources, dest_field, context)
             self.validate_field_sharing(field_sources, dest_field, context)
 
@@ -122,7 +122,7 @@ class FieldMerging(OverrideMerging):
                 )
                 return
 
-    def validate_subscription_field(self, sources: Sources[Field]) -> None:
+    def validate_subscription_field(self, sources: Sources[Field], dest: Field) -> None:
         shared = [
             self.names[i]
             for i, s in sources.items()
@@ -133,6 +133,7 @@ class FieldMerging(OverrideMerging):
                 "INVALID_FIELD_SHARING",
                 "Fields on root level subscription object cannot be marked as shareable",
                 subgraphs=shared,
+                coordinate=dest.coordinate,
             )
 
     # -- one field ---------------------------------------------------------------------------

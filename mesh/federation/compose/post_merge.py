@@ -36,6 +36,10 @@ def check_merged(merged: MergedSupergraph, supergraph_sdl: str, reporter: Report
     _valid_graphql(supergraph_sdl, reporter)
     if not reporter.errors:
         check_inaccessible(schema, merged.composed.federation.get("inaccessible"), reporter)
+        reporter.errors[:] = [
+            replace(e, subgraphs=_defining(subgraphs, e.coordinate)) if not e.subgraphs else e
+            for e in reporter.errors
+        ]
 
 
 def _interface_fields_implemented(
@@ -115,3 +119,25 @@ def _valid_graphql(supergraph_sdl: str, reporter: Reporter) -> None:
         problems = [exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc))]
     for problem in problems:
         reporter.error("INVALID_GRAPHQL", problem.message)
+
+
+def _defining(subgraphs: list[Subgraph], coordinate: str) -> tuple[str, ...]:
+    """Subgraphs that define the element at ``coordinate`` (``T``, ``T.f``, ``T.f(a:)``)."""
+    type_name, _, rest = coordinate.partition(".")
+    member, _, arg = rest.partition("(")
+    found = []
+    for subgraph in subgraphs:
+        t = subgraph.schema.types.get(type_name)
+        if t is None:
+            continue
+        if (
+            member
+            and member not in t.fields
+            and member not in t.values
+            and member not in t.input_fields
+        ):
+            continue
+        if arg and (member not in t.fields or arg.rstrip(":)") not in t.fields[member].args):
+            continue
+        found.append(subgraph.name)
+    return tuple(found)

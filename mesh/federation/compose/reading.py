@@ -7,6 +7,8 @@ here: it is the subgraph's plumbing, not part of its schema.
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import DirectiveDefinitionNode, DocumentNode, GraphQLSyntaxError, parse
 
 from mesh.federation.compose.errors import Reporter
@@ -104,8 +106,17 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
         federation_sdl=federation_definitions(names, type_names, version),
     )
     if problems:
+        coordinates = _coordinates_of_nodes(document)
         for problem in problems:
-            reporter.error("INVALID_GRAPHQL", f"[{name}] {problem.message}", subgraphs=(name,))
+            coordinate = next(
+                (coordinates[id(n)] for n in problem.nodes or () if id(n) in coordinates), ""
+            )
+            reporter.error(
+                "INVALID_GRAPHQL",
+                f"[{name}] {problem.message}",
+                subgraphs=(name,),
+                coordinate=coordinate,
+            )
         return None
     if unknown_version:
         assert isinstance(federation, Link)
@@ -115,6 +126,7 @@ def read_subgraph(source: SubgraphSource, reporter: Reporter) -> Subgraph | None
             f"[{name}] Invalid version v{major}.{minor} for the federation feature in @link "
             "directive on schema",
             subgraphs=(name,),
+            coordinate="@link",
         )
         return None
     schema = read_schema(
@@ -180,6 +192,7 @@ def _check_federation_imports(name: str, link: Link, reporter: Reporter) -> bool
                 "INVALID_LINK_DIRECTIVE_USAGE",
                 f'[{name}] Cannot import unknown element "{imported}".',
                 subgraphs=(name,),
+                coordinate="@link",
             )
             ok = False
     return ok
@@ -233,3 +246,40 @@ def rename_type(schema: Schema, old: str, new: str) -> None:
         for e in t.values.values():
             if e.parent == old:
                 e.parent = new
+
+
+def _coordinates_of_nodes(document: DocumentNode) -> dict[int, str]:
+    """Schema coordinate of every node inside a type, field, argument or value (to locate
+    graphql-core's errors, which point at names, type references or directive arguments)."""
+    found: dict[int, str] = {}
+
+    def mark(node: Any, coordinate: str) -> None:
+        for child in _descendants(node):
+            found.setdefault(id(child), coordinate)
+
+    for node in document.definitions:
+        name = getattr(getattr(node, "name", None), "value", None)
+        if name is None:
+            continue
+        owner = f"@{name}" if isinstance(node, DirectiveDefinitionNode) else name
+        members = [*(getattr(node, "fields", None) or ()), *(getattr(node, "values", None) or ())]
+        for child in members:
+            for arg in getattr(child, "arguments", None) or ():
+                mark(arg, f"{name}.{child.name.value}({arg.name.value}:)")
+            mark(child, f"{name}.{child.name.value}")
+        for arg in getattr(node, "arguments", None) or ():
+            mark(arg, f"{owner}({arg.name.value}:)")
+        mark(node, owner)
+    return found
+
+
+def _descendants(node: Any) -> list[Any]:
+    """``node`` and every AST node below it."""
+    found = [node]
+    for key in getattr(node, "keys", ()):
+        value = getattr(node, key, None)
+        children = value if isinstance(value, (list, tuple)) else [value]
+        for child in children:
+            if hasattr(child, "keys") and hasattr(child, "kind"):
+                found.extend(_descendants(child))
+    return found

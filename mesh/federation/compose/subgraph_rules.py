@@ -62,12 +62,13 @@ class _Rules:
         where: str,
         rules: field_set.FieldSetRules,
     ) -> None:
-        prefix = f"On {where}, for {self._printed(directive, spec_name)}"
+        prefix = f"On {where}, for {directive.printed()}"
+        coordinate = where.split('"')[1]  # `type "T"` or `field "T.f"`
         if not isinstance(directive.args.get("fields"), StringValueNode):
             self.error(
                 f"{spec_name.upper()}_INVALID_FIELDS_TYPE",
                 f'{prefix}: Invalid value for argument "fields": must be a string.',
-                where,
+                coordinate,
             )
             return
         for problem in field_set.check(
@@ -76,10 +77,7 @@ class _Rules:
             code = problem.code_suffix
             if code != "KEY_FIELDS_SELECT_INVALID_TYPE":
                 code = f"{spec_name.upper()}_{code}"
-            self.error(code, f"{prefix}: {problem.message}", where)
-
-    def _printed(self, directive: Directive, spec_name: str) -> str:
-        return directive.printed()
+            self.error(code, f"{prefix}: {problem.message}", coordinate)
 
     def keys(self) -> None:
         allow_on_interface = self.sg.federation_version >= (2, 3)

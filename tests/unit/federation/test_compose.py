@@ -243,3 +243,26 @@ def test_context_directives_are_rejected_as_unsupported_not_dropped() -> None:
 
     assert {e.code for e in result.errors} == {"UNSUPPORTED_FEATURE"}
     assert {e.coordinate for e in result.errors} == {"T", "U.f(x:)"}
+
+
+def test_invalid_graphql_errors_point_at_the_element() -> None:
+    result = compose([SubgraphSource("a", "", fed2("type Query { u: Usr }"))])
+
+    [error] = result.errors
+    assert (error.code, error.coordinate, error.subgraphs) == ("INVALID_GRAPHQL", "Query.u", ("a",))
+
+
+def test_api_schema_errors_name_the_subgraphs_defining_the_element() -> None:
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",'
+        ' import: ["@inaccessible"])\n'
+        "type Query { s: Secret }\ntype Secret @inaccessible { code: String }\n"
+    )
+    result = compose([SubgraphSource("vault", "", sdl)])
+
+    [error] = result.errors
+    assert (error.code, error.coordinate, error.subgraphs) == (
+        "REFERENCED_INACCESSIBLE",
+        "Secret",
+        ("vault",),
+    )
