@@ -68,15 +68,15 @@ def _compose(
     # Subgraphs are composed in name order, as @apollo/composition does (it decides the order
     # of join directives and which subgraph's description wins a tie).
     sources = sorted(sources, key=lambda source: source.name)
-    read = [read_subgraph(source, reporter) for source in sources]
-    if reporter.errors:
-        return None
-    # Apollo's stages: each Fed 2 subgraph is checked as it is read; only then are Fed 1
-    # subgraphs upgraded (and the upgraded ones checked by the same rules).
-    valid = [s for s in read if s is not None]
-    for subgraph in valid:
-        if subgraph.is_fed2:
-            check_subgraph(subgraph, reporter)
+    # Apollo's stages: each Fed 2 subgraph is checked as it is read (all of them, collecting
+    # every error); only then are Fed 1 subgraphs upgraded and checked by the same rules.
+    valid: list[Subgraph] = []
+    for source in sources:
+        subgraph = read_subgraph(source, reporter)
+        if subgraph is not None:
+            valid.append(subgraph)
+            if subgraph.is_fed2:
+                check_subgraph(subgraph, reporter)
     if reporter.errors:
         return None
     subgraphs = upgrade_federation1(valid, reporter)
