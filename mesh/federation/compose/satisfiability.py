@@ -36,6 +36,8 @@ class _State:
     path: tuple[Step, ...]
     positions: list[Position]
     overrides: tuple[tuple[str, bool], ...] = ()
+    # Below a top-level mutation field several subgraphs could run: (field, the one running it).
+    mutation: tuple[str, str] | None = None
 
 
 def check_supergraph(sdl: str, reporter: Reporter) -> None:
@@ -51,6 +53,7 @@ class Satisfiability:
         self.labels = self._override_labels()
         self.moves = SubgraphMoves(view)
         self._visits: dict[str, list[tuple[frozenset[str], tuple[tuple[str, bool], ...]]]] = {}
+        self._mutation_errors: dict[str, dict[str, list[str]]] = {}
 
     def _override_labels(self) -> dict[tuple[str, str], str]:
         labels: dict[tuple[str, str], str] = {}
@@ -81,9 +84,34 @@ class Satisfiability:
                 continue
             for step in self._steps(self.api[state.type]):
                 for overrides in self._override_choices(step, state.overrides):
-                    new_state = self._advance_state(state, step, overrides)
-                    if new_state is not None and self.api[new_state.type].kind not in LEAF_KINDS:
-                        stack.append(new_state)
+                    for new_state in self._advance_state(state, step, overrides):
+                        if self.api[new_state.type].kind not in LEAF_KINDS:
+                            stack.append(new_state)
+        self._report_mutations()
+
+    def _report_mutations(self) -> None:
+        """A mutation runs in one subgraph: fail only if no subgraph's call serves it all."""
+        for coordinate, by_subgraph in self._mutation_errors.items():
+            if any(not errors for errors in by_subgraph.values()):
+                continue
+            parts = [
+                f'Supergraph API queries using the mutation field "{coordinate}" at top-level must '
+                "be satisfiable without needing to call that field from multiple subgraphs, but "
+                "every subgraph with that field encounters satisfiability errors. Please fix these "
+                "satisfiability errors for (at least) one of the following subgraphs with the "
+                "mutation field:"
+            ]
+            for subgraph, errors in by_subgraph.items():
+                parts.append(
+                    f'- When calling "{coordinate}" at top-level from subgraph "{subgraph}":'
+                )
+                parts.extend("  " + line for error in errors for line in error.splitlines())
+            self.reporter.error(
+                "SATISFIABILITY_ERROR",
+                "\n".join(parts),
+                subgraphs=list(by_subgraph),
+                coordinate=coordinate,
+            )
 
     def _seen(self, state: _State) -> bool:
         keys = frozenset(f"{p.graph}.{p.type}" for p in state.positions)
@@ -115,23 +143,47 @@ class Satisfiability:
 
     def _advance_state(
         self, state: _State, step: Step, overrides: tuple[tuple[str, bool], ...]
-    ) -> _State | None:
+    ) -> list[_State]:
         path = (*state.path, step)
         positions: list[Position] = []
         reasons: list[Reason] = []
         for position in state.positions:
             outcome = self.moves.advance(position, step, dict(overrides))
             if outcome.impossible:
-                return None
+                return []
             positions.extend(outcome.positions)
             reasons.extend(outcome.reasons)
         if not positions:
-            self._report(path, reasons)
-            return None
+            message = self._message(path, reasons)
+            if state.mutation is not None:
+                field, subgraph = state.mutation
+                self._mutation_errors[field][subgraph].append(message)
+            else:
+                self._report(path, reasons, message)
+            return []
         positions = unique_positions(positions)
         if step.kind == "field" and not self._shared_runtime_types_intersect(path, positions):
-            return None
-        return _State(step.target, path, positions, overrides)
+            return []
+        is_top_mutation = (
+            not state.path
+            and step.kind == "field"
+            and self.view.roots.get("mutation") == state.type
+        )
+        callers = sorted({p.graph for p in positions})
+        if is_top_mutation and len(callers) > 1:
+            coordinate = f"{step.parent}.{step.name}"
+            self._mutation_errors[coordinate] = {graph: [] for graph in callers}
+            return [
+                _State(
+                    step.target,
+                    path,
+                    [p for p in positions if p.graph == graph],
+                    overrides,
+                    (coordinate, graph),
+                )
+                for graph in callers
+            ]
+        return [_State(step.target, path, positions, overrides, state.mutation)]
 
     def _shared_runtime_types_intersect(
         self, path: tuple[Step, ...], positions: list[Position]
@@ -204,7 +256,8 @@ class Satisfiability:
 
     # -- one subgraph position, one step ----------------------------------------------------------
 
-    def _report(self, path: tuple[Step, ...], reasons: list[Reason]) -> None:
+    def _message(self, path: tuple[Step, ...], reasons: list[Reason]) -> str:
+        """The query that cannot be served and, per subgraph, why (Apollo's wording)."""
         operation = witness(path, self.view)
         by_source: dict[str, list[str]] = {}
         for reason in reasons:
@@ -219,12 +272,17 @@ class Satisfiability:
                 lines.append(
                     f'- from subgraph "{source}":\n' + "\n".join(f"  - {d}." for d in details)
                 )
+        return (
+            f"The following supergraph API query:\n{operation}\ncannot be satisfied by the "
+            "subgraphs because:\n" + "\n".join(lines)
+        )
+
+    def _report(self, path: tuple[Step, ...], reasons: list[Reason], message: str) -> None:
         last = path[-1]
         coordinate = f"{last.parent}.{last.name}" if last.kind == "field" else last.name
         self.reporter.error(
             "SATISFIABILITY_ERROR",
-            f"The following supergraph API query:\n{operation}\ncannot be satisfied by the "
-            "subgraphs because:\n" + "\n".join(lines),
-            subgraphs=list(by_source),
+            message,
+            subgraphs=list(dict.fromkeys(r.source for r in reasons)),
             coordinate=coordinate,
         )
