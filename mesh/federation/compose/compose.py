@@ -11,6 +11,7 @@ from mesh.federation.compose.merge import Merger
 from mesh.federation.compose.model import NamedType
 from mesh.federation.compose.post_merge import check_merged
 from mesh.federation.compose.reading import read_subgraph
+from mesh.federation.compose.satisfiability import check_supergraph
 from mesh.federation.compose.subgraph import Subgraph, SubgraphSource
 from mesh.federation.compose.subgraph_rules import check_subgraph
 from mesh.federation.compose.supergraph_sdl import print_supergraph
@@ -92,8 +93,6 @@ def _compose(
     if reporter.errors:
         return None
     if check_satisfiability:
-        from mesh.federation.compose.satisfiability import check_supergraph
-
         check_supergraph(sdl, reporter)
         if reporter.errors:
             return None

@@ -15,7 +15,7 @@ from mesh.federation.compose import join
 from mesh.federation.compose.errors import human_list, subgraph_names
 from mesh.federation.compose.merge_override import OverrideMerging
 from mesh.federation.compose.merge_state import FieldMergeContext, Sources
-from mesh.federation.compose.model import Directive, Field, InputValue, NamedType
+from mesh.federation.compose.model import Directive, Field, InputValue, NamedType, same_value
 from mesh.federation.compose.subgraph import fields_arg
 
 _LABEL = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-:./]*$")
@@ -208,8 +208,6 @@ class FieldMerging(OverrideMerging):
         missing_args: list[str] = []
         bad_arg_types: list[str] = []
         bad_defaults: list[str] = []
-        from mesh.federation.compose.model import same_value
-
         for index, source in sources.items():
             if source is None or not self.is_external(index, source):
                 continue

@@ -353,5 +353,4 @@ def _external_key_warning(sub: SubgraphView, local: SubType) -> str:
 
 
 def _subgraph_list(names: list[str]) -> str:
-
     return subgraph_names(names) if names else "another subgraph"

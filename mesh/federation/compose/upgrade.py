@@ -29,7 +29,7 @@ from graphql import (
 )
 
 from mesh.federation.compose import field_set
-from mesh.federation.compose.errors import Reporter
+from mesh.federation.compose.errors import Reporter, subgraph_names
 from mesh.federation.compose.links import (
     FED1_UPGRADE_VERSION,
     FEDERATION_DIRECTIVES,
@@ -72,21 +72,15 @@ def upgrade_federation1(subgraphs: list[Subgraph], reporter: Reporter) -> list[S
             reporter.error(
                 "INTERFACE_OBJECT_USAGE_ERROR",
                 f'The @interfaceObject directive is used on type "{type_name}" in '
-                f"{_names(with_object)}, which requires other subgraphs to resolve its type "
-                "name via an interface @key. However, @key on an interface in a federation 1 "
-                "subgraph does not mean it can fulfill the __typename-resolution requirement "
-                f"that @interfaceObject depends on. For {_names(with_keys)}, either upgrade "
-                "them to federation 2 subgraphs or remove @key from the type.",
+                f"{subgraph_names(with_object)}, which requires other subgraphs to resolve its "
+                "type name via an interface @key. However, @key on an interface in a federation "
+                "1 subgraph does not mean it can fulfill the __typename-resolution requirement "
+                f"that @interfaceObject depends on. For {subgraph_names(with_keys)}, either "
+                "upgrade them to federation 2 subgraphs or remove @key from the type.",
                 subgraphs=[*with_object, *with_keys],
                 coordinate=type_name,
             )
     return upgraded if ok else None
-
-
-def _names(names: list[str]) -> str:
-    from mesh.federation.compose.errors import subgraph_names
-
-    return subgraph_names(names)
 
 
 class _Upgrader:
