@@ -175,9 +175,20 @@ class ConditionResolver:
                 if selection.type_condition is None:
                     advanced.append(position)
                     continue
+                cast = selection.type_condition.name.value
+                exploded = self._explode(position, cast)
+                if exploded is not None:
+                    # A condition on another abstract type: every possible runtime type there
+                    # must satisfy the fragment (none at all: it selects nothing).
+                    if all(
+                        self._condition_selection([p], s, excluded_graphs, excluded_conditions)
+                        for p in exploded
+                        for s in children.selections
+                    ):
+                        return True
+                    continue
                 sub = self.view.subgraphs[position.graph]
                 local = sub.types.get(position.type)
-                cast = selection.type_condition.name.value
                 if local is None:
                     continue
                 if local.kind == "object" and not local.interface_object and position.type != cast:
@@ -204,6 +215,28 @@ class ConditionResolver:
             self._condition_selection(advanced, s, excluded_graphs, excluded_conditions)
             for s in children.selections
         )
+
+    def _explode(self, position: Position, cast: str) -> list[Position] | None:
+        """Positions at each runtime type a cast to another abstract type can be, or ``None``
+        when the cast is not abstract-to-abstract."""
+        sub = self.view.subgraphs[position.graph]
+        local, target = sub.types.get(position.type), sub.types.get(cast)
+        if (
+            local is None
+            or target is None
+            or local.interface_object
+            or cast == position.type
+            or local.kind not in ("interface", "union")
+            or target.kind not in ("interface", "union")
+        ):
+            return None
+        runtime = set(sub.runtime_types(local.name, self.api)) & set(
+            sub.runtime_types(cast, self.api)
+        )
+        return [
+            Position(sub.name, name, None, frozenset({name}), "cast", False, False)
+            for name in sorted(runtime)
+        ]
 
     def _condition_field(
         self,

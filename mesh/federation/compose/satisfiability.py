@@ -123,10 +123,13 @@ class Satisfiability:
         return False
 
     def _steps(self, t: ApiType) -> Iterator[Step]:
-        for f in t.fields.values():
-            target = base_type(f.type)
-            if target in self.api:
-                yield Step("field", f.name, t.name, target)
+        # As in Apollo's API query graph, fields of an interface are not steps of their own:
+        # they are checked on every implementation, after the type condition.
+        if t.kind == "object":
+            for f in t.fields.values():
+                target = base_type(f.type)
+                if target in self.api:
+                    yield Step("field", f.name, t.name, target)
         if t.kind in ("interface", "union"):
             for runtime in self.view.api_runtime_types(t.name):
                 yield Step("cast", runtime, t.name, runtime)
