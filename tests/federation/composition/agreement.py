@@ -33,8 +33,8 @@ def main(argv: list[str]) -> int:
         )
         expected_ok += expected
         if not expected:
-            wanted = sorted(case.expect_codes) or "ok"
-            problems.append(f"{case.name}: Apollo {their_codes or 'ok'} but case expects {wanted}")
+            expects = sorted(case.expect_codes) or "ok"
+            problems.append(f"{case.name}: Apollo {their_codes or 'ok'} but case expects {expects}")
         if ours.ok == apollo["ok"]:
             same_decision += 1
             if our_codes == their_codes:

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from graphql import (
+    DefinitionNode,
     DocumentNode,
     EnumTypeDefinitionNode,
     GraphQLSchema,
@@ -41,7 +42,7 @@ _FEDERATION_TYPES = {
     "link__Import",
     "link__Purpose",
 }
-_DEFINITIONS = {
+_DEFINITIONS: dict[str, type[DefinitionNode]] = {
     "ObjectTypeExtensionNode": ObjectTypeDefinitionNode,
     "InterfaceTypeExtensionNode": InterfaceTypeDefinitionNode,
     "UnionTypeExtensionNode": UnionTypeDefinitionNode,
@@ -80,7 +81,8 @@ def subgraph_schema(
         if kind in _DEFINITIONS and name not in defined:
             defined.add(name)  # the first `extend` of a type defined elsewhere defines it here
             definition = _DEFINITIONS[kind]
-            node = definition(**{k: getattr(node, k, None) for k in definition.keys if k != "loc"})
+            fields = definition.keys  # graphql-core's Node subclasses list their attributes
+            node = definition(**{k: getattr(node, k, None) for k in fields if k != "loc"})
         definitions.append(node)
     key_types = sorted(
         d.name.value

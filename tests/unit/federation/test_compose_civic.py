@@ -38,7 +38,7 @@ def sensitive_fields(sdl: str) -> dict[str, str]:
             assert isinstance(f, FieldDefinitionNode)
             for d in f.directives or ():
                 if d.name.value == "sensitive":
-                    [arg] = d.arguments
+                    [arg] = d.arguments or ()
                     assert isinstance(arg.value, StringValueNode)
                     found[f"{node.name.value}.{f.name.value}"] = arg.value.value
     return found
