@@ -208,6 +208,7 @@ def gateway_serve(
 ) -> None:
     """Compose the running subgraphs and serve the graph (GraphiQL at /graphql)."""
     from devtools.topology import local_subgraph_urls
+    from mesh.gateway.discovery import CompositionFailed
     from mesh.gateway.serve import serve
     from mesh.gateway.settings import GatewaySettings
 
@@ -218,15 +219,14 @@ def gateway_serve(
         settings.subgraphs = local_subgraph_urls(port)
     try:
         serve(settings, host, port)
-    except ConnectionError as exc:
+    except (ConnectionError, CompositionFailed) as exc:
         raise _fail(str(exc)) from None
 
 
 @schema_app.command("write")
 def schema_write() -> None:
     """Compose every subgraph and write the client contract to schema/supergraph.graphql."""
-    from mesh.compose import CompositionFailed
-    from mesh.schema_contract import CONTRACT_PATH, write_contract
+    from mesh.schema_contract import CONTRACT_PATH, CompositionFailed, write_contract
 
     try:
         write_contract()
@@ -238,8 +238,7 @@ def schema_write() -> None:
 @schema_app.command("check")
 def schema_check() -> None:
     """Fail when the committed contract differs from what the subgraphs compose to."""
-    from mesh.compose import CompositionFailed
-    from mesh.schema_contract import contract_drift
+    from mesh.schema_contract import CompositionFailed, contract_drift
 
     try:
         drift = contract_drift()

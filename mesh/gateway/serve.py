@@ -11,14 +11,15 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
-from mesh.compose import SubgraphSDL, Supergraph
-from mesh.execute import SubgraphTransport
+from mesh.federation.compose import SubgraphSource
 from mesh.federation.http import PipelineHolder, create_app
+from mesh.federation.supergraph import Supergraph, load_supergraph
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
 from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.transport import MeshTransport
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
 
@@ -52,10 +53,11 @@ def token_verifier(settings: GatewaySettings, data_dir: Path) -> TokenVerifier:
 def search_fields(supergraph: Supergraph) -> dict[str, str]:
     """Each agency's own (``@inaccessible``) search field, found in the composition."""
     found: dict[str, str] = {}
-    for field_def in supergraph.types["Query"].fields.values():
-        if field_def.inaccessible and field_def.name.endswith("PeopleSearch"):
-            for subgraph in field_def.resolvers:
-                found[subgraph] = field_def.name
+    query = supergraph.types[supergraph.root_types["query"]]
+    for field_info in query.fields.values():
+        if field_info.inaccessible and field_info.name.endswith("PeopleSearch"):
+            for subgraph in field_info.resolvers():
+                found[subgraph] = field_info.name
     return found
 
 
@@ -76,14 +78,18 @@ async def build_gateway(
 ) -> Gateway:
     mesh_settings = mesh_settings or MeshSettings()
     centre = _centre(settings, mesh_settings.data_dir)
-    supergraph = await compose_from_subgraphs(
+    supergraph_sdl = await compose_from_subgraphs(
         settings.subgraphs,
         settings.timeout,
         attempts=attempts,
-        local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")],
+        local=[SubgraphSource(CENTRE, "local://mesh", centre.sdl())],
     )
-    transport = SubgraphTransport(
-        settings.subgraphs, settings.timeouts, settings.timeout, local={CENTRE: centre}
+    supergraph = load_supergraph(supergraph_sdl)
+    transport = MeshTransport(
+        settings.subgraphs,
+        timeouts=settings.timeouts,
+        default_timeout=settings.timeout,
+        local={CENTRE: centre},
     )
     centre.forward = transport.post
     centre.search_fields = search_fields(supergraph)
