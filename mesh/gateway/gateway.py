@@ -9,6 +9,7 @@ from typing import Any
 from authz.access import Caller
 from authz.identity import TokenVerifier
 from mesh.enforce.guard import RESERVED_ALIAS_PREFIX
+from mesh.federation.engine import FederatedEngine
 from mesh.federation.limits import alias_limit, depth_limit, reserved_aliases
 from mesh.federation.pipeline import (
     DocumentLimits,
@@ -20,7 +21,6 @@ from mesh.federation.pipeline import (
 )
 from mesh.federation.supergraph import Supergraph
 from mesh.gateway.contract import contract_schema
-from mesh.gateway.engine import FederatedEngine
 from mesh.gateway.policy import Governance, GovernancePolicy
 from mesh.gateway.settings import GatewaySettings
 from mesh.gateway.transport import MeshTransport

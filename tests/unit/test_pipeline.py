@@ -250,8 +250,8 @@ async def test_graphql_over_http_maps_statuses_once() -> None:
 
 
 async def test_readiness_needs_a_pipeline_and_the_check() -> None:
-    async def never() -> bool:
-        return False
+    async def never() -> str | None:
+        return "the check says no"
 
     empty = create_app(PipelineHolder())
     failing = create_app(PipelineHolder(_pipeline()[0]), ready=never)
