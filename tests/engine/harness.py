@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -78,9 +79,10 @@ def apollo_gateway(supergraph_sdl: str, port: int, workdir: Path) -> Iterator[st
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        line = process.stdout.readline() if ready else ""
         if "ready" not in line:
-            raise RuntimeError(f"apollo gateway did not start: {line}{process.stdout.read()}")
+            raise RuntimeError(f"apollo gateway did not start within 60 s: {line}")
         yield f"http://127.0.0.1:{port}/graphql"
     finally:
         process.terminate()

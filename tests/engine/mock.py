@@ -69,14 +69,23 @@ class MockSubgraph(Subgraph):
         # shared abstract type are chosen among them, so any subgraph answers alike
         self.shared = shared or {}
         super().__init__(name, sdl)
-        self.requires_fields = {
-            (t.name, f)
-            for t in self.schema.type_map.values()
-            if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)
-            for f, d in t.fields.items()
-            if d.ast_node is not None
-            and any(x.name.value == "requires" for x in d.ast_node.directives or ())
-        }
+        # field -> the top-level fields its @requires names (what it may read from a
+        # representation: a gateway may send more)
+        self.requires_fields: dict[tuple[str, str], set[str]] = {}
+        for t in self.schema.type_map.values():
+            if not isinstance(t, GraphQLObjectType | GraphQLInterfaceType):
+                continue
+            for f, d in t.fields.items():
+                for directive in (d.ast_node.directives or ()) if d.ast_node else ():
+                    if directive.name.value != "requires":
+                        continue
+                    text = next(getattr(a.value, "value", "") for a in directive.arguments or ())
+                    selection = parse("{" + text + "}").definitions[0]
+                    self.requires_fields[(t.name, f)] = {
+                        s.name.value
+                        for s in selection.selection_set.selections  # type: ignore[attr-defined]
+                        if hasattr(s, "name")
+                    }
         self.key_fields: dict[str, set[str]] = {}
         for t in self.schema.type_map.values():
             if isinstance(t, GraphQLObjectType | GraphQLInterfaceType) and t.ast_node is not None:
@@ -154,11 +163,8 @@ class MockSubgraph(Subgraph):
             )
             text = f"{field_name}{'(' + arguments + ')' if arguments else ''}"
             if (parent, field_name) in self.requires_fields:
-                sent = {
-                    k: v
-                    for k, v in source.items()
-                    if not k.startswith("__") and k not in self.key_fields.get(parent, ())
-                }
+                wanted = self.requires_fields[(parent, field_name)]
+                sent = {k: v for k, v in source.items() if k in wanted}
                 text += "<" + json.dumps(_js_numbers(sent), sort_keys=True) + ">"
             return self._value(field.type, identity, text)
 

@@ -204,8 +204,13 @@ class _OperationPlanner:
         reserved: Reserved,
         ordered: list[FetchGroup],
     ) -> None:
-        """A shared root field no one subgraph fully answers: each part from one that can."""
-        assert field.selection is not None
+        """A shared root field no one subgraph fully answers: each part from one that can
+        (never a mutation: it would run twice)."""
+        if self.kind == "mutation" or field.selection is None:
+            raise PlanningError(
+                f"no subgraph resolves all of {self.root_type}.{field.name} as asked",
+                path=(field.response_key,),
+            )
         parts: dict[str, list[Selection]] = {}
         for item in field.selection.items:
             single = SelSet(field.selection.type_name, (item,))

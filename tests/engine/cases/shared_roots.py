@@ -18,8 +18,8 @@ def subgraphs() -> list[Subgraph]:
         extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
         type Query { stats: Stats @shareable  owners: [Owner] }
         type Stats @shareable { visits: Int }
-        type Owner @key(fields: "id") { id: ID  name: String }
-        type Mutation { bump(by: Int!): Int  note(text: String!): String }
+        type Owner @key(fields: "id") { id: ID  name: String @shareable }
+        type Mutation { bump(by: Int!): Int  note(text: String!): String  addOwner(name: String!): Owner @shareable }
         """,
         root={
             "stats": lambda info: {"visits": 7},
@@ -28,6 +28,10 @@ def subgraphs() -> list[Subgraph]:
                 STATE.__setitem__("count", STATE["count"] + by) or STATE["count"]
             ),
             "note": lambda info, text: f"{text} at {STATE['count']}",
+            "addOwner": lambda info, name: (
+                STATE.__setitem__("count", STATE["count"] + 100)
+                or {"id": f"o{STATE['count']}", "name": name}
+            ),
         },
         references={"Owner": lambda rep: {"id": rep["id"], "name": "Ann"}},
     )
@@ -37,12 +41,16 @@ def subgraphs() -> list[Subgraph]:
         extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
         type Query { stats: Stats @shareable }
         type Stats @shareable { errors: Int }
-        type Owner @key(fields: "id") { id: ID  pets: Int }
-        type Mutation { double: Int }
+        type Owner @key(fields: "id") { id: ID  name: String @shareable  pets: Int }
+        type Mutation { double: Int  addOwner(name: String!): Owner @shareable }
         """,
         root={
             "stats": lambda info: {"errors": 2},
             "double": lambda info: STATE.__setitem__("count", STATE["count"] * 2) or STATE["count"],
+            "addOwner": lambda info, name: (
+                STATE.__setitem__("count", STATE["count"] + 100)
+                or {"id": f"o{STATE['count']}", "name": name, "pets": 3}
+            ),
         },
         references={"Owner": lambda rep: {"id": rep["id"], "pets": 3} if rep.get("id") else None},
     )
@@ -61,8 +69,14 @@ CASES = [
         {"data": {"owners": [{"name": "Ann", "pets": 3}, {"name": "Nobody", "pets": None}]}},
     ),
     Case(
+        "a shared mutation field runs once, then its entity's other fields",
+        'mutation { addOwner(name: "Bo") { id name pets } after: bump(by: 0) }',
+        {"data": {"addOwner": {"id": "o100", "name": "Bo", "pets": 3}, "after": 100}},
+        fetches=2,
+    ),
+    Case(
         "mutations in order across subgraphs",
         'mutation { first: bump(by: 2) second: double third: bump(by: 1) note(text: "now") }',
-        {"data": {"first": 2, "second": 4, "third": 5, "note": "now at 5"}},
+        {"data": {"first": 102, "second": 204, "third": 205, "note": "now at 205"}},
     ),
 ]
