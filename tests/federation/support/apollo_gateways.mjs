@@ -30,7 +30,11 @@ const failed = {};
 for (const { name, supergraph } of manifest) {
   try {
     const gateway = new ApolloGateway({ supergraphSdl: readFileSync(supergraph, "utf8") });
-    const server = new ApolloServer({ gateway, includeStacktraceInErrorResponses: false });
+    const server = new ApolloServer({
+      gateway,
+      introspection: true,
+      includeStacktraceInErrorResponses: false,
+    });
     const { url } = await startStandaloneServer(server, {
       listen: { host: "127.0.0.1", port: 0 },
     });
