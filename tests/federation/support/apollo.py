@@ -4,10 +4,12 @@ one Node process, and send probes to it over HTTP."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ from tests.federation.support.server import CorpusServer
 GATEWAYS_SCRIPT = Path(__file__).with_name("apollo_gateways.mjs")
 READY_TIMEOUT_SECONDS = 120
 REQUEST_TIMEOUT_SECONDS = 30
+COMPOSE_WORKERS = 3
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[Apo
     node = shutil.which("node")
     assert node is not None
     cases = list(cases)
-    compositions = {case.name: compose_with_apollo(server.sdl(case.name)) for case in cases}
+    with ThreadPoolExecutor(max_workers=COMPOSE_WORKERS) as pool:
+        composed = pool.map(lambda case: compose_with_apollo(server.sdl(case.name)), cases)
+        compositions = {case.name: composition for case, composition in zip(cases, composed)}
     with tempfile.TemporaryDirectory(prefix="fed-corpus-apollo-") as workdir:
         manifest = []
         for case in cases:
@@ -64,7 +69,7 @@ def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[Apo
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env={"NODE_ENV": "production", "PATH": _path()},
+            env={"NODE_ENV": "production", "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
         )
         try:
             assert process.stdout is not None
@@ -82,12 +87,6 @@ def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[Apo
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _path() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
 
 
 async def post_probe(

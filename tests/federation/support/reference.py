@@ -47,12 +47,7 @@ async def run_on_apollo(
             url = corpus.gateways.get(case.name)
             for probe in case.probes:
                 if url is None:
-                    reason = corpus.load_failures.get(case.name) or str(
-                        corpus.compositions[case.name].errors
-                    )
-                    results.append(
-                        ProbeResult(case.name, probe.label, Outcome.NOT_COMPOSED, (reason,))
-                    )
+                    results.append(_unserved(case, probe, corpus))
                     continue
                 if case.reset is not None:
                     case.reset()
@@ -63,6 +58,17 @@ async def run_on_apollo(
                     ProbeResult(case.name, probe.label, judge(probe, problems), tuple(problems))
                 )
     return results
+
+
+def _unserved(case: Case, probe: Probe, corpus: ApolloCorpus) -> ProbeResult:
+    """Apollo did not compose the case (always a corpus bug), or composed it but its gateway
+    refused to load the supergraph (a known difference when the probe records it)."""
+    composition = corpus.compositions[case.name]
+    if not composition.ok:
+        reason = str(composition.errors)
+        return ProbeResult(case.name, probe.label, Outcome.NOT_COMPOSED, (reason,))
+    reason = f"@apollo/gateway did not load the supergraph: {corpus.load_failures[case.name]}"
+    return ProbeResult(case.name, probe.label, judge(probe, [reason]), (reason,))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

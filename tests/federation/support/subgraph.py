@@ -79,9 +79,18 @@ class ExecutableSubgraph:
             scalar = self.schema.type_map.get(name)
             if not isinstance(scalar, GraphQLScalarType):
                 raise SubgraphDefinitionError(f"subgraph {self.name}: no scalar {name}")
-            scalar.serialize = codec.serialize  # type: ignore[method-assign]
-            scalar.parse_value = codec.parse  # type: ignore[method-assign]
-            scalar.parse_literal = _literal_parser(codec)  # type: ignore[method-assign]
+            literal = _literal_parser(codec)
+            # graphql-core 3.3 reads coerce_*; older versions serialize/parse_*: set both.
+            behaviour = {
+                "serialize": codec.serialize,
+                "coerce_output_value": codec.serialize,
+                "parse_value": codec.parse,
+                "coerce_input_value": codec.parse,
+                "parse_literal": literal,
+                "coerce_input_literal": literal,
+            }
+            for attribute, function in behaviour.items():
+                setattr(scalar, attribute, function)
 
     def _attach_federation_roots(self) -> None:
         query = self.schema.query_type
