@@ -2,7 +2,10 @@
 and by @apollo/gateway from the same supergraph — the data must be equal and errors present in
 both or in neither. Bounded (derandomised, a few dozen operations per case) to stay seconds.
 
-The cases are those with no recorded Apollo difference, so any disagreement is ours to explain.
+The cases are those where Apollo has no recorded difference reachable by random operations,
+so any disagreement is ours to explain. ``interface-object`` is left out: the differential
+test found an Apollo bug there (recorded in that case as ``requires-under-type-condition``)
+that random operations keep hitting.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ DIFFERENTIAL_CASES = (
     "parent-entity-call",
     "abstract-types",
     "requires-chain",
-    "interface-object",
     "union-intersection",
     "provides-abstract",
+    "covariant-fields",
+    "fed1-extends",
 )
 EXAMPLES_PER_CASE = 25
 TIMEOUT_SECONDS = 30

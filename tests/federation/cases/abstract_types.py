@@ -65,14 +65,23 @@ venues = Subgraph(
     resolvers={
         "Query": {
             "ticketed": lambda *_: [
-                {"__typename": "Concert", "id": k, "pence": TICKETS[k], "venue": {"name": VENUES[k]}}
+                {
+                    "__typename": "Concert",
+                    "id": k,
+                    "pence": TICKETS[k],
+                    "venue": {"name": VENUES[k]},
+                }
                 for k, e in EVENTS.items()
                 if e["__typename"] == "Concert"
             ]
         }
     },
     references={
-        "Concert": lambda ref: {"id": ref["id"], "pence": TICKETS[ref["id"]], "venue": {"name": VENUES[ref["id"]]}},
+        "Concert": lambda ref: {
+            "id": ref["id"],
+            "pence": TICKETS[ref["id"]],
+            "venue": {"name": VENUES[ref["id"]]},
+        },
         "Talk": lambda ref: {"id": ref["id"], "venue": {"name": VENUES[ref["id"]]}},
     },
 )
@@ -96,7 +105,9 @@ CASE = Case(
         ),
         Probe(
             label="member-fragments-from-other-subgraphs",
-            query="{ events { id ... on Concert { band venue { name } } ... on Talk { speaker } } }",
+            query=(
+                "{ events { id ... on Concert { band venue { name } } ... on Talk { speaker } } }"
+            ),
             data={
                 "events": [
                     {"id": "ev1", "band": "Hallé", "venue": {"name": "Bridgewater Hall"}},
@@ -108,7 +119,10 @@ CASE = Case(
         ),
         Probe(
             label="union-member-fragments",
-            query="{ highlight { __typename ... on Talk { title speaker venue { name } } ... on Concert { band } } }",
+            query=(
+                "{ highlight { __typename ... on Talk { title speaker venue { name } } ... on "
+                "Concert { band } } }"
+            ),
             data={
                 "highlight": {
                     "__typename": "Talk",

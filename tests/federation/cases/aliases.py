@@ -42,7 +42,9 @@ housing = Subgraph(
     type Household @key(fields: "id") { id: ID! tenure: String! rent(weeks: Int!): Int! }
     """,
     resolvers={"Household": {"rent": lambda h, a: _rent(h, a["weeks"])}},
-    references={"Household": lambda ref: {"id": ref["id"], "tenure": HOUSEHOLDS[ref["id"]]["tenure"]}},
+    references={
+        "Household": lambda ref: {"id": ref["id"], "tenure": HOUSEHOLDS[ref["id"]]["tenure"]}
+    },
 )
 
 CASE = Case(
@@ -78,7 +80,10 @@ CASE = Case(
         ),
         Probe(
             label="same-alias-different-member-fields",
-            query="{ things { ... on Pet { label: name count: legs } ... on Car { label: plate count: wheels } } }",
+            query=(
+                "{ things { ... on Pet { label: name count: legs } ... on Car { label: plate "
+                "count: wheels } } }"
+            ),
             data={"things": [{"label": "Biscuit", "count": 4}, {"label": "MA21 XYZ", "count": 4}]},
         ),
         Probe(

@@ -13,7 +13,9 @@ public = Subgraph(
     type Query { library: Library! @shareable }
     type Library { id: ID! @shareable name: String! keyholder: String @authenticated }
     """,
-    resolvers={"Query": {"library": lambda *_: {"id": "lb1", "name": FACTS["name"], "keyholder": "Ann"}}},
+    resolvers={
+        "Query": {"library": lambda *_: {"id": "lb1", "name": FACTS["name"], "keyholder": "Ann"}}
+    },
 )
 
 finance = Subgraph(
@@ -46,13 +48,23 @@ NO_SECURITY_FEATURES = ApolloDifference(
 
 CASE = Case(
     name="auth-directives",
-    behaviour="@authenticated/@requiresScopes/@policy composed and carried; answered without auth config",
+    behaviour=(
+        "@authenticated/@requiresScopes/@policy composed and carried; answered without auth config"
+    ),
     subgraphs=(public, finance, hr),
     probes=(
         Probe(
             label="every-protected-field",
             query="{ library { id name keyholder budget staff } }",
-            data={"library": {"id": "lb1", "name": "Longsight Library", "keyholder": "Ann", "budget": 52000, "staff": 9}},
+            data={
+                "library": {
+                    "id": "lb1",
+                    "name": "Longsight Library",
+                    "keyholder": "Ann",
+                    "budget": 52000,
+                    "staff": 9,
+                }
+            },
             apollo=NO_SECURITY_FEATURES,
         ),
         Probe(

@@ -54,7 +54,10 @@ CASE = Case(
     probes=(
         Probe(
             label="members-both-ids",
-            query="{ volunteers { id name } members { ... on Volunteer { id name } ... on Trustee { id name } } }",
+            query=(
+                "{ volunteers { id name } members { ... on Volunteer { id name } ... on Trustee { "
+                "id name } } }"
+            ),
             data={
                 "volunteers": [{"id": "vo1", "name": "Sam"}],
                 "members": [{"id": "vo1", "name": "Sam"}, {"id": "tr1", "name": "Lee"}],
@@ -62,8 +65,10 @@ CASE = Case(
         ),
         Probe(
             label="nested",
-            query="""{ members { ... on Volunteer { id similar { ... on Volunteer { id } ... on Trustee { id } } }
-                                   ... on Trustee { id similar { ... on Volunteer { id } ... on Trustee { id } } } } }""",
+            query="""{ members {
+                ... on Volunteer { id similar { ... on Volunteer { id } ... on Trustee { id } } }
+                ... on Trustee { id similar { ... on Volunteer { id } ... on Trustee { id } } }
+            } }""",
             data={
                 "members": [
                     {"id": "vo1", "similar": [{"id": "vo1"}, {"id": "tr1"}]},

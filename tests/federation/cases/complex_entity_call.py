@@ -30,9 +30,7 @@ routes = Subgraph(
     type Operator { code: ID! }
     """,
     resolvers={
-        "Query": {
-            "busRoutes": lambda _, a: [_route(n, c) for n, c in ROUTES if n == a["number"]]
-        }
+        "Query": {"busRoutes": lambda _, a: [_route(n, c) for n, c in ROUTES if n == a["number"]]}
     },
 )
 

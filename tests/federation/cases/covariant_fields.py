@@ -2,9 +2,14 @@
 narrows (``next: Stage`` vs ``next: Trial``), and a ``@shareable`` field typed by a union in
 one subgraph and by a member of that union in another."""
 
+from typing import Any
+
 from tests.federation.support import Case, Probe, Subgraph, link
 
-TRIALS = {"t1": {"next": "t2", "phase": 2}, "t2": {"next": "t1", "phase": 3}}
+TRIALS: dict[str, dict[str, Any]] = {
+    "t1": {"next": "t2", "phase": 2},
+    "t2": {"next": "t1", "phase": 3},
+}
 
 research = Subgraph(
     name="research",
@@ -27,7 +32,11 @@ research = Subgraph(
             "result": lambda *_: {"__typename": "Approved", "note": "ok"},
         },
         "Trial": {
-            "next": lambda t, _: {"__typename": "Trial", "id": TRIALS[t["id"]]["next"], "phase": TRIALS[TRIALS[t["id"]]["next"]]["phase"]},
+            "next": lambda t, _: {
+                "__typename": "Trial",
+                "id": TRIALS[t["id"]]["next"],
+                "phase": TRIALS[TRIALS[t["id"]]["next"]]["phase"],
+            },
         },
     },
     references={"Trial": lambda ref: {"id": ref["id"]}},
@@ -47,7 +56,9 @@ registry = Subgraph(
 
 CASE = Case(
     name="covariant-fields",
-    behaviour="an implementation narrows an interface field's type; union vs member across subgraphs",
+    behaviour=(
+        "an implementation narrows an interface field's type; union vs member across subgraphs"
+    ),
     subgraphs=(research, registry),
     probes=(
         Probe(
@@ -59,7 +70,13 @@ CASE = Case(
             label="narrowed-field-and-provides",
             query="""{ stage { __typename next { __typename ... on Trial { id phase } }
                        ... on Trial { id next { id phase } } } }""",
-            data={"stage": {"__typename": "Trial", "next": {"__typename": "Trial", "id": "t2", "phase": 3}, "id": "t1"}},
+            data={
+                "stage": {
+                    "__typename": "Trial",
+                    "next": {"__typename": "Trial", "id": "t2", "phase": 3},
+                    "id": "t1",
+                }
+            },
         ),
         Probe(
             label="union-in-one-member-in-other",

@@ -2,6 +2,7 @@
 as literals and as variables, in keys and in ``@requires``; a subgraph's own validation of a
 bad value is reported with the field's path."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,7 @@ calendar = Subgraph(
 )
 
 
-def _countdown(day: dict[str, Any]) -> int:
+def _countdown(day: Mapping[str, Any]) -> int:
     if "date" not in day:
         raise ValueError("needs date")
     return (date.fromisoformat(day["date"]) - date(2026, 1, 1)).days

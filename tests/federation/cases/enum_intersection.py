@@ -2,7 +2,15 @@
 enum used as input too must agree — a value hidden with ``@inaccessible`` in one subgraph is
 not in the API: rejected as an argument, an error when a subgraph returns it."""
 
-from tests.federation.support import ANY_ERROR, ApolloDifference, Case, ExpectedError, Probe, Subgraph, link
+from tests.federation.support import (
+    ANY_ERROR,
+    ApolloDifference,
+    Case,
+    ExpectedError,
+    Probe,
+    Subgraph,
+    link,
+)
 
 PERMITS = [
     {"id": "pe1", "kind": "RESIDENT", "colour": "GREEN"},
@@ -76,7 +84,10 @@ CASE = Case(
         Probe(
             label="output-enum-union",
             query="{ permits { colour } flagged { colour } }",
-            data={"permits": [{"colour": "GREEN"}, {"colour": "AMBER"}], "flagged": [{"colour": "RED"}]},
+            data={
+                "permits": [{"colour": "GREEN"}, {"colour": "AMBER"}],
+                "flagged": [{"colour": "RED"}],
+            },
         ),
     ),
 )

@@ -4,7 +4,10 @@ key fields, value types shared without ``@shareable``, ``@provides`` of an exter
 
 from tests.federation.support import Case, Probe, Subgraph
 
-RESIDENTS = {"u1": {"name": "Ada", "nick": "ada", "ward": "w1"}, "u2": {"name": "Bo", "nick": "bo", "ward": "w2"}}
+RESIDENTS = {
+    "u1": {"name": "Ada", "nick": "ada", "ward": "w1"},
+    "u2": {"name": "Bo", "nick": "bo", "ward": "w2"},
+}
 LIBRARIES = {"lib1": {"code": "CEN", "name": "Central", "branch": "central", "opens": "09:00"}}
 
 accounts = Subgraph(
@@ -14,8 +17,22 @@ accounts = Subgraph(
     type Resident @key(fields: "id") { id: ID! name: String! nickname: String }
     type Contact { phone: String }
     """,
-    resolvers={"Query": {"resident": lambda _, a: {"id": a["id"], "name": RESIDENTS[a["id"]]["name"], "nickname": RESIDENTS[a["id"]]["nick"]}}},
-    references={"Resident": lambda ref: {"id": ref["id"], "name": RESIDENTS[ref["id"]]["name"], "nickname": RESIDENTS[ref["id"]]["nick"]}},
+    resolvers={
+        "Query": {
+            "resident": lambda _, a: {
+                "id": a["id"],
+                "name": RESIDENTS[a["id"]]["name"],
+                "nickname": RESIDENTS[a["id"]]["nick"],
+            }
+        }
+    },
+    references={
+        "Resident": lambda ref: {
+            "id": ref["id"],
+            "name": RESIDENTS[ref["id"]]["name"],
+            "nickname": RESIDENTS[ref["id"]]["nick"],
+        }
+    },
 )
 
 wards = Subgraph(
@@ -37,7 +54,13 @@ wards = Subgraph(
         },
         "Resident": {"name": lambda r, _: r.get("name", "NEVER: not provided")},
     },
-    references={"Resident": lambda ref: {"id": ref["id"], "ward": RESIDENTS[ref["id"]]["ward"], "contact": {"phone": "0161"}}},
+    references={
+        "Resident": lambda ref: {
+            "id": ref["id"],
+            "ward": RESIDENTS[ref["id"]]["ward"],
+            "contact": {"phone": "0161"},
+        }
+    },
 )
 
 libraries = Subgraph(
@@ -46,7 +69,9 @@ libraries = Subgraph(
     type Query { library: Library }
     type Library @key(fields: "id") { id: ID! name: String! branch: String! }
     """,
-    resolvers={"Query": {"library": lambda *_: {"id": "lib1", "name": "Central", "branch": "central"}}},
+    resolvers={
+        "Query": {"library": lambda *_: {"id": "lib1", "name": "Central", "branch": "central"}}
+    },
     references={"Library": lambda ref: {"id": ref["id"], **LIBRARIES[ref["id"]]}},
 )
 
@@ -61,10 +86,23 @@ hours = Subgraph(
       opens: String!
     }
     """,
-    resolvers={"Query": {"earliestLibrary": lambda *_: {"id": "lib1", "name": "Central", "code": "CEN", "opens": "09:00"}}},
+    resolvers={
+        "Query": {
+            "earliestLibrary": lambda *_: {
+                "id": "lib1",
+                "name": "Central",
+                "code": "CEN",
+                "opens": "09:00",
+            }
+        }
+    },
     references={
         "Library": lambda ref: next(
-            ({"id": k, **v} for k, v in LIBRARIES.items() if ref.get("code") == v["code"] or ref.get("id") == k),
+            (
+                {"id": k, **v}
+                for k, v in LIBRARIES.items()
+                if ref.get("code") == v["code"] or ref.get("id") == k
+            ),
             None,
         )
     },
@@ -77,7 +115,9 @@ CASE = Case(
     probes=(
         Probe(
             label="extended-entity-both-roots",
-            query='{ randomResident { id name ward } resident(id: "u2") { id name nickname ward } }',
+            query=(
+                '{ randomResident { id name ward } resident(id: "u2") { id name nickname ward } }'
+            ),
             data={
                 "randomResident": {"id": "u1", "name": "Ada", "ward": "w1"},
                 "resident": {"id": "u2", "name": "Bo", "nickname": "bo", "ward": "w2"},
@@ -98,7 +138,15 @@ CASE = Case(
         Probe(
             label="external-key-field-resolvable-by-own-subgraph",
             query="{ library { id name opens code branch } }",
-            data={"library": {"id": "lib1", "name": "Central", "opens": "09:00", "code": "CEN", "branch": "central"}},
+            data={
+                "library": {
+                    "id": "lib1",
+                    "name": "Central",
+                    "opens": "09:00",
+                    "code": "CEN",
+                    "branch": "central",
+                }
+            },
         ),
         Probe(
             label="extension-root-with-external-keys",

@@ -4,7 +4,10 @@ defined for real in another subgraph."""
 
 from tests.federation.support import Case, Probe, Subgraph, link
 
-GRANTS = {"g1": {"title": "Roof repair", "amount": 4000}, "g2": {"title": "Play area", "amount": 9000}}
+GRANTS = {
+    "g1": {"title": "Roof repair", "amount": 4000},
+    "g2": {"title": "Play area", "amount": 9000},
+}
 
 grants = Subgraph(
     name="grants",
@@ -13,7 +16,9 @@ grants = Subgraph(
     type Query { grants: [Grant!]! }
     type Grant @key(fields: "id") { id: ID! title: String! }
     """,
-    resolvers={"Query": {"grants": lambda *_: [{"id": k, "title": v["title"]} for k, v in GRANTS.items()]}},
+    resolvers={
+        "Query": {"grants": lambda *_: [{"id": k, "title": v["title"]} for k, v in GRANTS.items()]}
+    },
     references={"Grant": lambda ref: {"id": ref["id"], "title": GRANTS[ref["id"]]["title"]}},
 )
 
@@ -47,7 +52,9 @@ CASE = Case(
         Probe(
             label="extension-root-key-and-base-field",
             query="{ largestGrant { id amount title audited } }",
-            data={"largestGrant": {"id": "g2", "amount": 9000, "title": "Play area", "audited": False}},
+            data={
+                "largestGrant": {"id": "g2", "amount": 9000, "title": "Play area", "audited": False}
+            },
         ),
         Probe(
             label="external-key-from-extension-itself",

@@ -2,6 +2,7 @@
 schema (asking for them is a validation error), yet subgraphs still use them among themselves
 (a hidden key field, a hidden field a ``@requires`` needs)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import ANY_ERROR, ApolloDifference, Case, Probe, Subgraph, link
@@ -12,7 +13,7 @@ CASES = {
 }
 
 
-def _need(obj: dict[str, Any], field: str) -> Any:
+def _need(obj: Mapping[str, Any], field: str) -> Any:
     if field not in obj:
         raise ValueError(f"{field} was not provided")
     return obj[field]
@@ -37,7 +38,11 @@ casework = Subgraph(
     """,
     resolvers={
         "Query": {
-            "casefile": lambda _, a: {"id": a["id"], **CASES[a["id"]], "officer": {"id": CASES[a["id"]]["officer"]}},
+            "casefile": lambda _, a: {
+                "id": a["id"],
+                **CASES[a["id"]],
+                "officer": {"id": CASES[a["id"]]["officer"]},
+            },
             "officers": lambda *_: [],
         }
     },

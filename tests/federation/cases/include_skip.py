@@ -2,6 +2,7 @@
 fragment spreads and entity branches: a skipped branch is neither planned into failure nor
 fetched (its resolvers raise if they are ever called)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -13,10 +14,10 @@ def _never(*_: Any) -> Any:
     raise RuntimeError("a skipped field was fetched")
 
 
-def _need_watts(light: dict[str, Any]) -> bool:
+def _need_watts(light: Mapping[str, Any]) -> bool:
     if "watts" not in light:
         raise ValueError("needs watts")
-    return light["watts"] > 50
+    return bool(light["watts"] > 50)
 
 
 inventory = Subgraph(
@@ -76,7 +77,10 @@ CASE = Case(
         ),
         Probe(
             label="literal-on-inline-fragment",
-            query="{ light { id ... @include(if: false) { neverCalled } ... @skip(if: false) { bright } } }",
+            query=(
+                "{ light { id ... @include(if: false) { neverCalled } ... @skip(if: false) { "
+                "bright } } }"
+            ),
             data={"light": {"id": "sl1", "bright": True}},
         ),
         Probe(
@@ -96,7 +100,10 @@ CASE = Case(
         ),
         Probe(
             label="both-directives",
-            query="query ($a: Boolean!, $b: Boolean!) { light { id bright @include(if: $a) @skip(if: $b) } }",
+            query=(
+                "query ($a: Boolean!, $b: Boolean!) { light { id bright @include(if: $a) "
+                "@skip(if: $b) } }"
+            ),
             variables={"a": True, "b": True},
             data={"light": {"id": "sl1"}},
             requests={"energy": 0},

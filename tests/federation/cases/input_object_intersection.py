@@ -1,6 +1,7 @@
 """Input objects are merged as the intersection of their fields: a field one subgraph lacks is
 not in the API (rejected in literals and in variables), and the rest reach each subgraph."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import ANY_ERROR, Case, Probe, Subgraph, link
@@ -8,7 +9,7 @@ from tests.federation.support import ANY_ERROR, Case, Probe, Subgraph, link
 PLOTS = [{"id": f"pl{i}", "site": "Whalley Range" if i % 2 else "Levenshulme"} for i in range(1, 6)]
 
 
-def _search(filters: dict[str, Any]) -> list[dict[str, Any]]:
+def _search(filters: Mapping[str, Any]) -> list[dict[str, Any]]:
     if "includeWaiting" in filters:
         raise ValueError("includeWaiting is not part of the API")
     found = [p for p in PLOTS if filters.get("site") in (None, p["site"])]
@@ -35,7 +36,9 @@ waiting = Subgraph(
     type Plot @key(fields: "id") { id: ID! }
     input PlotFilter { first: Int! site: String includeWaiting: Boolean }
     """,
-    resolvers={"Query": {"waitingPlots": lambda _, a: [{"id": p["id"]} for p in _search(a["filter"])]}},
+    resolvers={
+        "Query": {"waitingPlots": lambda _, a: [{"id": p["id"]} for p in _search(a["filter"])]}
+    },
 )
 
 CASE = Case(

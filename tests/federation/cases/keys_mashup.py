@@ -5,6 +5,7 @@ accepts both and so bridges them (A → B → C, and back). ``grid { east north 
 key only ``census`` resolves; ``wards`` declares it ``resolvable: false``.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -19,7 +20,7 @@ def _by(field: str, value: Any) -> dict[str, Any] | None:
     return next((w for w in WARDS if w[field] == value), None)
 
 
-def _grid(ward: dict[str, Any]) -> dict[str, int]:
+def _grid(ward: Mapping[str, Any]) -> dict[str, int]:
     return {"east": ward["e"], "north": 397}
 
 
@@ -46,13 +47,15 @@ wards = Subgraph(
     },
     references={
         "Ward": lambda ref: (
-            {"id": w["id"], "name": w["name"], "grid": _grid(w)} if (w := _by("id", ref["id"])) else None
+            {"id": w["id"], "name": w["name"], "grid": _grid(w)}
+            if (w := _by("id", ref["id"]))
+            else None
         )
     },
 )
 
 
-def _census_ward(ref: dict[str, Any]) -> dict[str, Any] | None:
+def _census_ward(ref: Mapping[str, Any]) -> dict[str, Any] | None:
     if "id" in ref:
         w = _by("id", ref["id"])
     elif "gss" in ref:
@@ -64,7 +67,7 @@ def _census_ward(ref: dict[str, Any]) -> dict[str, Any] | None:
     return {"id": w["id"], "gss": w["gss"], "population": w["pop"], "grid": _grid(w), **ref}
 
 
-def _councillors(ward: dict[str, Any]) -> int:
+def _councillors(ward: Mapping[str, Any]) -> int:
     if "name" not in ward:
         raise ValueError("councillorCount needs the ward's name")
     return 3 if ward["name"] < "B" else 2
@@ -105,7 +108,10 @@ elections = Subgraph(
 
 CASE = Case(
     name="keys-mashup",
-    behaviour="several keys per entity; a subgraph with no key the target accepts hops through one that has both",
+    behaviour=(
+        "several keys per entity; a subgraph with no key the target accepts hops through one that "
+        "has both"
+    ),
     subgraphs=(wards, census, elections),
     probes=(
         Probe(

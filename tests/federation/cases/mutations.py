@@ -27,7 +27,7 @@ def _times(factor: int) -> int:
 
 
 def _book(room: str, people: int) -> dict[str, Any]:
-    booking = {"id": f"bk{len(BOOKINGS)}", "room": room, "people": people}
+    booking: dict[str, Any] = {"id": f"bk{len(BOOKINGS)}", "room": room, "people": people}
     BOOKINGS[booking["id"]] = booking
     return booking
 
@@ -77,7 +77,10 @@ CASE = Case(
     probes=(
         Probe(
             label="in-order-across-subgraphs",
-            query="mutation { a: add(amount: 5) b: times(factor: 3) c: add(amount: 1) d: times(factor: 2) }",
+            query=(
+                "mutation { a: add(amount: 5) b: times(factor: 3) c: add(amount: 1) d: "
+                "times(factor: 2) }"
+            ),
             data={"a": 5, "b": 15, "c": 16, "d": 32},
             requests={"counter": 2, "multiplier": 2},
         ),

@@ -20,10 +20,16 @@ nodes = Subgraph(
             "node": lambda _, a: (
                 {"__typename": "Park", "id": a["id"]}
                 if a["id"] in PARKS
-                else {"__typename": "Ranger", "id": a["id"]} if a["id"] in RANGERS else None
+                else {"__typename": "Ranger", "id": a["id"]}
+                if a["id"] in RANGERS
+                else None
             ),
             "nodes": lambda _, a: [
-                {"__typename": "Park", "id": i} if i in PARKS else {"__typename": "Ranger", "id": i} if i in RANGERS else None
+                {"__typename": "Park", "id": i}
+                if i in PARKS
+                else {"__typename": "Ranger", "id": i}
+                if i in RANGERS
+                else None
                 for i in a["ids"]
             ],
         }
@@ -55,8 +61,17 @@ CASE = Case(
         ),
         Probe(
             label="nodes-mixed-and-missing",
-            query='{ nodes(ids: ["rg1", "zz", "pk1"]) { id ... on Ranger { name } ... on Park { name } } }',
-            data={"nodes": [{"id": "rg1", "name": "J. Byrne"}, None, {"id": "pk1", "name": "Heaton Park"}]},
+            query=(
+                '{ nodes(ids: ["rg1", "zz", "pk1"]) { id ... on Ranger { name } ... on Park { '
+                "name } } }"
+            ),
+            data={
+                "nodes": [
+                    {"id": "rg1", "name": "J. Byrne"},
+                    None,
+                    {"id": "pk1", "name": "Heaton Park"},
+                ]
+            },
         ),
         Probe(
             label="unknown-node",

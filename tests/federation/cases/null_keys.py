@@ -21,8 +21,10 @@ survey = Subgraph(
     """,
     resolvers={
         "Query": {
-            "plots": lambda *_: [{"tree": {"ref": t["ref"]}} for t in TREES]
-            + [{"tree": None}, {"tree": {"ref": None}}]
+            "plots": lambda *_: (
+                [{"tree": {"ref": t["ref"]}} for t in TREES]
+                + [{"tree": None}, {"tree": {"ref": None}}]
+            )
         }
     },
 )

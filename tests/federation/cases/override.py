@@ -2,14 +2,18 @@
 an interface the type implements in the old subgraph, and when the new owner ``@requires``
 an input. ``@override(from:)`` naming a subgraph that does not exist changes nothing."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
 
-BINS = {"b1": {"ward": "w1", "day": "Tuesday", "litres": 240}, "b2": {"ward": "w2", "day": "Friday", "litres": 140}}
+BINS = {
+    "b1": {"ward": "w1", "day": "Tuesday", "litres": 240},
+    "b2": {"ward": "w2", "day": "Friday", "litres": 140},
+}
 
 
-def _need(obj: dict[str, Any], field: str) -> Any:
+def _need(obj: Mapping[str, Any], field: str) -> Any:
     if field not in obj:
         raise ValueError(f"{field} was not provided")
     return obj[field]
@@ -76,7 +80,12 @@ CASE = Case(
         Probe(
             label="overridden-field",
             query="{ bins { id day colour } }",
-            data={"bins": [{"id": "b1", "day": "Tuesday", "colour": "grey"}, {"id": "b2", "day": "Friday", "colour": "grey"}]},
+            data={
+                "bins": [
+                    {"id": "b1", "day": "Tuesday", "colour": "grey"},
+                    {"id": "b2", "day": "Friday", "colour": "grey"},
+                ]
+            },
         ),
         Probe(
             label="through-the-interface",

@@ -31,7 +31,10 @@ staffing = Subgraph(
     type Head { title: String }
     """,
     references={
-        "School": lambda ref: {"id": ref["id"], "headteacher": {"title": SCHOOLS[ref["id"]]["title"]}}
+        "School": lambda ref: {
+            "id": ref["id"],
+            "headteacher": {"title": SCHOOLS[ref["id"]]["title"]},
+        }
     },
 )
 

@@ -3,7 +3,10 @@ call there, and only there; nested provides reach two levels down."""
 
 from tests.federation.support import Case, Probe, Subgraph, link
 
-STOPS = {"st1": {"name": "Piccadilly", "shelter": True}, "st2": {"name": "Oxford Road", "shelter": False}}
+STOPS = {
+    "st1": {"name": "Piccadilly", "shelter": True},
+    "st2": {"name": "Oxford Road", "shelter": False},
+}
 OPERATORS = {"op1": {"name": "Bee Network", "depot": "Queens Road"}}
 
 network = Subgraph(
@@ -78,7 +81,11 @@ CASE = Case(
         Probe(
             label="nested-provides-plus-unprovided",
             query="{ board { services { operator { name depot } } } }",
-            data={"board": {"services": [{"operator": {"name": "Bee Network", "depot": "Queens Road"}}]}},
+            data={
+                "board": {
+                    "services": [{"operator": {"name": "Bee Network", "depot": "Queens Road"}}]
+                }
+            },
             requests={"departures": 1, "network": 1},
         ),
     ),

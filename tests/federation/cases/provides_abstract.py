@@ -67,7 +67,10 @@ CASE = Case(
             label="interface-field-through-interface",
             query="{ returnedToday { __typename ... on Item { id } } }",
             data={
-                "returnedToday": [{"__typename": "Book", "id": "b1"}, {"__typename": "Dvd", "id": "d1"}]
+                "returnedToday": [
+                    {"__typename": "Book", "id": "b1"},
+                    {"__typename": "Dvd", "id": "d1"},
+                ]
             },
             requests={"returns": 1, "stock": 0},
         ),

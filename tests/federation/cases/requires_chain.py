@@ -1,6 +1,7 @@
 """Chains of ``@requires``: a required field that is itself ``@requires`` elsewhere, and a
 requirement whose input lives in a third subgraph (neither the root's nor the requirer's)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -8,7 +9,7 @@ from tests.federation.support import Case, Probe, Subgraph, link
 HOMES = {"h1": {"band": "D", "rooms": 5, "floodZone": True}}
 
 
-def _need(obj: dict[str, Any], *fields: str) -> None:
+def _need(obj: Mapping[str, Any], *fields: str) -> None:
     missing = [f for f in fields if f not in obj]
     if missing:
         raise ValueError(f"required fields not provided: {missing}")
@@ -41,14 +42,19 @@ survey = Subgraph(
 )
 
 
-def _annual(home: dict[str, Any]) -> int:
+def _annual(home: Mapping[str, Any]) -> int:
     _need(home, "councilTaxBand", "rooms")
-    return {"D": 2100}[home["councilTaxBand"]] + 40 * home["rooms"]
+    return {"D": 2100}[home["councilTaxBand"]] + 40 * int(home["rooms"])
 
 
-def _premium(home: dict[str, Any]) -> int:
+def _affordable(home: Mapping[str, Any]) -> bool:
+    _need(home, "annualCost")
+    return bool(home["annualCost"] < 2500)
+
+
+def _premium(home: Mapping[str, Any]) -> int:
     _need(home, "annualCost", "floodZone")
-    return home["annualCost"] // 10 + (300 if home["floodZone"] else 0)
+    return int(home["annualCost"]) // 10 + (300 if home["floodZone"] else 0)
 
 
 costs = Subgraph(
@@ -81,7 +87,7 @@ insurance = Subgraph(
     resolvers={
         "Home": {
             "premium": lambda h, _: _premium(h),
-            "affordable": lambda h, _: (_need(h, "annualCost"), h["annualCost"] < 2500)[1],
+            "affordable": lambda h, _: _affordable(h),
         }
     },
     references={"Home": lambda ref: dict(ref)},

@@ -1,6 +1,7 @@
 """Circular-looking ``@requires``: ``rota`` needs ``payroll``'s rate for pay, ``payroll``
 needs ``rota``'s hours for overtime; both in one query must still resolve (A → B → A)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -8,7 +9,7 @@ from tests.federation.support import Case, Probe, Subgraph, link
 SHIFTS = {"s1": {"hours": 9, "rate": 14}, "s2": {"hours": 6, "rate": 12}}
 
 
-def _need(obj: dict[str, Any], field: str) -> Any:
+def _need(obj: Mapping[str, Any], field: str) -> Any:
     if field not in obj:
         raise ValueError(f"{field} was not provided")
     return obj[field]

@@ -1,6 +1,7 @@
 """``@requires`` over an interface-typed field: ``address { id }`` needs only the interface's
 field; ``address { ... on WorkAddress { id } }`` only applies to one implementation."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -17,14 +18,14 @@ def _located(address_id: str) -> dict[str, Any]:
     return {**ADDRESSES[address_id], "postcode": POSTCODES[address_id]}
 
 
-def _town(resident: dict[str, Any]) -> str | None:
+def _town(resident: Mapping[str, Any]) -> str | None:
     address = resident.get("address", "missing")
     if address == "missing":
         raise ValueError("town needs address { id }")
     return ADDRESSES[address["id"]]["town"] if address else None
 
 
-def _work_region(resident: dict[str, Any]) -> str | None:
+def _work_region(resident: Mapping[str, Any]) -> str | None:
     address = resident.get("address", "missing")
     if address == "missing":
         raise ValueError("workRegion needs address")
@@ -81,7 +82,9 @@ addresses = Subgraph(
 
 CASE = Case(
     name="requires-interface",
-    behaviour="@requires whose selection is on an interface field, with and without type conditions",
+    behaviour=(
+        "@requires whose selection is on an interface field, with and without type conditions"
+    ),
     subgraphs=(people, addresses),
     probes=(
         Probe(
@@ -101,7 +104,10 @@ CASE = Case(
         ),
         Probe(
             label="from-the-other-side",
-            query='{ residentsAt(id: "ad2") { town address { __typename id ... on WorkAddress { postcode } } } }',
+            query=(
+                '{ residentsAt(id: "ad2") { town address { __typename id ... on WorkAddress { '
+                "postcode } } } }"
+            ),
             data={
                 "residentsAt": [
                     {

@@ -1,6 +1,7 @@
 """Simple ``@requires``: a field computed from another subgraph's fields, which the gateway
 fetches first and passes in the representation; the extending subgraph checks it got them."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -8,10 +9,10 @@ from tests.federation.support import Case, Probe, Subgraph, link
 PARCELS = {"p1": {"grams": 1800, "fragile": True}, "p2": {"grams": 400, "fragile": False}}
 
 
-def _postage(parcel: dict[str, Any]) -> int:
+def _postage(parcel: Mapping[str, Any]) -> int:
     if "grams" not in parcel or "fragile" not in parcel:
         raise ValueError("postage needs grams and fragile")
-    return parcel["grams"] // 100 * 12 + (150 if parcel["fragile"] else 0)
+    return int(parcel["grams"]) // 100 * 12 + (150 if parcel["fragile"] else 0)
 
 
 depot = Subgraph(

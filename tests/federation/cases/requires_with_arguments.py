@@ -1,13 +1,18 @@
 """``@requires`` on fields with arguments: the required selection carries its own arguments,
 which may clash with what the client asks of the same field (the gateway must alias)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import ApolloDifference, Case, Probe, Subgraph, link
 
 KWH = {"m1": 120.0, "m2": 40.0}
 VISITS = {
-    "m1": [{"id": "v1", "engineer": "e1"}, {"id": "v2", "engineer": "e2"}, {"id": "v3", "engineer": "e3"}],
+    "m1": [
+        {"id": "v1", "engineer": "e1"},
+        {"id": "v2", "engineer": "e2"},
+        {"id": "v3", "engineer": "e3"},
+    ],
     "m2": [{"id": "v4", "engineer": "e9"}],
 }
 ENGINEERS = {"e1": "Ola", "e2": "Ken", "e3": "Ife", "e9": "Mo"}
@@ -18,13 +23,13 @@ def _reading(meter: dict[str, Any], unit: str) -> float:
     return kwh if unit == "kWh" else round(kwh * 3.6, 1)
 
 
-def _bill(meter: dict[str, Any]) -> float:
+def _bill(meter: Mapping[str, Any]) -> float:
     if "reading" not in meter:
         raise ValueError("bill needs reading(unit: kWh)")
-    return round(meter["reading"] * 0.25, 2)
+    return round(float(meter["reading"]) * 0.25, 2)
 
 
-def _last_engineer(meter: dict[str, Any]) -> dict[str, str] | None:
+def _last_engineer(meter: Mapping[str, Any]) -> dict[str, str] | None:
     visits = meter.get("visits")
     if visits is None:
         raise ValueError("lastEngineer needs visits(last: 2) { engineerId }")
@@ -49,7 +54,12 @@ meters = Subgraph(
     references={
         "Meter": lambda ref: {"id": ref["id"]},
         "Visit": lambda ref: next(
-            ({"id": v["id"], "engineerId": v["engineer"]} for vs in VISITS.values() for v in vs if v["id"] == ref["id"]),
+            (
+                {"id": v["id"], "engineerId": v["engineer"]}
+                for vs in VISITS.values()
+                for v in vs
+                if v["id"] == ref["id"]
+            ),
             None,
         ),
     },

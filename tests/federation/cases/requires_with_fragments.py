@@ -1,6 +1,7 @@
 """``@requires`` with nested selections and fragments on abstract types: the representation
 must carry exactly the required shape, per concrete type, including nulls."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import Case, Probe, Subgraph, link
@@ -12,7 +13,7 @@ ASSETS: dict[str, dict[str, Any] | None] = {
 }
 
 
-def _describe(asset: dict[str, Any]) -> str:
+def _describe(asset: Mapping[str, Any]) -> str:
     if "fixture" not in asset:
         raise ValueError("maintenancePlan needs fixture")
     fixture = asset["fixture"]
@@ -24,13 +25,13 @@ def _describe(asset: dict[str, Any]) -> str:
     return f"{asset['id']}: {fixture['material']}/{detail}"
 
 
-def _short(asset: dict[str, Any]) -> str:
+def _short(asset: Mapping[str, Any]) -> str:
     fixture = asset.get("fixture", "missing")
     if fixture == "missing":
         raise ValueError("inspectionCode needs fixture")
     if fixture is None:
         return "none"
-    return fixture["material"][:2].upper()
+    return str(fixture["material"])[:2].upper()
 
 
 estate = Subgraph(
@@ -82,7 +83,10 @@ CASE = Case(
     probes=(
         Probe(
             label="nested-fragments-per-type",
-            query='{ bench: site(id: "a1") { maintenancePlan } lamp: site(id: "a2") { maintenancePlan } }',
+            query=(
+                '{ bench: site(id: "a1") { maintenancePlan } lamp: site(id: "a2") { '
+                "maintenancePlan } }"
+            ),
             data={
                 "bench": {"maintenancePlan": "a1: oak/3"},
                 "lamp": {"maintenancePlan": "a2: steel/800"},

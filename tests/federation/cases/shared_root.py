@@ -56,7 +56,14 @@ CASE = Case(
         Probe(
             label="fields-from-three-subgraphs",
             query="{ pool { id name laneSwim adultPence } }",
-            data={"pool": {"id": "pl1", "name": "Victoria Baths", "laneSwim": "07:00", "adultPence": 450}},
+            data={
+                "pool": {
+                    "id": "pl1",
+                    "name": "Victoria Baths",
+                    "laneSwim": "07:00",
+                    "adultPence": 450,
+                }
+            },
             requests={"facilities": 1, "timetables": 1, "prices": 1},
         ),
         Probe(

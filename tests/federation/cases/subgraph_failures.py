@@ -17,7 +17,9 @@ roads = Subgraph(
     type Query { roads: [Road!]! }
     type Road @key(fields: "id") { id: ID! name: String! }
     """,
-    resolvers={"Query": {"roads": lambda *_: [{"id": "r1", "name": "A6"}, {"id": "r2", "name": "A56"}]}},
+    resolvers={
+        "Query": {"roads": lambda *_: [{"id": "r1", "name": "A6"}, {"id": "r2", "name": "A56"}]}
+    },
 )
 
 gritting = Subgraph(
@@ -63,7 +65,9 @@ CASE = Case(
         Probe(
             label="subgraph-down-entity-fields",
             query="{ roads { name openReports } }",
-            data={"roads": [{"name": "A6", "openReports": None}, {"name": "A56", "openReports": None}]},
+            data={
+                "roads": [{"name": "A6", "openReports": None}, {"name": "A56", "openReports": None}]
+            },
             errors=ANY_ERROR,
         ),
         Probe(
@@ -76,7 +80,9 @@ CASE = Case(
             label="root-field-error-with-path",
             query="{ lorries roads { id } }",
             data={"lorries": None, "roads": [{"id": "r1"}, {"id": "r2"}]},
-            errors=(ExpectedError(path=("lorries",), message="gritting lorry telemetry unavailable"),),
+            errors=(
+                ExpectedError(path=("lorries",), message="gritting lorry telemetry unavailable"),
+            ),
         ),
     ),
 )

@@ -21,7 +21,10 @@ kitchen = Subgraph(
         "Query": {
             "appliance": lambda *_: {"__typename": "Toaster", "id": "t1"},
             "socket": lambda *_: {"__typename": "Kettle", "id": "k1"},
-            "staff": lambda *_: [{"__typename": "Cook", "id": "c1"}, {"__typename": "Cook", "id": "c2"}],
+            "staff": lambda *_: [
+                {"__typename": "Cook", "id": "c1"},
+                {"__typename": "Cook", "id": "c2"},
+            ],
         },
         "Mutation": {"noop": lambda *_: True},
     },
@@ -64,16 +67,24 @@ CASE = Case(
         Probe(
             label="interface-typename-three-times",
             query="{ appliance { id __typename a: __typename b: __typename } }",
-            data={"appliance": {"id": "t1", "__typename": "Toaster", "a": "Toaster", "b": "Toaster"}},
+            data={
+                "appliance": {"id": "t1", "__typename": "Toaster", "a": "Toaster", "b": "Toaster"}
+            },
         ),
         Probe(
             label="typename-in-type-conditions",
-            query="{ socket { __typename ... on Kettle { kind: __typename tested } ... on Toaster { kind: __typename } } }",
+            query=(
+                "{ socket { __typename ... on Kettle { kind: __typename tested } ... on Toaster { "
+                "kind: __typename } } }"
+            ),
             data={"socket": {"__typename": "Kettle", "kind": "Kettle", "tested": True}},
         ),
         Probe(
             label="typename-with-entity-fields",
-            query="{ __typename appliance { __typename ... on Toaster { tested } } staff { __typename } }",
+            query=(
+                "{ __typename appliance { __typename ... on Toaster { tested } } staff { "
+                "__typename } }"
+            ),
             data={
                 "__typename": "Query",
                 "appliance": {"__typename": "Toaster", "tested": False},

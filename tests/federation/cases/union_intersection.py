@@ -59,7 +59,10 @@ CASE = Case(
         ),
         Probe(
             label="every-member",
-            query="{ featured { __typename ... on Painting { title } ... on Sculpture { title } ... on Photograph { title year } } }",
+            query=(
+                "{ featured { __typename ... on Painting { title } ... on Sculpture { title } ... "
+                "on Photograph { title year } } }"
+            ),
             data={"featured": {"__typename": "Painting", "title": "Peterloo"}},
         ),
         Probe(

@@ -2,6 +2,7 @@
 subgraph's error when it raises), and a ``Node``-style field whose ``id`` is ``@external`` in
 the subgraph that returns the object cannot be planned — an error, never made-up data."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import ANY_ERROR, Case, Probe, Subgraph, link
@@ -10,7 +11,7 @@ HOUSES = {"hs1": {"address": "1 Mill Lane", "owner": "ow1"}}
 OWNERS = {"ow1": {"name": "R. Okafor"}}
 
 
-def _strict_house(ref: dict[str, Any]) -> dict[str, Any]:
+def _strict_house(ref: Mapping[str, Any]) -> dict[str, Any]:
     if ref["id"] not in HOUSES:
         raise ValueError(f"unknown house {ref['id']}")
     owner = HOUSES[ref["id"]]["owner"]
@@ -31,7 +32,9 @@ houses = Subgraph(
             "node": lambda _, a: (
                 {"__typename": "House", "id": a["id"], **HOUSES[a["id"]]}
                 if a["id"] in HOUSES
-                else {"__typename": "Owner", "id": "NOT-THE-ID"} if a["id"] in OWNERS else None
+                else {"__typename": "Owner", "id": "NOT-THE-ID"}
+                if a["id"] in OWNERS
+                else None
             ),
             "house": lambda _, a: {
                 "id": a["id"],
@@ -55,7 +58,9 @@ owners = Subgraph(
             "node": lambda _, a: (
                 {"__typename": "Owner", "id": a["id"], **OWNERS[a["id"]]}
                 if a["id"] in OWNERS
-                else {"__typename": "House", "id": "NOT-THE-ID"} if a["id"] in HOUSES else None
+                else {"__typename": "House", "id": "NOT-THE-ID"}
+                if a["id"] in HOUSES
+                else None
             )
         }
     },
@@ -91,8 +96,14 @@ CASE = Case(
         ),
         Probe(
             label="node-fragments-route-per-type",
-            query='{ h: node(id: "hs1") { ... on House { id address } } o: node(id: "ow1") { ... on Owner { id name } } }',
-            data={"h": {"id": "hs1", "address": "1 Mill Lane"}, "o": {"id": "ow1", "name": "R. Okafor"}},
+            query=(
+                '{ h: node(id: "hs1") { ... on House { id address } } o: node(id: "ow1") { ... on '
+                "Owner { id name } } }"
+            ),
+            data={
+                "h": {"id": "hs1", "address": "1 Mill Lane"},
+                "o": {"id": "ow1", "name": "R. Okafor"},
+            },
         ),
     ),
 )

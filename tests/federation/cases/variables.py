@@ -2,12 +2,13 @@
 default (not replaced by it), nullable variables into non-null-with-default arguments,
 lists and input objects, and bad variables rejected before any subgraph is asked."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.federation.support import ANY_ERROR, Case, Probe, Subgraph, link
 
 
-def _describe(args: dict[str, Any]) -> str:
+def _describe(args: Mapping[str, Any]) -> str:
     return ",".join(f"{k}={args[k]!r}" for k in sorted(args))
 
 
@@ -35,7 +36,9 @@ echo = Subgraph(
 
 CASE = Case(
     name="variables",
-    behaviour="variable defaults, explicit nulls, lists, input objects; invalid variables rejected early",
+    behaviour=(
+        "variable defaults, explicit nulls, lists, input objects; invalid variables rejected early"
+    ),
     subgraphs=(echo,),
     probes=(
         Probe(
@@ -62,7 +65,7 @@ CASE = Case(
         ),
         Probe(
             label="list-coercion-and-input-object-defaults",
-            query='query ($n: [String!], $f: Filter) { tags(names: $n) filter(by: $f) }',
+            query="query ($n: [String!], $f: Filter) { tags(names: $n) filter(by: $f) }",
             variables={"n": "single", "f": {"ward": "w1"}},
             data={"tags": "names=['single']", "filter": "by={'ward': 'w1', 'status': 'open'}"},
         ),

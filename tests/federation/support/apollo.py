@@ -51,7 +51,9 @@ def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[Apo
     cases = list(cases)
     with ThreadPoolExecutor(max_workers=COMPOSE_WORKERS) as pool:
         composed = pool.map(lambda case: compose_with_apollo(server.sdl(case.name)), cases)
-        compositions = {case.name: composition for case, composition in zip(cases, composed)}
+        compositions = {
+            case.name: composition for case, composition in zip(cases, composed, strict=True)
+        }
     with tempfile.TemporaryDirectory(prefix="fed-corpus-apollo-") as workdir:
         manifest = []
         for case in cases:

@@ -137,7 +137,12 @@ def _selection(draw: st.DrawFn, space: OperationSpace, type_: GraphQLNamedType, 
     if depth >= space.max_depth:
         usable = [(n, c) for n, c in usable if _is_leaf(type_.fields[n])]
     picked = draw(
-        st.lists(st.sampled_from(usable), min_size=1, max_size=MAX_FIELDS_PER_SELECTION, unique_by=lambda u: u[0])
+        st.lists(
+            st.sampled_from(usable),
+            min_size=1,
+            max_size=MAX_FIELDS_PER_SELECTION,
+            unique_by=lambda u: u[0],
+        )
         if usable
         else st.just([])
     )
@@ -185,7 +190,9 @@ def _abstract_selection(
     depth: int,
 ) -> str:
     possible = list(space.schema.get_possible_types(type_))
-    members = draw(st.lists(st.sampled_from(possible), min_size=1, max_size=2, unique_by=lambda t: t.name))
+    members = draw(
+        st.lists(st.sampled_from(possible), min_size=1, max_size=2, unique_by=lambda t: t.name)
+    )
     parts = ["__typename"]
     for member in members:
         parts.append(f"... on {member.name} {{ {draw(_selection(space, member, depth + 1))} }}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
 from graphql import (
     REMOVE,
     DefinitionNode,
@@ -26,6 +28,7 @@ from graphql import (
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ObjectValueNode,
+    OperationTypeDefinitionNode,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
@@ -109,9 +112,9 @@ def entity_type_names(document: DocumentNode, dialect: FederationDialect) -> lis
     for definition in document.definitions:
         if not isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
             continue
-        if any(d.name.value == key for d in definition.directives or ()):
-            if definition.name.value not in found:
-                found.append(definition.name.value)
+        keyed = any(d.name.value == key for d in definition.directives or ())
+        if keyed and definition.name.value not in found:
+            found.append(definition.name.value)
     return found
 
 
@@ -149,7 +152,9 @@ def _orphans_to_definitions(definitions: Iterable[DefinitionNode]) -> list[Defin
         if isinstance(definition, TypeExtensionNode) and definition.name.value not in defined:
             definition_kind = _DEFINITION_OF[type(definition)]
             keys = definition_kind.keys
-            values = {k: getattr(definition, k, None) for k in keys if k != "description"}
+            values: dict[str, Any] = {
+                k: getattr(definition, k, None) for k in keys if k != "description"
+            }
             result.append(definition_kind(**values, description=None))
             defined.add(definition.name.value)
         else:
@@ -159,13 +164,11 @@ def _orphans_to_definitions(definitions: Iterable[DefinitionNode]) -> list[Defin
 
 def _schema_without_directives(definitions: list[DefinitionNode]) -> list[DefinitionNode]:
     """Schema extensions that only carried ``@link`` go; root operation types stay."""
-    operation_types = []
+    operation_types: list[OperationTypeDefinitionNode] = []
     for definition in definitions:
         if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
             operation_types.extend(definition.operation_types or ())
-    rest = [
-        d for d in definitions if not isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
-    ]
+    rest = [d for d in definitions if not isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)]
     if operation_types:
         rest.insert(0, SchemaDefinitionNode(operation_types=tuple(operation_types), directives=()))
     return rest

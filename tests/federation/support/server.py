@@ -90,7 +90,9 @@ class CorpusServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((HOST, 0))
         self.port: int = self._socket.getsockname()[1]
-        app = Starlette(routes=[Route("/{case}/{subgraph}/graphql", self._handle, methods=["POST"])])
+        app = Starlette(
+            routes=[Route("/{case}/{subgraph}/graphql", self._handle, methods=["POST"])]
+        )
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
         )

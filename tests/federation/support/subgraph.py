@@ -63,8 +63,11 @@ class ExecutableSubgraph:
         if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
             raise SubgraphDefinitionError(f"subgraph {self.name}: no object type {type_name}")
         if field_name not in owner.fields:
-            raise SubgraphDefinitionError(f"subgraph {self.name}: no field {type_name}.{field_name}")
-        return owner.fields[field_name]
+            raise SubgraphDefinitionError(
+                f"subgraph {self.name}: no field {type_name}.{field_name}"
+            )
+        field: GraphQLField = owner.fields[field_name]
+        return field
 
     def _attach_resolvers(self, resolvers: Mapping[str, Mapping[str, Resolver]]) -> None:
         for type_name, fields in resolvers.items():
@@ -100,9 +103,16 @@ class ExecutableSubgraph:
             query.fields["_entities"].resolve = self._resolve_entities
 
     def _resolve_entities(
-        self, _root: object, _info: GraphQLResolveInfo, representations: list[Any]
+        self, _root: object, _info: GraphQLResolveInfo[Any], representations: list[Any]
     ) -> list[Any]:
-        return [self._resolve_entity(representation) for representation in representations]
+        return [self._entity_or_error(representation) for representation in representations]
+
+    def _entity_or_error(self, representation: Any) -> Any:
+        """graphql-core raises an Exception found as a list item at that item's path."""
+        try:
+            return self._resolve_entity(representation)
+        except Exception as error:  # a case's resolver failing is an answer, not a crash
+            return error
 
     def _resolve_entity(self, representation: Any) -> Any:
         """Apollo's semantics: the type's reference resolver, or the representation itself.
@@ -129,7 +139,7 @@ class ExecutableSubgraph:
 
 
 def _graphql_core_resolver(resolver: Resolver) -> Any:
-    def resolve(parent: Any, _info: GraphQLResolveInfo, **arguments: Any) -> Any:
+    def resolve(parent: Any, _info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
         return resolver(parent, arguments)
 
     return resolve
