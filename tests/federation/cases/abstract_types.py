@@ -148,6 +148,45 @@ CASE = Case(
             },
         ),
         Probe(
+            label="include-on-member-fragment-false",
+            query="""query ($t: Boolean = false) {
+                events { id ... on Talk @include(if: $t) { speaker } ... on Concert { band } }
+            }""",
+            data={
+                "events": [
+                    {"id": "ev1", "band": "Hallé"},
+                    {"id": "ev2"},
+                    {"id": "ev3", "band": "Kinder"},
+                ]
+            },
+            requests={"listings": 1, "performers": 1},
+        ),
+        Probe(
+            label="skip-inside-include-on-entity-branch",
+            query="""query ($t: Boolean = true) {
+                events {
+                    id ... on Talk @include(if: $t) { title ... on Talk @skip(if: $t) { speaker } }
+                }
+            }""",
+            data={"events": [{"id": "ev1"}, {"id": "ev2", "title": "Canals"}, {"id": "ev3"}]},
+            requests={"listings": 1, "performers": 0},
+        ),
+        Probe(
+            label="same-field-kept-by-one-fragment-skipped-by-other",
+            query="""query ($t: Boolean = true) {
+                events {
+                    ... on Talk @skip(if: $t) { speaker } ... on Talk { speaker venue { name } }
+                }
+            }""",
+            data={
+                "events": [
+                    {},
+                    {"speaker": "Dr Amin", "venue": {"name": "Central Library"}},
+                    {},
+                ]
+            },
+        ),
+        Probe(
             label="named-fragments",
             query="""
             query { events { ...Common ... on Talk { ...TalkBits } } }

@@ -105,6 +105,11 @@ CASE = Case(
             data={"dueForService": [{"carriages": 2}, {"seats": 70, "mileage": 80000}]},
         ),
         Probe(
+            label="typename-inside-type-condition",
+            query="{ dueForService { ... on Bus { __typename } } }",
+            data={"dueForService": [{}, {"__typename": "Bus"}]},
+        ),
+        Probe(
             label="interface-field-from-owner",
             query="{ anyVehicle { reg } }",
             data={"anyVehicle": {"reg": "MX70 BEE"}},

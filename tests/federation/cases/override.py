@@ -51,6 +51,8 @@ rounds = Subgraph(
     sdl=link("@key", "@override", "@external", "@requires", "@shareable")
     + """
     type Query { nextRound: [Bin!]! @shareable }
+    interface Collection { id: ID! day: String! }
+    type Sack implements Collection @key(fields: "id") { id: ID! day: String! }
     type Bin @key(fields: "id") {
       id: ID!
       day: String! @override(from: "legacy")
@@ -96,6 +98,12 @@ CASE = Case(
             label="through-a-fragment-on-the-type",
             query="{ collections { ... on Bin { day } } }",
             data={"collections": [{"day": "Tuesday"}, {"day": "Friday"}]},
+        ),
+        Probe(
+            label="member-known-only-elsewhere",
+            query="{ collections { ... on Sack { id day } } }",
+            data={"collections": [{}, {}]},
+            requests={"legacy": 1, "rounds": 0},
         ),
         Probe(
             label="moved-field-that-did-not-exist-before",

@@ -105,5 +105,27 @@ CASE = Case(
                 "o": {"id": "ow1", "name": "R. Okafor"},
             },
         ),
+        Probe(
+            label="node-fragment-on-the-other-type",
+            query=(
+                '{ h: node(id: "hs1") { ... on Owner { id } } '
+                'o: node(id: "ow1") { ... on House { id } } }'
+            ),
+            data={"h": {}, "o": {}},
+        ),
+        Probe(
+            label="node-typename-and-fragment-on-the-other-type",
+            query=(
+                '{ h: node(id: "hs1") { __typename ... on Owner { id } } '
+                'o: node(id: "ow1") { __typename ... on House { id } } }'
+            ),
+            data={"h": {"__typename": "House"}, "o": {"__typename": "Owner"}},
+        ),
+        Probe(
+            label="node-id-plus-fragment-unplannable",
+            query='{ h: node(id: "hs1") { id ... on Owner { id } } }',
+            data=None,
+            errors=ANY_ERROR,
+        ),
     ),
 )
