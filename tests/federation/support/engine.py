@@ -36,11 +36,9 @@ def compose_with_engine(sdl: Mapping[str, str], urls: Mapping[str, str]) -> Engi
     """Compose with ``mesh.federation.compose`` (our composer)."""
     # The engine's modules are typed; on a checkout without them mypy cannot follow the
     # import, hence the ignores (which stay silent once the modules are there).
-    from mesh.federation.compose.compose import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
-        compose,
-    )
-    from mesh.federation.compose.subgraph import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from mesh.federation.compose import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
         SubgraphSource,
+        compose,
     )
 
     result = compose([SubgraphSource(name=n, url=urls[n], sdl=s) for n, s in sdl.items()])
