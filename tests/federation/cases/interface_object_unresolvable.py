@@ -71,11 +71,12 @@ CASE = Case(
         Probe(
             label="interface-object-field-unreachable",
             query="{ orphan { keepUntil } }",
-            data={"orphan": None},
+            data=None,
             errors=ANY_ERROR,
             apollo=ApolloDifference(
-                reason="Apollo answers orphan: null without any error: it never asks the "
-                "subgraph whose orphan field fails (no object implements Orphan there)"
+                reason="keepUntil cannot be reached (no object implements Orphan where orphan "
+                "is resolved), so the operation cannot be planned: an error and no data; Apollo "
+                "answers orphan: null without any error"
             ),
         ),
     ),
