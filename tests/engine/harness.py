@@ -93,7 +93,8 @@ def ask(url: str, query: str, variables: Mapping[str, Any] | None = None) -> dic
     response = httpx.post(
         url, json={"query": query, "variables": dict(variables or {})}, timeout=30
     )
-    return json.loads(response.text)
+    body: dict[str, Any] = json.loads(response.text)
+    return body
 
 
 def wait(seconds: float) -> None:

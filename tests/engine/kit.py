@@ -75,7 +75,7 @@ def _executable_document(sdl: str) -> DocumentNode:
     return DocumentNode(definitions=tuple(kept))
 
 
-def _resolve_type(value: Any, info: GraphQLResolveInfo, abstract: Any) -> str | None:
+def _resolve_type(value: Any, info: GraphQLResolveInfo[Any], abstract: Any) -> str | None:
     return value.get("__typename") if isinstance(value, Mapping) else None
 
 
@@ -112,7 +112,9 @@ class Subgraph:
         self.schema: GraphQLSchema = build_ast_schema(full, assume_valid_sdl=True)
 
     def _root_value(self) -> dict[str, Any]:
-        def entities(info: GraphQLResolveInfo, representations: list[dict[str, Any]]) -> list[Any]:
+        def entities(
+            info: GraphQLResolveInfo[Any], representations: list[dict[str, Any]]
+        ) -> list[Any]:
             out = []
             for rep in representations:
                 resolver = self.references.get(rep.get("__typename", ""))

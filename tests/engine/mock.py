@@ -147,7 +147,7 @@ class MockSubgraph(Subgraph):
         return resolve
 
     def _resolver(self, parent: str, field_name: str, field: GraphQLField) -> Any:
-        def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        def resolve(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
             if isinstance(source, dict) and callable(source.get(field_name)):
                 return source[field_name](info, **args)
             if (

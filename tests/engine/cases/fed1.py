@@ -32,11 +32,11 @@ def subgraphs() -> list[Subgraph]:
             "Product": lambda rep: {
                 k: v
                 for k, v in (
-                    _find(id=rep["id"]) if "id" in rep else _find(pid=rep["pid"]) or {}
+                    (_find(id=rep["id"]) if "id" in rep else _find(pid=rep["pid"])) or {}
                 ).items()
                 if k in ("id", "pid")
             }
-        },  # type: ignore[union-attr]
+        },
     )
     b = Subgraph(
         "b",

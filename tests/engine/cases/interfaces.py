@@ -4,6 +4,8 @@ a union whose members live in different subgraphs, fragments on either, and __ty
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.engine.harness import Case
 from tests.engine.kit import Subgraph
 
@@ -12,7 +14,7 @@ ACCOUNTS = [
     {"__typename": "Member", "id": "m1", "email": "m@x", "since": 2020},
 ]
 NAMES = {"a1": "Root", "m1": "Mia"}
-MEDIA = [
+MEDIA: list[dict[str, Any]] = [
     {"__typename": "Book", "id": "b1", "title": "Dune"},
     {"__typename": "Film", "id": "f1", "title": "Alien", "minutes": 117},
 ]

@@ -4,6 +4,8 @@ nested selection and a fragment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.engine.harness import Case
 from tests.engine.kit import Subgraph
 
@@ -88,16 +90,16 @@ def subgraphs() -> list[Subgraph]:
     return [catalogue, pricing, shipping]
 
 
-def _shipping(rep: dict[str, object]) -> dict[str, object]:
+def _shipping(rep: dict[str, Any]) -> dict[str, object]:
     out: dict[str, object] = {"id": rep["id"]}
     if "price" in rep:
-        dims = rep.get("dimensions") or {}
-        out["cost"] = int(rep["price"]) // 10 + int(dims.get("weight", 0))  # type: ignore[union-attr, call-overload]
+        dims: dict[str, Any] = rep.get("dimensions") or {}
+        out["cost"] = int(rep["price"]) // 10 + int(dims.get("weight", 0))
     if "shape" in rep:
-        shape = rep["shape"] or {}
+        shape: dict[str, Any] = rep["shape"] or {}
         out["packaging"] = (
             f"box {shape['side']}" if "side" in shape else f"tube {shape.get('length')}"
-        )  # type: ignore[index, operator, union-attr]
+        )
     return out
 
 

@@ -10,6 +10,12 @@ from tests.engine.kit import Subgraph
 STATE = {"count": 0}
 
 
+def _add(amount: int) -> int:
+    """A mutation's effect on the shared counter, and the counter after it."""
+    STATE["count"] += amount
+    return STATE["count"]
+
+
 def subgraphs() -> list[Subgraph]:
     STATE["count"] = 0
     a = Subgraph(
@@ -24,14 +30,9 @@ def subgraphs() -> list[Subgraph]:
         root={
             "stats": lambda info: {"visits": 7},
             "owners": lambda info: [{"id": "o1", "name": "Ann"}, {"id": None, "name": "Nobody"}],
-            "bump": lambda info, by: (
-                STATE.__setitem__("count", STATE["count"] + by) or STATE["count"]
-            ),
+            "bump": lambda info, by: _add(by),
             "note": lambda info, text: f"{text} at {STATE['count']}",
-            "addOwner": lambda info, name: (
-                STATE.__setitem__("count", STATE["count"] + 100)
-                or {"id": f"o{STATE['count']}", "name": name}
-            ),
+            "addOwner": lambda info, name: {"id": f"o{_add(100)}", "name": name},
         },
         references={"Owner": lambda rep: {"id": rep["id"], "name": "Ann"}},
     )
@@ -46,11 +47,8 @@ def subgraphs() -> list[Subgraph]:
         """,
         root={
             "stats": lambda info: {"errors": 2},
-            "double": lambda info: STATE.__setitem__("count", STATE["count"] * 2) or STATE["count"],
-            "addOwner": lambda info, name: (
-                STATE.__setitem__("count", STATE["count"] + 100)
-                or {"id": f"o{STATE['count']}", "name": name, "pets": 3}
-            ),
+            "double": lambda info: _add(STATE["count"]),
+            "addOwner": lambda info, name: ({"id": f"o{_add(100)}", "name": name, "pets": 3}),
         },
         references={"Owner": lambda rep: {"id": rep["id"], "pets": 3} if rep.get("id") else None},
     )
