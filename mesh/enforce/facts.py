@@ -1,9 +1,9 @@
-"""What the composed contract says about each field: its ``@sensitive`` category and owners."""
+"""What the supergraph says about each field: its ``@sensitive`` category and who serves it."""
 
 from __future__ import annotations
 
 from authz.model import FieldFacts
-from mesh.compose import Supergraph
+from mesh.federation.supergraph import Supergraph
 
 
 def schema_field_facts(
@@ -12,13 +12,14 @@ def schema_field_facts(
     """Facts per (type, field). Fields the centre's own subgraph resolves (search) are
     governed by the index's agreements: they say who is known where, as the index does."""
     facts: dict[tuple[str, str], FieldFacts] = {}
-    for type_def in supergraph.types.values():
-        for field_def in type_def.fields.values():
-            sensitive = field_def.directive_args("sensitive")
+    for type_info in supergraph.types.values():
+        for field_info in type_info.fields.values():
+            sensitive = field_info.directive_args("sensitive")
             category = sensitive[0].get("category") if sensitive else None
-            facts[(type_def.name, field_def.name)] = FieldFacts(
-                coordinate=field_def.coordinate,
-                category=category,
-                agencies=tuple("index" if s == centre else s for s in field_def.resolvers),
+            providers = field_info.resolvers() or field_info.subgraphs
+            facts[(type_info.name, field_info.name)] = FieldFacts(
+                coordinate=field_info.coordinate,
+                category=str(category) if category is not None else None,
+                agencies=tuple("index" if s == centre else s for s in providers),
             )
     return facts

@@ -7,7 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import httpx
 
-from mesh.compose import SubgraphSDL, Supergraph, compose
+from mesh.federation.compose import SubgraphSource, compose
+
+
+class CompositionFailed(RuntimeError):
+    """The subgraphs do not compose; the message lists every error (code, coordinate,
+    subgraphs, rule)."""
 
 
 async def fetch_sdl(name: str, url: str, timeout: float = 5.0) -> str:
@@ -31,21 +36,26 @@ async def compose_from_subgraphs(
     timeout: float,
     attempts: int = 1,
     delay: float = 1.0,
-    local: Sequence[SubgraphSDL] = (),
-) -> Supergraph:
-    """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start)."""
+    local: Sequence[SubgraphSource] = (),
+) -> str:
+    """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start):
+    the supergraph SDL, or CompositionFailed naming every error."""
     last: Exception | None = None
     for attempt in range(attempts):
         try:
             sdls = await asyncio.gather(
                 *(fetch_sdl(name, url, timeout) for name, url in subgraphs.items())
             )
-            fetched = [
-                SubgraphSDL(n, s, u) for (n, u), s in zip(subgraphs.items(), sdls, strict=True)
-            ]
-            return compose([*fetched, *local])
         except ConnectionError as exc:
             last = exc
             if attempt + 1 < attempts:
                 await asyncio.sleep(delay)
+            continue
+        fetched = [
+            SubgraphSource(n, u, s) for (n, u), s in zip(subgraphs.items(), sdls, strict=True)
+        ]
+        result = compose([*fetched, *local])
+        if result.supergraph_sdl is None:
+            raise CompositionFailed("\n".join(map(str, result.errors)))
+        return result.supergraph_sdl
     raise last or ConnectionError("no subgraphs to compose")

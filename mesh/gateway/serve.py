@@ -3,24 +3,33 @@ in-process), load the sharing rules, open the audit log, then serve with uvicorn
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
-from mesh.compose import SubgraphSDL, Supergraph
-from mesh.execute import SubgraphTransport
+from mesh.federation.compose import SubgraphSource
+from mesh.federation.engine import FederatedEngine
+from mesh.federation.execute import HttpTransport
 from mesh.federation.http import PipelineHolder, create_app
+from mesh.federation.limits import alias_limit, depth_limit
+from mesh.federation.pipeline import DocumentLimits, OpenPolicy, Pipeline
+from mesh.federation.router import SupergraphRouter, subgraphs_answer
+from mesh.federation.supergraph import Supergraph, load_supergraph
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
 from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.transport import MeshTransport
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
+
+LOCAL_CENTRE_URL = "local://mesh"  # the centre's subgraph is served inside the gateway
 
 
 async def open_governance(
@@ -52,10 +61,11 @@ def token_verifier(settings: GatewaySettings, data_dir: Path) -> TokenVerifier:
 def search_fields(supergraph: Supergraph) -> dict[str, str]:
     """Each agency's own (``@inaccessible``) search field, found in the composition."""
     found: dict[str, str] = {}
-    for field_def in supergraph.types["Query"].fields.values():
-        if field_def.inaccessible and field_def.name.endswith("PeopleSearch"):
-            for subgraph in field_def.resolvers:
-                found[subgraph] = field_def.name
+    query = supergraph.types[supergraph.root_types["query"]]
+    for field_info in query.fields.values():
+        if field_info.inaccessible and field_info.name.endswith("PeopleSearch"):
+            for subgraph in field_info.resolvers():
+                found[subgraph] = field_info.name
     return found
 
 
@@ -74,16 +84,37 @@ async def build_gateway(
     mesh_settings: MeshSettings | None = None,
     verifier: TokenVerifier | None = None,
 ) -> Gateway:
+    """Compose the running subgraphs (and the centre's own) and build the gateway over them."""
     mesh_settings = mesh_settings or MeshSettings()
     centre = _centre(settings, mesh_settings.data_dir)
-    supergraph = await compose_from_subgraphs(
+    supergraph_sdl = await compose_from_subgraphs(
         settings.subgraphs,
         settings.timeout,
         attempts=attempts,
-        local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")],
+        local=[SubgraphSource(CENTRE, LOCAL_CENTRE_URL, centre.sdl())],
     )
-    transport = SubgraphTransport(
-        settings.subgraphs, settings.timeouts, settings.timeout, local={CENTRE: centre}
+    return await gateway_for(
+        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre
+    )
+
+
+async def gateway_for(
+    supergraph: Supergraph,
+    settings: GatewaySettings,
+    mesh_settings: MeshSettings,
+    verifier: TokenVerifier | None,
+    centre: LocalSubgraph | None = None,
+) -> Gateway:
+    """The gateway over a loaded supergraph: its subgraphs over HTTP (the supergraph's URLs,
+    overridden by ``settings.subgraphs``), the centre's in-process, the rules when governed."""
+    centre = centre or _centre(settings, mesh_settings.data_dir)
+    urls = {name: sub.url for name, sub in supergraph.subgraphs.items() if name != CENTRE}
+    urls.update(settings.subgraphs)
+    transport = MeshTransport(
+        urls,
+        timeouts=settings.timeouts,
+        default_timeout=settings.timeout,
+        local={CENTRE: centre} if CENTRE in supergraph.subgraphs else {},
     )
     centre.forward = transport.post
     centre.search_fields = search_fields(supergraph)
@@ -97,25 +128,30 @@ async def build_gateway(
     return Gateway(supergraph, transport, settings, governance, verifier)
 
 
+def is_civic(supergraph: Supergraph) -> bool:
+    """Whether the supergraph is the mesh's own (its index or centre is in it, or its fields
+    carry the mesh's data categories): then it is only ever served under the rules."""
+    if {"index", CENTRE} & set(supergraph.subgraphs):
+        return True
+    return any(
+        f.directive_args("sensitive") for t in supergraph.types.values() for f in t.fields.values()
+    )
+
+
 def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
     from store import open_server
 
     return open_server(mesh_settings).address.dsn(store)
 
 
-def readiness(settings: GatewaySettings) -> Callable[[], Awaitable[bool]]:
-    """Ready when composed (the app exists) and the index subgraph answers."""
-    index_url = settings.subgraphs.get("index")
+def readiness(urls: Callable[[], Mapping[str, str]]) -> Callable[[], Awaitable[str | None]]:
+    """Ready when a supergraph is loaded (the app checks) and every subgraph it names answers."""
 
-    async def check() -> bool:
-        if index_url is None:
-            return False
-        try:
-            async with httpx.AsyncClient(timeout=2.0) as client:
-                response = await client.post(index_url, json={"query": "{ __typename }"})
-            return response.status_code == 200
-        except httpx.HTTPError:
-            return False
+    async def check() -> str | None:
+        down = {name: why for name, why in (await subgraphs_answer(urls())).items() if why}
+        if not down:
+            return None
+        return "subgraphs not answering: " + ", ".join(f"{n} {why}" for n, why in down.items())
 
     return check
 
@@ -124,11 +160,12 @@ def gateway_app(
     holder: PipelineHolder,
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
+    ready: Callable[[], Awaitable[str | None]] | None = None,
 ) -> Starlette:
     """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``)."""
     return create_app(
         holder,
-        ready=readiness(settings),
+        ready=ready or readiness(lambda: settings.subgraphs),
         startup=startup,
         graphiql=browser_redirect,
         routes=graphiql_routes(),
@@ -154,6 +191,72 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     return gateway_app(PipelineHolder(), settings, startup)
 
 
-def serve(settings: GatewaySettings, host: str, port: int) -> None:
-    app = build_app(settings)
+def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) -> Starlette:
+    """Serve the supergraph at ``source`` (file or URL), reloaded when it changes. The mesh's own
+    supergraph is served under the rules (unless governance is switched off); any other as a
+    plain federation router, with no database, index or centre."""
+    mesh_settings = MeshSettings()
+    verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+
+    async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
+        if not is_civic(supergraph):
+            return open_pipeline(supergraph, settings)
+        gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
+        return gateway.pipeline, gateway.aclose
+
+    router = SupergraphRouter(source, build)
+
+    async def startup(holder: PipelineHolder) -> None:
+        await router.load()
+        watcher = asyncio.create_task(router.watch(poll_seconds))
+
+        async def stop() -> None:
+            watcher.cancel()
+            await router.close()
+
+        holder.closers.append(stop)
+
+    async def ready() -> str | None:
+        if router.problem is not None:
+            return router.problem
+        supergraph = router.supergraph
+        urls = {n: s.url for n, s in supergraph.subgraphs.items()} if supergraph else {}
+        return await readiness(lambda: urls)()
+
+    return gateway_app(router.holder, settings, startup, ready)
+
+
+def open_pipeline(
+    supergraph: Supergraph, settings: GatewaySettings
+) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
+    """A plain federation router over a foreign supergraph: no rules, no audit, no centre."""
+    transport = HttpTransport(
+        {n: s.url for n, s in supergraph.subgraphs.items()},
+        timeouts=settings.timeouts,
+        default_timeout=settings.timeout,
+    )
+    pipeline = Pipeline(
+        FederatedEngine(supergraph, transport),
+        OpenPolicy(),
+        limits=DocumentLimits(max_tokens=settings.max_tokens),
+        rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
+        cache_size=max(settings.document_cache, 1),
+    )
+    print(
+        "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "
+        "router (no sharing rules, no audit)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return pipeline, transport.aclose
+
+
+def serve(
+    settings: GatewaySettings,
+    host: str,
+    port: int,
+    supergraph: str | None = None,
+    poll_seconds: float = 10.0,
+) -> None:
+    app = supergraph_app(settings, supergraph, poll_seconds) if supergraph else build_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -87,7 +87,11 @@ class Pipeline:
             return self._schema_answer(operation)
         authorization = self.policy.authorize(identity, operation)
         plan = self.plans.plan(
-            query, operation_name, authorization.plan_key, authorization.document
+            query,
+            operation_name,
+            authorization.plan_key,
+            authorization.document,
+            self.engine.plan_variant(),
         )
         headers = {**self._propagated(request.headers), **authorization.subgraph_headers}
         outcome = await self.engine.execute(plan, operation.variables, headers)

@@ -18,9 +18,11 @@ from mesh.federation.compose import CompositionResult, SubgraphSource, compose
 
 @functools.cache
 def civic_sources() -> tuple[SubgraphSource, ...]:
-    from mesh.schema_contract import subgraph_sdls
+    from mesh.schema_contract import subgraph_sources
 
-    return tuple(SubgraphSource(s.name, f"http://{s.name}/graphql", s.sdl) for s in subgraph_sdls())
+    return tuple(
+        SubgraphSource(s.name, f"http://{s.name}/graphql", s.sdl) for s in subgraph_sources()
+    )
 
 
 @functools.cache
