@@ -39,3 +39,12 @@ async def write_household_members(conn: asyncpg.Connection, members: bytes) -> i
         )
         await conn.execute("ANALYZE mesh_household_member")
     return int(status.split()[-1])
+
+
+async def refresh_needs(conn: asyncpg.Connection, agency: str) -> int | None:
+    """Re-evaluate the agency's needs indicators for its new households (None: it has none)."""
+    from subgraphs.kit.needs.catalogue import agency_catalogue
+    from subgraphs.kit.needs.evaluate import refresh
+
+    catalogue = agency_catalogue(agency)
+    return None if catalogue is None else await refresh(conn, catalogue)

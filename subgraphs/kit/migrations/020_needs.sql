@@ -106,3 +106,27 @@ CREATE TABLE mesh_extract (
     singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     taken_on   date NOT NULL
 );
+
+-- The agency's needs indicators, evaluated from its facts by its catalogue (indicators.yaml)
+-- and kept here between evaluations (`mesh needs refresh`, and after every `mesh link`), so a
+-- household's indicators or a local authority's cohort are an index look-up, not a re-run of
+-- every rule over every record. Pseudonymous: mesh ids, codes, dates and coarse attributes.
+CREATE TABLE mesh_needs_indicator (
+    household_id     text NOT NULL,
+    person_id        text NOT NULL,
+    code             text NOT NULL,
+    as_of            date NOT NULL,
+    local_authority  text,
+    age_band         smallint
+);
+CREATE INDEX mesh_needs_indicator_household ON mesh_needs_indicator (household_id);
+CREATE INDEX mesh_needs_indicator_authority ON mesh_needs_indicator (local_authority);
+
+-- When the indicators were last evaluated, by which catalogue, as at which extract date.
+CREATE TABLE mesh_needs_evaluation (
+    singleton     boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    catalogue     text NOT NULL,
+    evaluated_at  timestamptz NOT NULL DEFAULT now(),
+    as_of         date NOT NULL,
+    indicators    integer NOT NULL
+);

@@ -4,6 +4,9 @@ The catalogue's rules travel as array parameters (never spliced into the text), 
 threshold is a changed parameter, not a new statement. Each person gets at most one row per
 indicator, dated by the latest fact that made it. A time window counts back from the agency's
 extract date (``mesh_extract``; today when none is recorded).
+
+The results are kept in ``mesh_needs_indicator`` (``refresh``), where the agency's fields read
+them: a household's indicators are an index look-up, a cohort a scan of one table.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
 from subgraphs.kit.needs.catalogue import IndicatorCatalogue
-from subgraphs.kit.needs.geography import LOCAL_AUTHORITIES
 
 AGE_BANDS: tuple[str, ...] = ("0-4", "5-10", "11-15", "16-17", "18-24", "25-49", "50-64", "65+")
 
@@ -27,7 +31,7 @@ fact AS (
     SELECT f.local_id, f.fact, f.value, f.as_of, f.date_of_birth, d.local_authority
     FROM mesh_needs_fact f
     LEFT JOIN mesh_postcode_district d ON d.district = split_part(f.postcode, ' ', 1)
-    WHERE f.fact = ANY($8::text[]){scope}
+    WHERE f.fact = ANY($8::text[])
 ),
 evaluated AS (
     SELECT f.local_id, r.code, max(coalesce(f.as_of, t.d)) AS as_of,
@@ -59,21 +63,35 @@ JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.local_id = e.local_id
 JOIN mesh_household_member hm ON hm.mesh_id = c.mesh_id
 """
 
-# The agency's local ids of the people in some mesh households.
-HOUSEHOLD_LOCAL_IDS = """
-SELECT c.local_id FROM mesh_household_member hm
-JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.mesh_id = hm.mesh_id
-WHERE hm.household_id = ANY($1::text[])
-"""
-
 EXTRACT_DATE = "SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date) AS d"
 
-# Everyone the agency evaluates; everyone with a postcode in these districts; these people.
-EVERYONE = _TEMPLATE.format(scope="")
-IN_DISTRICTS = _TEMPLATE.format(
-    scope="\n      AND split_part(f.postcode, ' ', 1) = ANY($9::text[])"
+# Every indicator of everyone the agency knows, as (household, person, code, as_of, ...).
+EVALUATE = _TEMPLATE
+
+REFRESH = (
+    "INSERT INTO mesh_needs_indicator "
+    "(household_id, person_id, code, as_of, local_authority, age_band) "
+    "SELECT household_id, person_id, code, as_of, local_authority, age_band FROM ("
+    + EVALUATE
+    + ") evaluated"
 )
-OF_PEOPLE = _TEMPLATE.format(scope="\n      AND f.local_id = ANY($9::text[])")
+_RECORD = """
+INSERT INTO mesh_needs_evaluation (catalogue, as_of, indicators)
+VALUES ($1, (SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date)), $2)
+"""
+
+# The kept indicators: all, or one local authority's, of some codes; or some households'.
+_KEPT = """
+SELECT household_id, person_id, code, as_of, local_authority, age_band
+FROM mesh_needs_indicator WHERE code = ANY($1::text[])
+"""
+SCAN_ALL = _KEPT
+SCAN_AUTHORITY = _KEPT + " AND local_authority = $2"
+OF_HOUSEHOLDS = """
+SELECT household_id, person_id, code, as_of FROM mesh_needs_indicator
+WHERE household_id = ANY($1::text[]) ORDER BY household_id, person_id, code
+"""
+EVALUATED = "SELECT catalogue, as_of, evaluated_at FROM mesh_needs_evaluation"
 
 
 @dataclass(frozen=True)
@@ -112,5 +130,13 @@ class Evaluation:
         return cls((*columns, sorted(facts)))
 
 
-def districts_of(local_authority: str) -> list[str]:
-    return list(LOCAL_AUTHORITIES[local_authority])
+async def refresh(conn: asyncpg.Connection, catalogue: IndicatorCatalogue) -> int:
+    """Re-evaluate the agency's catalogue over all its facts, in one transaction."""
+    parameters = Evaluation.of(catalogue).parameters
+    async with conn.transaction():
+        await conn.execute("TRUNCATE mesh_needs_indicator, mesh_needs_evaluation")
+        status = await conn.execute(REFRESH, *parameters)
+        count = int(status.split()[-1])
+        await conn.execute(_RECORD, catalogue.ref, count)
+    await conn.execute("ANALYZE mesh_needs_indicator")
+    return count

@@ -75,28 +75,22 @@ def scan_field_name(prefix: str) -> str:
 def _indicator_loader(context: SubgraphContext, catalogue: IndicatorCatalogue) -> DataLoader:
     def make() -> DataLoader:
         async def batch(keys: Sequence[Hashable]) -> list[list[NeedsIndicator]]:
-            database = context.database
-            rows = await database.fetch(evaluate.HOUSEHOLD_LOCAL_IDS, list(keys))
-            local_ids = [r["local_id"] for r in rows]
             found: dict[Hashable, list[NeedsIndicator]] = defaultdict(list)
-            if local_ids:
-                parameters = evaluate.Evaluation.of(catalogue).parameters
-                for row in await database.fetch(evaluate.OF_PEOPLE, *parameters, local_ids):
-                    definition = catalogue.indicator(row["code"])
-                    assert definition is not None
-                    found[row["household_id"]].append(
-                        NeedsIndicator(
-                            code=row["code"],
-                            title=definition.title,
-                            outcome=definition.outcome,
-                            agency=catalogue.agency,
-                            member_id=strawberry.ID(row["person_id"]),
-                            as_of=row["as_of"],
-                        )
+            for row in await context.database.fetch(evaluate.OF_HOUSEHOLDS, list(keys)):
+                definition = catalogue.indicator(row["code"])
+                if definition is None:  # kept by an older catalogue: no longer an indicator
+                    continue
+                found[row["household_id"]].append(
+                    NeedsIndicator(
+                        code=row["code"],
+                        title=definition.title,
+                        outcome=definition.outcome,
+                        agency=catalogue.agency,
+                        member_id=strawberry.ID(row["person_id"]),
+                        as_of=row["as_of"],
                     )
-            return [
-                sorted(found.get(key, []), key=lambda i: (str(i.member_id), i.code)) for key in keys
-            ]
+                )
+            return [found.get(key, []) for key in keys]
 
         return DataLoader(batch, max_batch_size=context.max_batch)
 
@@ -148,19 +142,24 @@ def scan_field(catalogue: IndicatorCatalogue, prefix: str) -> Any:
                     extensions={"code": "BAD_USER_INPUT"},
                 )
             codes = frozenset(indicators)
-        parameters = evaluate.Evaluation.of(catalogue, codes).parameters
+        wanted = sorted(codes) if codes is not None else [i.code for i in catalogue.indicators]
         database = info.context.database
+        evaluated = await database.fetch(evaluate.EVALUATED)
+        if not evaluated:
+            raise GraphQLError(
+                f"{catalogue.agency} has not evaluated its needs indicators yet "
+                "(`mesh needs refresh`)",
+                extensions={"code": "NEEDS_NOT_EVALUATED"},
+            )
         if local_authority is None:
-            rows = await database.fetch(evaluate.EVERYONE, *parameters)
+            rows = await database.fetch(evaluate.SCAN_ALL, wanted)
         else:
             try:
                 local_authority = known_local_authority(local_authority)
             except ValueError as error:
                 raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None
-            rows = await database.fetch(
-                evaluate.IN_DISTRICTS, *parameters, evaluate.districts_of(local_authority)
-            )
-        return _columns(catalogue, rows, await _extract_date(info))
+            rows = await database.fetch(evaluate.SCAN_AUTHORITY, wanted, local_authority)
+        return _columns(catalogue, rows, evaluated[0]["as_of"], evaluated[0]["catalogue"])
 
     return strawberry.federation.field(
         resolver=resolve,
@@ -172,28 +171,27 @@ def scan_field(catalogue: IndicatorCatalogue, prefix: str) -> Any:
     )
 
 
-async def _extract_date(info: Info[SubgraphContext, Any]) -> date:
-    rows = await info.context.database.fetch(evaluate.EXTRACT_DATE)
-    extract: date = rows[0]["d"]
-    return extract
-
-
-def _columns(catalogue: IndicatorCatalogue, rows: Sequence[Any], as_of: date) -> NeedsScan:
+def _columns(
+    catalogue: IndicatorCatalogue, rows: Sequence[Any], as_of: date, evaluated_by: str
+) -> NeedsScan:
     codes = [i.code for i in catalogue.indicators]
     code_index = {code: i for i, code in enumerate(codes)}
     authorities = list(LOCAL_AUTHORITIES)
     authority_index = {name: i for i, name in enumerate(authorities)}
     households, people, indicator, authority, band, days = [], [], [], [], [], []
     for row in rows:
+        index = code_index.get(row["code"])
+        if index is None:  # kept by an older catalogue: no longer an indicator
+            continue
         households.append(row["household_id"])
         people.append(row["person_id"])
-        indicator.append(code_index[row["code"]])
+        indicator.append(index)
         authority.append(authority_index.get(row["local_authority"], -1))
         band.append(-1 if row["age_band"] is None else row["age_band"])
         days.append((as_of - row["as_of"]).days)
     return NeedsScan(
         agency=catalogue.agency,
-        catalogue=catalogue.ref,
+        catalogue=evaluated_by,
         as_of=as_of,
         indicators=codes,
         local_authorities=authorities,
