@@ -28,3 +28,9 @@ class SensitiveCategory(StrEnum):
     # The same indicators as pseudonymous contributions to aggregates, released only after
     # statistical disclosure control (never person by person).
     NEEDS_STATISTICS = "needs_statistics"
+
+
+# Categories that govern only reads between subgraphs on the caller's behalf (the agencies'
+# @inaccessible needs scans behind the centre's statistics): no client-contract field carries
+# them, so `mesh policy check` cannot call them unused.
+INTERNAL_CATEGORIES = frozenset({SensitiveCategory.NEEDS_STATISTICS.value})

@@ -29,7 +29,7 @@ from authz.agreements import (
     SPECIAL_CATEGORIES,
     SharingAgreement,
 )
-from authz.categories import SensitiveCategory
+from authz.categories import INTERNAL_CATEGORIES, SensitiveCategory
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
 from authz.policy import SharingRules
 
@@ -92,6 +92,15 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
+def _agency_named(name: str, parties: Parties) -> str | None:
+    """The agency a field of an index type is named after: ``adultSocialCare`` itself, or an
+    agency's own field on a shared entity (``Household.educationNeedsIndicators``)."""
+    snake = _snake(name)
+    if snake in parties.agencies:
+        return snake
+    return next((a for a in parties.agencies if snake.startswith(a + "_needs_")), None)
+
+
 def contract_fields(
     contract_sdl: str,
     field_agencies: Mapping[str, Sequence[str]] | None = None,
@@ -127,8 +136,8 @@ def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField
         assert isinstance(graphql_type, GraphQLObjectType)
         for name, graphql_field in graphql_type.fields.items():
             named, agency = get_named_type(graphql_field.type), owner[type_name]
-            if agency == parties.index and _snake(name) in parties.agencies:
-                agency = _snake(name)
+            if agency == parties.index and (named_agency := _agency_named(name, parties)):
+                agency = named_agency
             if isinstance(named, GraphQLObjectType) and named.name not in owner:
                 owner[named.name] = agency
                 queue.append(named.name)
@@ -138,8 +147,8 @@ def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField
             continue
         for name, graphql_field in graphql_type.fields.items():
             home = owner.get(type_name)
-            if home == parties.index and _snake(name) in parties.agencies:
-                home = _snake(name)
+            if home == parties.index and (named_agency := _agency_named(name, parties)):
+                home = named_agency
             named_type = get_named_type(graphql_field.type).name
             found.append(
                 ContractField(
@@ -254,7 +263,9 @@ def _agreement_problems(
     for category in a.covers.categories:
         if category not in known_categories:
             problem("unknown_category", category, "not a @sensitive category")
-        elif category not in served.get(a.providing_agency, set()):
+        elif category not in served.get(a.providing_agency, set()) and (
+            category not in INTERNAL_CATEGORIES
+        ):
             problem("unused_category", category, f"{a.providing_agency} serves no such field")
     for coordinate in a.covers.coordinates:
         item = by_coordinate.get(coordinate)

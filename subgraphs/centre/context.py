@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from authz.context_token import MeshContext
@@ -20,3 +20,4 @@ class CentreContext:
     call_agency: AgencyCall  # (subgraph, query, variables) -> GraphQL response
     search_fields: dict[str, str]  # agency subgraph -> its @inaccessible search field
     audit: Any  # authz.audit.AuditLog | None
+    loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders

@@ -19,3 +19,13 @@ SELECT mesh_id AS key, agency, count(*)::int AS records
 FROM linked_record WHERE entity = 'Person' AND mesh_id = ANY($1::text[])
 GROUP BY mesh_id, agency ORDER BY agency
 """
+
+HOUSEHOLD_SIZES = """
+SELECT household_id, count(*)::int AS size FROM mesh_person
+WHERE household_id = ANY($1::text[]) GROUP BY household_id
+"""
+
+NOT_OPTED_OUT = """
+SELECT mesh_id FROM mesh_person
+WHERE mesh_id = ANY($1::text[]) AND national_data_opt_out IS FALSE
+"""

@@ -3,11 +3,12 @@
 from typing import Any, Optional
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.index import queries
+from subgraphs.kit import Sensitive, many, one, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, one, sensitive
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 
 
@@ -78,8 +79,48 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
     return Household(id=strawberry.ID(mesh_id)) if row is not None else None
 
 
+@strawberry.type(description="What planners' statistics need from the index, pseudonymously.")
+class PlanningProfile:
+    households: list[str]
+    sizes: list[int] = strawberry.field(description="Members of households[i].")
+    countable: list[str] = strawberry.field(
+        description="The people asked about who may be counted under the national data "
+        "opt-out: those known not to have opted out (unknown counts as opted out)."
+    )
+
+
+PLANNING_PROFILE = "needsPlanningProfile"
+
+
+async def needs_planning_profile(
+    info: Info[Any, Any], households: list[strawberry.ID], people: list[strawberry.ID]
+) -> PlanningProfile:
+    context = info.context.mesh_context
+    if context is None or f"Query.{PLANNING_PROFILE}" not in context.reads:
+        raise GraphQLError(
+            "the index gives planning profiles only when the gateway allowed it for this request",
+            extensions={"code": "FORBIDDEN_BY_POLICY"},
+        )
+    database = info.context.database
+    sized = await database.fetch(queries.HOUSEHOLD_SIZES, [str(h) for h in households])
+    countable = await database.fetch(queries.NOT_OPTED_OUT, [str(p) for p in people])
+    return PlanningProfile(
+        households=[r["household_id"] for r in sized],
+        sizes=[r["size"] for r in sized],
+        countable=[r["mesh_id"] for r in countable],
+    )
+
+
 @strawberry.type
 class Query:
+    needs_planning_profile: PlanningProfile = strawberry.federation.field(
+        resolver=needs_planning_profile,
+        name=PLANNING_PROFILE,
+        inaccessible=True,
+        directives=[Sensitive(category=C.LINKAGE.value)],
+        description="Household sizes and opt-out status for the centre's statistics.",
+    )
+
     @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
     async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))

@@ -64,6 +64,12 @@ class NeedsScan:
     days_before: list[int] = strawberry.field(description="Age of the indicator at asOf, days.")
 
 
+def field_prefix(agency: str) -> str:
+    """The agency's name as a field prefix: ``adult_social_care`` → ``adultSocialCare``."""
+    head, *rest = agency.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def household_field_name(prefix: str) -> str:
     return f"{prefix}NeedsIndicators"
 

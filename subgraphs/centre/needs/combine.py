@@ -1,0 +1,215 @@
+"""Combining the agencies' pseudonymous answers with DuckDB (embedded, in memory).
+
+Every agency's scan becomes rows of one table, ``indicator(agency, household, person, code,
+outcome, local_authority, age_band, as_of)``: mesh ids, codes and coarse attributes only. The
+cohort and the demand tables are SQL over it, the same SQL that runs on Spark when a region
+outgrows one machine (docs/families.md). Blocking: call from a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+
+from subgraphs.centre.needs.agencies import ScanAnswer
+from subgraphs.centre.needs.rollup import Evidence
+from subgraphs.kit.needs.catalogue import IndicatorCatalogue
+
+_SCHEMA = """
+CREATE TABLE indicator (
+    agency VARCHAR, household VARCHAR, person VARCHAR, code VARCHAR, outcome VARCHAR,
+    local_authority VARCHAR, age_band VARCHAR, as_of DATE
+)
+"""
+_LOAD = """
+INSERT INTO indicator
+SELECT $agency, h, p, list_extract($codes, i + 1), list_extract($outcomes, i + 1),
+       CASE WHEN l >= 0 THEN list_extract($authorities, l + 1) END,
+       CASE WHEN b >= 0 THEN list_extract($bands, b + 1) END,
+       $as_of - CAST(d AS INTEGER)
+FROM (SELECT unnest($households) AS h, unnest($people) AS p, unnest($indicator) AS i,
+             unnest($authority) AS l, unnest($band) AS b, unnest($days) AS d)
+"""
+_PER_HOUSEHOLD = """
+CREATE TABLE household_needs AS
+SELECT household, count(DISTINCT outcome) AS needs, list(DISTINCT outcome) AS outcomes,
+       count(DISTINCT agency) AS agencies
+FROM indicator GROUP BY household
+"""
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    total: int
+    households: list[str]
+    has_next: bool
+
+
+class Combination:
+    """The agencies' answers for one request, in an in-memory DuckDB."""
+
+    def __init__(
+        self, scans: Iterable[ScanAnswer], catalogues: Mapping[str, IndicatorCatalogue]
+    ) -> None:
+        self.db = duckdb.connect(":memory:")
+        self.db.execute(_SCHEMA)
+        for scan in scans:
+            catalogue = catalogues[scan.agency]
+            outcomes = []
+            for code in scan.indicators:
+                definition = catalogue.indicator(code)
+                outcomes.append(None if definition is None else definition.outcome.value)
+            self.db.execute(
+                _LOAD,
+                {
+                    "agency": scan.agency,
+                    "codes": scan.indicators,
+                    "outcomes": outcomes,
+                    "authorities": scan.local_authorities,
+                    "bands": scan.age_bands,
+                    "as_of": scan.as_of,
+                    "households": scan.households,
+                    "people": scan.people,
+                    "indicator": scan.indicator,
+                    "authority": scan.local_authority,
+                    "band": scan.age_band,
+                    "days": scan.days_before,
+                },
+            )
+        self.db.execute("DELETE FROM indicator WHERE outcome IS NULL")
+        self.db.execute(_PER_HOUSEHOLD)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def cohort(
+        self, *, min_needs: int, required: list[str], after: str | None, first: int
+    ) -> CohortPage:
+        """Households with at least ``min_needs`` outcomes and every required one, by id."""
+        where = "needs >= $min AND list_has_all(outcomes, $required::VARCHAR[])"
+        values = {"min": min_needs, "required": required}
+        total = self.db.execute(
+            f"SELECT count(*) FROM household_needs WHERE {where}", values
+        ).fetchone()
+        page = self.db.execute(
+            f"SELECT household FROM household_needs WHERE {where} AND household > $after "
+            "ORDER BY household LIMIT $limit",
+            {**values, "after": after or "", "limit": first + 1},
+        ).fetchall()
+        households = [row[0] for row in page]
+        return CohortPage(
+            int(total[0]) if total else 0, households[:first], len(households) > first
+        )
+
+    def evidence(self, households: list[str]) -> dict[str, list[Evidence]]:
+        found: dict[str, list[Evidence]] = {h: [] for h in households}
+        rows = self.db.execute(
+            "SELECT household, agency, code, person, as_of FROM indicator "
+            "WHERE list_contains($households, household) ORDER BY household, agency, person, code",
+            {"households": households},
+        ).fetchall()
+        for household, agency, code, person, as_of in rows:
+            found[household].append(Evidence(agency, code, person, as_of))
+        return found
+
+    def restrict(self, agencies: Iterable[str], countable: Iterable[str]) -> None:
+        """Keep ``agencies``' rows only for the ``countable`` people (the national data
+        opt-out: only people known not to have opted out), then recount households."""
+        self.db.execute("CREATE TEMP TABLE countable (person VARCHAR)")
+        self.db.execute("INSERT INTO countable SELECT unnest($people)", {"people": list(countable)})
+        self.db.execute(
+            "DELETE FROM indicator WHERE list_contains($agencies, agency) "
+            "AND person NOT IN (SELECT person FROM countable)",
+            {"agencies": list(agencies)},
+        )
+        self.db.execute("DROP TABLE household_needs")
+        self.db.execute(_PER_HOUSEHOLD)
+
+    def households(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT household FROM household_needs").fetchall()]
+
+    def people(self, agencies: Iterable[str]) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT person FROM indicator WHERE list_contains($a, agency)",
+            {"a": list(agencies)},
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def counts(
+        self,
+        *,
+        unit: str,
+        group_by: list[str],
+        measures: list[tuple[str, str]],
+        sizes: Mapping[str, int] | None,
+    ) -> dict[tuple[str, ...], list[int]]:
+        """Per combination of the grouping values, the count of each measure (unrounded)."""
+        self.db.execute("CREATE OR REPLACE TEMP TABLE size (household VARCHAR, size INTEGER)")
+        if sizes:
+            self.db.execute(
+                "INSERT INTO size SELECT unnest($h), unnest($s)",
+                {"h": list(sizes), "s": list(sizes.values())},
+            )
+        sql = demand_sql(unit=unit, group_by=group_by, measures=measures)
+        result: dict[tuple[str, ...], list[int]] = {}
+        for row in self.db.execute(sql).fetchall():
+            key = tuple(str(v) for v in row[: len(group_by)])
+            result[key] = [int(v or 0) for v in row[len(group_by) :]]
+        return result
+
+
+# The groupings a planner may ask for, as SQL over the per-unit relation.
+GROUPINGS = {
+    "LOCAL_AUTHORITY": "coalesce(local_authority, 'Unknown')",
+    "HOUSEHOLD_SIZE": "CASE WHEN size IS NULL THEN 'Unknown' WHEN size >= 6 THEN '6+' "
+    "ELSE CAST(size AS VARCHAR) END",
+    "AGE_BAND": "coalesce(age_band, 'Unknown')",
+}
+
+
+def measure_sql(kind: str, value: str) -> str:
+    """A measure as a boolean over the per-unit relation (values validated by the caller)."""
+    if kind == "need":
+        return f"list_contains(outcomes, '{value}')"
+    if kind == "indicator":
+        return f"list_contains(codes, '{value}')"
+    if kind == "min_needs":
+        return f"household_needs >= {int(value)}"
+    if kind == "min_agencies":
+        return f"agencies >= {int(value)}"
+    raise ValueError(f"unknown measure kind {kind!r}")
+
+
+def demand_sql(*, unit: str, group_by: list[str], measures: list[tuple[str, str]]) -> str:
+    """The aggregate over households or people: only counts leave it."""
+    unit_sql = _HOUSEHOLDS if unit == "HOUSEHOLDS" else _PEOPLE
+    dims = [GROUPINGS[g] for g in group_by]
+    sums = [f"sum(CAST({measure_sql(k, v)} AS INTEGER))" for k, v in measures]
+    select = ", ".join([*dims, *sums])
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(dims)))}" if dims else ""
+    return f"WITH unit AS ({unit_sql}) SELECT {select} FROM unit{group}"
+
+
+_HOUSEHOLDS = """
+SELECT i.household, mode(i.local_authority) AS local_authority, NULL AS age_band, s.size,
+       list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
+       count(DISTINCT i.outcome) AS household_needs, count(DISTINCT i.agency) AS agencies
+FROM indicator i LEFT JOIN size s ON s.household = i.household
+GROUP BY i.household, s.size
+"""
+_PEOPLE = """
+SELECT i.person, h.local_authority, mode(i.age_band) AS age_band, s.size,
+       list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
+       min(n.needs) AS household_needs, count(DISTINCT i.agency) AS agencies
+FROM indicator i
+JOIN (SELECT household, mode(local_authority) AS local_authority FROM indicator
+      GROUP BY household) h ON h.household = i.household
+JOIN household_needs n ON n.household = i.household
+LEFT JOIN size s ON s.household = i.household
+GROUP BY i.person, h.local_authority, s.size
+"""
+
+ONE_DAY = timedelta(days=1)
