@@ -31,6 +31,7 @@ from authz.audit_chain import (
     record_hash,
     utc_iso,
 )
+from authz.decision import agreement_refs, is_break_glass
 from authz.model import AccessRequest, Decision, Effect, PurposeOfUse
 
 __all__ = [
@@ -111,18 +112,13 @@ class AuditEntry:
     ) -> AuditEntry:
         """The entry for one answered request: fields split by effect, the agreements that
         allowed them, break-glass when the purpose is EMERGENCY or a decision says so."""
+        decisions = list(decisions)
         served: list[str] = []
         masked: list[str] = []
         denied: list[str] = []
-        agreements: set[str] = set()
-        break_glass = request.purpose is PurposeOfUse.EMERGENCY
         by_effect = {Effect.ALLOW: served, Effect.MASK: masked, Effect.DENY: denied}
         for decision in decisions:
             by_effect[decision.effect].append(decision.coordinate)
-            if decision.effect is not Effect.DENY and decision.agreement_id is not None:
-                agreement, version = decision.agreement_id, decision.agreement_version
-                agreements.add(f"{agreement}@{version}" if version else agreement)
-            break_glass = break_glass or "break_glass" in decision.flags
         principal = request.principal
         return cls(
             request_id=request_id or str(uuid.uuid4()),
@@ -134,12 +130,12 @@ class AuditEntry:
             purpose=request.purpose,
             case_reference=request.case_reference,
             justification=request.justification,
-            break_glass=break_glass,
+            break_glass=is_break_glass(request, decisions),
             subjects=tuple(dict.fromkeys(subjects)),
             served=tuple(dict.fromkeys(served)),
             masked=tuple(dict.fromkeys(masked)),
             denied=tuple(dict.fromkeys(denied)),
-            agreements=tuple(sorted(agreements)),
+            agreements=agreement_refs(decisions),
             response_sha256=hashlib.sha256(response).hexdigest(),
         )
 

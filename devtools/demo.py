@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from rich.text import Text
 from authz.context_token import ensure_gateway_keys
 from devtools.console_views import migrate_quietly, seed_summary, seed_with_progress
 from devtools.supervisor import ReadinessTimeout, Service, ServiceFailed, StopRequested, Supervisor
-from devtools.topology import HOST, local_subgraph_urls, subgraph_port
+from devtools.topology import HOST, local_subgraph_urls, ports_in_use, subgraph_port
 from linkage.key import LinkageKeyError, load_linkage_key
 from store import ServerAddress, open_server
 from store.server import connect
@@ -107,7 +106,7 @@ def graphiql_headers(token_file: Path) -> str:
 
 def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1) -> int:
     """Bring the mesh up and supervise it until Ctrl-C; returns the process exit code."""
-    busy = _ports_in_use(
+    busy = ports_in_use(
         [gateway_port, *(subgraph_port(n, gateway_port) for n in known_subgraphs())]
     )
     if busy:
@@ -201,18 +200,6 @@ async def _example_household(address: ServerAddress) -> str | None:
     finally:
         await conn.close()
     return str(found) if found is not None else None
-
-
-def _ports_in_use(ports: list[int]) -> list[int]:
-    busy = []
-    for port in ports:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((HOST, port))
-            except OSError:
-                busy.append(port)
-    return busy
 
 
 def _mesh_command() -> list[str]:

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from authz.access import Caller
 from authz.dev_keys import dev_verifier
 from authz.model import Principal
 from mesh.execute import SubgraphTransport
+from mesh.federation.http import PipelineHolder
 from mesh.gateway import Gateway, GatewaySettings
-from mesh.gateway.governance import Caller
-from mesh.gateway.http import create_gateway_app
-from mesh.gateway.serve import build_gateway, readiness
+from mesh.gateway.serve import build_gateway, gateway_app
 from store import ServerAddress
 from store.settings import MeshSettings
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
@@ -40,7 +40,9 @@ async def raw_gateway(
 ) -> AsyncIterator[Gateway]:
     settings = GatewaySettings(subgraphs=subgraph_urls, audit_dsn=linked.dsn("governance"))
     mesh_settings = MeshSettings(data_dir=TEST_KEYS_DIR, db_prefix=TEST_PREFIX)
-    built = await build_gateway(settings, attempts=1, mesh_settings=mesh_settings)
+    built = await build_gateway(
+        settings, attempts=1, mesh_settings=mesh_settings, verifier=dev_verifier(TEST_KEYS_DIR)
+    )
     yield built
     await built.aclose()
 
@@ -74,12 +76,9 @@ def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
     inner = gateway.gateway
     urls = {**inner.transport.urls, **changes.get("urls", {})}
     transport = SubgraphTransport(urls, changes.get("timeouts"), inner.settings.timeout)
-    copy = Gateway(inner.supergraph, transport, inner.settings, inner.governance)
-    return AsCaller(copy, gateway.caller)
+    return AsCaller(inner.with_transport(transport), gateway.caller)
 
 
 @pytest.fixture(scope="session")
 def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
-    return create_gateway_app(
-        raw_gateway, readiness(raw_gateway.settings), dev_verifier(TEST_KEYS_DIR)
-    )
+    return gateway_app(PipelineHolder(raw_gateway.pipeline), raw_gateway.settings)

@@ -12,6 +12,7 @@ import pytest_asyncio
 from mesh.compose import SubgraphSDL, compose
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway, GatewaySettings
+from mesh.plan import QueryPlan
 from tests.federation_fixtures import schemas, serving
 
 
@@ -106,8 +107,11 @@ def test_query_plan_is_cached_per_operation(gateway: Gateway) -> None:
 
     query = "{ topProducts { name inStock } }"
     document = parse(query)
-    first = gateway.plan(query, document, None)
-    assert gateway.plan(query, document, None) is first
+    plans = gateway.pipeline.plans
+    first = plans.plan(query, None, None, document)
+    assert plans.plan(query, None, None, document) is first
+    assert (plans.hits, plans.misses) == (1, 1)
+    assert isinstance(first, QueryPlan)
     assert first.describe().splitlines() == [
         "Fetch products root",
         "  Fetch inventory _entities(Product) at topProducts",

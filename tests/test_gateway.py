@@ -6,11 +6,13 @@ from typing import Any
 
 import httpx
 
+from authz.dev_keys import ensure_dev_keys, mint_token
+from mesh.federation.http import PipelineHolder
 from mesh.gateway import Gateway, GatewaySettings
-from mesh.gateway.http import create_gateway_app
-from mesh.gateway.serve import readiness
+from mesh.gateway.serve import gateway_app
 from store import ServerAddress
 from store.server import connect
+from tests.conftest import TEST_KEYS_DIR
 from tests.gateway_fixtures import AsCaller, gateway_with
 
 HOUSEHOLD = """
@@ -92,7 +94,7 @@ async def test_household_answers_what_the_stores_hold(
         await index.close()
         await health.close()
     assert {m["id"] for m in members} == expected_ids
-    first_record = {}
+    first_record: dict[str, Any] = {}
     for r in rows:
         first_record.setdefault(r["mesh_id"], r)
     for member in members:
@@ -200,6 +202,11 @@ async def _post(app: Any, body: bytes | dict[str, Any], **headers: str) -> httpx
         return await client.post("/graphql", content=body, headers=headers)
 
 
+def _signed_in() -> dict[str, str]:
+    token = mint_token(ensure_dev_keys(TEST_KEYS_DIR), "manchester-city-council", ["gp"])
+    return {"authorization": f"Bearer {token}", "x-purpose-of-use": "DIRECT_CARE"}
+
+
 async def test_graphql_over_http_status_codes(http_app: Any) -> None:
     response_json = "application/graphql-response+json"
     ok = await _post(http_app, {"query": "{ __typename }"}, accept=response_json)
@@ -209,7 +216,9 @@ async def test_graphql_over_http_status_codes(http_app: Any) -> None:
     assert parse_error.status_code == 400
     legacy = await _post(http_app, {"query": "{ person("}, accept="application/json")
     assert legacy.status_code == 200 and "errors" in legacy.json()
-    invalid = await _post(http_app, {"query": "{ nope }"}, accept=response_json)
+    stranger = await _post(http_app, {"query": "{ nope }"}, accept=response_json)
+    assert stranger.status_code == 401  # authenticated before anything is validated
+    invalid = await _post(http_app, {"query": "{ nope }"}, accept=response_json, **_signed_in())
     assert invalid.status_code == 400
     assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     bad_json = await _post(http_app, b"{not json", **{"content-type": "application/json"})
@@ -222,6 +231,7 @@ async def test_graphql_over_http_status_codes(http_app: Any) -> None:
         http_app,
         {"query": "query ($id: ID!) { person(id: $id) { id } }", "variables": {}},
         accept=response_json,
+        **_signed_in(),
     )
     assert bad_variables.status_code == 400
     assert bad_variables.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -244,7 +254,7 @@ async def test_readiness_fails_when_the_index_is_unreachable(gateway: AsCaller) 
     settings = GatewaySettings(
         subgraphs={**gateway.settings.subgraphs, "index": "http://127.0.0.1:9/graphql"}
     )
-    app = create_gateway_app(gateway.gateway, readiness(settings))
+    app = gateway_app(PipelineHolder(gateway.gateway.pipeline), settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
         assert (await client.get("/readyz")).status_code == 503

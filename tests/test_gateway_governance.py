@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from authz.access import Caller
 from authz.audit import AuditLog
 from authz.dev_keys import ensure_dev_keys, mint_token
 from authz.model import Principal
 from authz.oversight import unreviewed_break_glass
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway
-from mesh.gateway.governance import Caller
 from store import ServerAddress
 from store.server import connect
 from tests.conftest import TEST_KEYS_DIR
@@ -56,8 +56,7 @@ class RecordingTransport(SubgraphTransport):
 
 @pytest.fixture()
 def recording(raw_gateway: Gateway) -> Gateway:
-    transport = RecordingTransport(raw_gateway.transport.urls)
-    return Gateway(raw_gateway.supergraph, transport, raw_gateway.settings, raw_gateway.governance)
+    return raw_gateway.with_transport(RecordingTransport(raw_gateway.transport.urls))
 
 
 async def _person_known_to(address: ServerAddress, agency: str, where: str = "true") -> str:
@@ -156,6 +155,7 @@ async def test_planning_masks_and_honours_the_national_data_opt_out(
         )
     finally:
         await conn.close()
+    assert row is not None
     assert health["dateOfBirth"] == str(row["date_of_birth"].year)
     assert health["postcode"] == row["postcode"].split()[0]
     assert set(shown.body["extensions"]["governance"]["masked"]) == {
@@ -217,17 +217,18 @@ async def test_no_data_is_served_when_the_audit_log_is_down(
     assert raw_gateway.governance is not None
     dead_pool_log = await AuditLog.open(linked.dsn("governance"), timeout=2)
     await dead_pool_log.close()
-    governance = replace(raw_gateway.governance, audit=dead_pool_log, writer=None)
+    governance = replace(raw_gateway.governance, audit=dead_pool_log)  # a new writer
     cut_off = Gateway(
         raw_gateway.supergraph, raw_gateway.transport, raw_gateway.settings, governance
     )
+    cut_off.owns_governance = False
     person = await _person_known_to(linked, "health")
     result = await cut_off.execute(
         "query ($id: ID!) { person(id: $id) { health { familyName } } }",
         {"id": person},
         caller=LEAD,
     )
-    assert result.status == 503
+    assert result.http_status() == 503
     assert result.body["data"] is None
     assert _codes(result.body) == {"AUDIT_UNAVAILABLE"}
 

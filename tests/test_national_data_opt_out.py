@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from authz.access import Caller
 from authz.model import Principal
 from mesh.gateway import Gateway
-from mesh.gateway.governance import Caller
 from store import ServerAddress
 from store.server import connect
 from tests.gateway_fixtures import AsCaller, gateway_with

@@ -1,6 +1,6 @@
-"""The gateway: serves the composed person/household graph over HTTP."""
+"""The civic gateway: the federation engine's pipeline under the sharing rules, over HTTP."""
 
-from mesh.gateway.service import Gateway, GatewayResult
+from mesh.gateway.gateway import Gateway
 from mesh.gateway.settings import GatewaySettings
 
-__all__ = ["Gateway", "GatewayResult", "GatewaySettings"]
+__all__ = ["Gateway", "GatewaySettings"]

@@ -1,8 +1,13 @@
-"""Read a running subgraph's SDL through the federation ``_service`` field."""
+"""Read running subgraphs' SDL through the federation ``_service`` field, and compose it."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
+
 import httpx
+
+from mesh.compose import SubgraphSDL, Supergraph, compose
 
 
 async def fetch_sdl(name: str, url: str, timeout: float = 5.0) -> str:
@@ -19,3 +24,28 @@ async def fetch_sdl(name: str, url: str, timeout: float = 5.0) -> str:
     if not isinstance(sdl, str):
         raise ConnectionError(f"subgraph {name} at {url} did not answer _service {{ sdl }}")
     return sdl
+
+
+async def compose_from_subgraphs(
+    subgraphs: Mapping[str, str],
+    timeout: float,
+    attempts: int = 1,
+    delay: float = 1.0,
+    local: Sequence[SubgraphSDL] = (),
+) -> Supergraph:
+    """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start)."""
+    last: Exception | None = None
+    for attempt in range(attempts):
+        try:
+            sdls = await asyncio.gather(
+                *(fetch_sdl(name, url, timeout) for name, url in subgraphs.items())
+            )
+            fetched = [
+                SubgraphSDL(n, s, u) for (n, u), s in zip(subgraphs.items(), sdls, strict=True)
+            ]
+            return compose([*fetched, *local])
+        except ConnectionError as exc:
+            last = exc
+            if attempt + 1 < attempts:
+                await asyncio.sleep(delay)
+    raise last or ConnectionError("no subgraphs to compose")

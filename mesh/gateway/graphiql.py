@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
 EXAMPLE_QUERY = """# Civic Mesh: one household, every member, what each agency knows.
@@ -42,3 +44,7 @@ def graphiql_html(example_query: str = EXAMPLE_QUERY) -> str:
     return html.replace(
         "React.useState(parameters.headers)", f"React.useState(parameters.headers || {headers})"
     )
+
+
+async def graphiql_page(_request: Request) -> Response:
+    return HTMLResponse(graphiql_html())

@@ -13,9 +13,11 @@ from starlette.applications import Starlette
 from authz.identity import TokenVerifier
 from mesh.compose import SubgraphSDL, Supergraph
 from mesh.execute import SubgraphTransport
-from mesh.gateway.governance import Governance
-from mesh.gateway.http import create_gateway_app
-from mesh.gateway.service import Gateway, compose_from_subgraphs
+from mesh.federation.http import PipelineHolder, create_app
+from mesh.gateway.discovery import compose_from_subgraphs
+from mesh.gateway.gateway import Gateway
+from mesh.gateway.graphiql import graphiql_page
+from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
@@ -67,12 +69,18 @@ def _centre(settings: GatewaySettings, data_dir: Path) -> LocalSubgraph:
 
 
 async def build_gateway(
-    settings: GatewaySettings, attempts: int = 30, mesh_settings: MeshSettings | None = None
+    settings: GatewaySettings,
+    attempts: int = 30,
+    mesh_settings: MeshSettings | None = None,
+    verifier: TokenVerifier | None = None,
 ) -> Gateway:
     mesh_settings = mesh_settings or MeshSettings()
     centre = _centre(settings, mesh_settings.data_dir)
     supergraph = await compose_from_subgraphs(
-        settings, attempts=attempts, local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")]
+        settings.subgraphs,
+        settings.timeout,
+        attempts=attempts,
+        local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")],
     )
     transport = SubgraphTransport(
         settings.subgraphs, settings.timeouts, settings.timeout, local={CENTRE: centre}
@@ -86,7 +94,7 @@ async def build_gateway(
             supergraph, mesh_settings.data_dir, audit_dsn, settings.agreements_dir
         )
         centre.audit = governance.audit
-    return Gateway(supergraph, transport, settings, governance)
+    return Gateway(supergraph, transport, settings, governance, verifier)
 
 
 def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
@@ -112,20 +120,37 @@ def readiness(settings: GatewaySettings) -> Callable[[], Awaitable[bool]]:
     return check
 
 
+def gateway_app(
+    holder: PipelineHolder,
+    settings: GatewaySettings,
+    startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
+) -> Starlette:
+    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``)."""
+    return create_app(
+        holder,
+        ready=readiness(settings),
+        startup=startup,
+        graphiql=graphiql_page,
+        max_body_bytes=settings.max_body_bytes,
+    )
+
+
+def serving(gateway: Gateway) -> PipelineHolder:
+    """A holder serving an already built gateway (closed with the app)."""
+    return PipelineHolder(gateway.pipeline, [gateway.aclose])
+
+
 def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
 
-    async def startup() -> Gateway:
-        return await build_gateway(settings, attempts, mesh_settings)
+    async def startup(holder: PipelineHolder) -> None:
+        gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
+        holder.pipeline = gateway.pipeline
+        holder.closers.append(gateway.aclose)
 
-    return create_gateway_app(
-        None,
-        readiness(settings),
-        verifier,
-        startup=startup,
-    )
+    return gateway_app(PipelineHolder(), settings, startup)
 
 
 def serve(settings: GatewaySettings, host: str, port: int) -> None:

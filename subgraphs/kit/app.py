@@ -26,7 +26,7 @@ from subgraphs.kit.settings import SubgraphSettings
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
-class _SubgraphGraphQL(GraphQL):  # type: ignore[type-arg]
+class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
     def __init__(
         self, schema: BaseSchema, database: Database, agency: str, settings: SubgraphSettings
     ) -> None:

@@ -29,7 +29,7 @@ class MeshSubgraphSchema(strawberry.federation.Schema):
         )
         super().__init__(*args, **kwargs)
 
-    def entities_resolver(  # type: ignore[override]
+    def entities_resolver(
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
         context: SubgraphContext = info.context
@@ -39,7 +39,7 @@ class MeshSubgraphSchema(strawberry.federation.Schema):
                 f"_entities received {len(representations)} representations; the limit is {limit}",
                 extensions={"code": "TOO_MANY_REPRESENTATIONS", "limit": limit},
             )
-        return [self._resolve_one(info, rep) for rep in representations]  # type: ignore[misc]
+        return [self._resolve_one(info, rep) for rep in representations]
 
     def _resolve_one(self, info: Info, representation: Any) -> Any:
         if not isinstance(representation, dict) or not isinstance(

@@ -1,5 +1,5 @@
-"""Operation limits (depth and aliases) as graphql-core validation rules; token limits are
-enforced by the parser itself (``max_tokens``)."""
+"""Operation limits (depth, aliases, reserved aliases) as graphql-core validation rules; token
+limits are enforced by the parser itself (``max_tokens``)."""
 
 from __future__ import annotations
 

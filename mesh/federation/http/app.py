@@ -1,0 +1,161 @@
+"""GraphQL over HTTP (POST JSON, GET for queries), after the GraphQL-over-HTTP spec.
+
+With ``application/graphql-response+json`` a request that never executes is a 4xx; with
+legacy ``application/json`` it is 200. Statuses come from the error itself
+(:mod:`mesh.federation.errors`), chosen once. A subgraph fault is never a 5xx: its fields are
+null with an error, and everything else is served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from mesh.federation.errors import (
+    BadRequest,
+    GraphQLRequestError,
+    NotAcceptable,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from mesh.federation.pipeline import GraphQLRequest, Pipeline
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+HtmlPage = Callable[[Request], Awaitable[Response]]
+ReadyCheck = Callable[[], Awaitable[bool]]
+
+
+@dataclass
+class PipelineHolder:
+    """The pipeline being served: built at startup in the server's loop, swapped on reload."""
+
+    pipeline: Pipeline | None = None
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+def _media_type(request: Request) -> str | None:
+    accept = request.headers.get("accept", "")
+    if not accept or GRAPHQL_RESPONSE in accept:
+        return GRAPHQL_RESPONSE if accept else JSON
+    if JSON in accept or "*/*" in accept or "application/*" in accept:
+        return JSON
+    return None
+
+
+def _respond(body: dict[str, Any], status: int, media_type: str) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type)
+
+
+def _failure(error: GraphQLRequestError, media_type: str) -> Response:
+    return _respond(error.body(), error.http_status(media_type == GRAPHQL_RESPONSE), media_type)
+
+
+async def _read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
+    headers = dict(request.headers)
+    if request.method == "GET":
+        params = request.query_params
+        try:
+            variables = orjson.loads(params["variables"]) if params.get("variables") else None
+        except orjson.JSONDecodeError:
+            raise BadRequest("variables is not valid JSON") from None
+        return GraphQLRequest(
+            params.get("query"), variables, params.get("operationName"), headers, False
+        )
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if content_type not in (JSON, "application/graphql+json"):
+        raise UnsupportedMediaType("Content-Type must be application/json")
+    body = await request.body()
+    if len(body) > max_body_bytes:
+        raise PayloadTooLarge("request body too large")
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise BadRequest("request body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("request body must be a JSON object")
+    return GraphQLRequest(
+        payload.get("query"), payload.get("variables"), payload.get("operationName"), headers
+    )
+
+
+def create_app(
+    holder: PipelineHolder,
+    *,
+    ready: ReadyCheck | None = None,
+    startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
+    graphiql: HtmlPage | None = None,
+    routes: Sequence[BaseRoute] = (),
+    max_body_bytes: int = 1_000_000,
+) -> Starlette:
+    """The ASGI app. ``startup`` fills ``holder`` inside the server's own event loop (pools
+    belong to that loop); ``ready`` backs ``/readyz``; ``graphiql`` answers browsers."""
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if startup is not None:
+            await startup(holder)
+        try:
+            yield
+        finally:
+            for close in reversed(holder.closers):
+                await close()
+
+    async def graphql(request: Request) -> Response:
+        wants_page = (
+            request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
+        )
+        if wants_page and graphiql is not None:
+            return await graphiql(request)
+        media_type = _media_type(request)
+        if media_type is None:
+            return _failure(
+                NotAcceptable(
+                    "Accept must allow application/graphql-response+json or application/json"
+                ),
+                JSON,
+            )
+        pipeline = holder.pipeline
+        if pipeline is None:
+            return _respond(
+                {"errors": [{"message": "starting", "extensions": {"code": "NOT_READY"}}]},
+                503,
+                media_type,
+            )
+        try:
+            graphql_request = await _read_request(request, max_body_bytes)
+        except GraphQLRequestError as error:
+            return _failure(error, media_type)
+        result = await pipeline.run(graphql_request)
+        return _respond(result.body, result.http_status(media_type == GRAPHQL_RESPONSE), media_type)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        ok = holder.pipeline is not None and (await ready() if ready is not None else True)
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
+        )
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            *routes,
+        ],
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    return app

@@ -1,0 +1,95 @@
+"""The one operation a request runs: chosen by name, its kind checked, its variables coerced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
+
+from mesh.federation.errors import BadUserInput, MethodNotAllowed, OperationResolutionFailure
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type", "__typename"})
+
+
+@dataclass(frozen=True)
+class PreparedOperation:
+    """A validated document and the operation in it that this request runs."""
+
+    query: str
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    operation_name: str | None
+    variables: dict[str, Any]  # as the client sent them (JSON), after coercion succeeded
+
+    @property
+    def kind(self) -> str:
+        return self.operation.operation.value
+
+
+def operation_in(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        raise OperationResolutionFailure(
+            f"unknown operation {operation_name!r}"
+            if operation_name
+            else "the document has several operations: give operationName"
+        )
+    return operation
+
+
+def is_introspection_only(document: DocumentNode, operation: OperationDefinitionNode) -> bool:
+    """Whether the operation selects nothing but ``__schema``, ``__type`` and ``__typename`` at
+    its root (fragments followed): it reads the schema, never data. Works on unvalidated ASTs
+    (an unknown fragment makes it False)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+
+    def only_schema(selection_set: SelectionSetNode, seen: frozenset[str]) -> bool:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value not in INTROSPECTION_FIELDS:
+                    return False
+            elif isinstance(selection, InlineFragmentNode):
+                if not only_schema(selection.selection_set, seen):
+                    return False
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is None or name in seen:
+                    return False
+                if not only_schema(fragment.selection_set, seen | {name}):
+                    return False
+        return True
+
+    return only_schema(operation.selection_set, frozenset())
+
+
+def prepare_operation(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    *,
+    allow_mutations: bool,
+) -> PreparedOperation:
+    operation = operation_in(document, operation_name)
+    if operation.operation.value == "mutation" and not allow_mutations:
+        raise MethodNotAllowed("mutations need POST")
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if isinstance(coerced, list):
+        raise BadUserInput(coerced)
+    return PreparedOperation(query, document, operation, operation_name, dict(variables or {}))

@@ -1,0 +1,92 @@
+"""The civic gateway: the engine's pipeline over the composed agencies, under the sharing
+rules (or, for benchmarks of raw federation only, under the open policy)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from authz.access import Caller
+from authz.identity import TokenVerifier
+from mesh.compose import Supergraph
+from mesh.enforce.guard import RESERVED_ALIAS_PREFIX
+from mesh.execute import SubgraphTransport
+from mesh.federation.limits import alias_limit, depth_limit, reserved_aliases
+from mesh.federation.pipeline import (
+    DocumentLimits,
+    GraphQLRequest,
+    GraphQLResponse,
+    OpenPolicy,
+    Pipeline,
+    Policy,
+)
+from mesh.gateway.engine import ComposedEngine
+from mesh.gateway.policy import Governance, GovernancePolicy
+from mesh.gateway.settings import GatewaySettings
+
+
+class Gateway:
+    """One served graph: the composed supergraph, its transport, the pipeline and the rules."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        transport: SubgraphTransport,
+        settings: GatewaySettings,
+        governance: Governance | None = None,
+        verifier: TokenVerifier | None = None,
+    ) -> None:
+        self.supergraph = supergraph
+        self.transport = transport
+        self.settings = settings
+        self.governance = governance
+        self.verifier = verifier
+        self.owns_governance = True
+        engine = ComposedEngine(supergraph, transport)
+        policy: Policy = (
+            GovernancePolicy(governance, engine.api_schema, verifier)
+            if governance is not None
+            else OpenPolicy()
+        )
+        self.pipeline = Pipeline(
+            engine,
+            policy,
+            limits=DocumentLimits(max_tokens=settings.max_tokens),
+            rules=(
+                depth_limit(settings.max_depth),
+                alias_limit(settings.max_aliases),
+                reserved_aliases(RESERVED_ALIAS_PREFIX),
+            ),
+            cache_size=max(settings.document_cache, 1),
+        )
+
+    def with_transport(self, transport: SubgraphTransport) -> Gateway:
+        """The same graph and rules over another transport (other URLs, timeouts, recording)."""
+        copy = Gateway(self.supergraph, transport, self.settings, self.governance, self.verifier)
+        copy.owns_governance = False  # the audit log stays open for the original
+        return copy
+
+    async def execute(
+        self,
+        query: object,
+        variables: object = None,
+        operation_name: object = None,
+        *,
+        caller: Caller | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow_mutations: bool = True,
+    ) -> GraphQLResponse:
+        """Answer one request; ``caller`` (already verified) skips authentication."""
+        request = GraphQLRequest(query, variables, operation_name, headers or {}, allow_mutations)
+        if caller is not None:
+            return await self.pipeline.run_as(caller, request)
+        return await self.pipeline.run(request)
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+        if self.governance is not None and self.owns_governance:
+            await self.governance.close()
+
+    def cache_stats(self) -> dict[str, Any]:
+        plans = self.pipeline.plans
+        return {"plan_hits": plans.hits, "plan_misses": plans.misses}

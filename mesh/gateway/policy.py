@@ -1,0 +1,200 @@
+"""The sharing rules plugged into the engine's pipeline (its one policy hook).
+
+Flow: the caller (verified token + purpose headers) → one decision for the whole operation
+(authz) → denied fields pruned before planning, the opt-out status added as an internal
+selection → subgraphs receive a signed context → the answer shaped through the field guard
+(deny / mask / row rules) → one audit record, written before anything is returned (fail
+closed). Domain errors become pipeline errors here, in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import orjson
+from cachetools import LRUCache
+from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
+
+from authz.access import Caller, CallerError
+from authz.audit import AuditEntry, AuditLog, AuditUnavailable
+from authz.audit_writer import AuditWriter
+from authz.context_token import CONTEXT_HEADER, ContextSigner
+from authz.decision import OperationDecision, decide_operation
+from authz.identity import AuthenticationError, TokenVerifier
+from authz.model import FieldFacts, MaskRule
+from authz.policy import SharingRules
+from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
+from mesh.enforce.guard import OPT_OUT_ALIAS
+from mesh.enforce.subjects import subjects_in
+from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
+from mesh.federation.pipeline import PreparedOperation
+
+# The index's (inaccessible) field with each person's opt-out as health published it.
+OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
+# An unauthenticated request may only read the public schema: its parse is kept small so a
+# stranger's request costs about what a 401 costs.
+ANONYMOUS_TOKEN_BUDGET = 2_000
+
+
+class Anonymous:
+    """No bearer token was sent."""
+
+
+ANONYMOUS = Anonymous()
+
+
+def _opt_out_selection(sections: frozenset[tuple[str, str]]) -> dict[Any, list[FieldNode]]:
+    """The person's opt-out status, fetched from the index next to the sections it governs,
+    under an alias in the reserved namespace no client may write."""
+    flag = FieldNode(alias=NameNode(value=OPT_OUT_ALIAS), name=NameNode(value=OPT_OUT_STATUS_FIELD))
+    return {coordinate: [flag] for coordinate in sections}
+
+
+@dataclass
+class Governance:
+    """Everything the gateway needs to enforce and record the sharing rules."""
+
+    rules: SharingRules
+    facts: dict[tuple[str, str], FieldFacts]
+    audit: AuditLog
+    signer: ContextSigner
+    apply_mask: Callable[[MaskRule, object], object]
+    writer: AuditWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = AuditWriter(self.audit)
+
+    async def close(self) -> None:
+        await self.writer.close()
+        await self.audit.close()
+
+
+class GovernancePolicy:
+    """The pipeline's policy under the sharing rules."""
+
+    public_introspection = True
+
+    def __init__(
+        self, governance: Governance, schema: GraphQLSchema, verifier: TokenVerifier | None
+    ) -> None:
+        self.governance = governance
+        self.schema = schema
+        self.verifier = verifier
+        self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
+
+    def authenticate(self, headers: Mapping[str, str]) -> object:
+        authorization = headers.get("authorization")
+        if authorization is None or self.verifier is None:
+            return ANONYMOUS
+        try:
+            principal = self.verifier.verify(authorization)
+        except AuthenticationError as error:
+            raise Unauthenticated(str(error), code=error.code) from None
+        return Caller(
+            principal=principal,
+            purpose=headers.get("x-purpose-of-use"),
+            case_reference=headers.get("x-case-reference"),
+            justification=headers.get("x-justification"),
+        )
+
+    def token_budget(self, identity: object) -> int | None:
+        return ANONYMOUS_TOKEN_BUDGET if isinstance(identity, Anonymous) else None
+
+    def admit(self, identity: object, document: DocumentNode, schema_only: bool) -> None:
+        if not schema_only and not isinstance(identity, Caller):
+            raise Unauthenticated("a bearer token is required")
+
+    def authorize(self, identity: object, operation: PreparedOperation) -> GovernedRequest:
+        if not isinstance(identity, Caller):
+            raise Unauthenticated("a bearer token is required")
+        try:
+            access = identity.access_request()
+        except CallerError as error:
+            raise NotExecuted(str(error), code=error.code) from None
+        coordinates = self._coordinates.get(operation.query)
+        if coordinates is None:
+            coordinates = frozenset(operation_coordinates(self.schema, operation.document))
+            self._coordinates[operation.query] = coordinates
+        decision = decide_operation(
+            self.governance.rules, access, coordinates, self.governance.facts
+        )
+        return GovernedRequest(self, operation, decision, str(uuid.uuid4()))
+
+
+class GovernedRequest:
+    """One request's decision, applied: what to plan, the signed context, the guard, the
+    audit record."""
+
+    def __init__(
+        self,
+        policy: GovernancePolicy,
+        operation: PreparedOperation,
+        decision: OperationDecision,
+        request_id: str,
+    ) -> None:
+        governance = policy.governance
+        self.policy = policy
+        self.operation = operation
+        self.decision = decision
+        self.request_id = request_id  # ours, unique: the audit record's key
+        self.guard = FieldGuard(
+            dict(decision.fields), governance.apply_mask, decision.opt_out_sections
+        )
+
+    @cached_property
+    def document(self) -> DocumentNode:
+        """Only computed when the plan is not cached yet."""
+        extra = _opt_out_selection(self.decision.opt_out_sections) or None
+        return prune_denied(
+            self.policy.schema, self.operation.document, set(self.decision.denied), extra
+        )
+
+    @property
+    def plan_key(self) -> Hashable:
+        return (self.decision.denied, self.decision.opt_out_sections)
+
+    @cached_property
+    def subgraph_headers(self) -> Mapping[str, str]:
+        decision = self.decision
+        token = self.policy.governance.signer.sign(
+            decision.access, self.request_id, list(decision.agreements), decision.break_glass
+        )
+        return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
+
+    @property
+    def field_resolver(self) -> GraphQLFieldResolver:
+        return self.guard.resolve
+
+    async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
+        decision, guard = self.decision, self.guard
+        entry = AuditEntry.for_request(
+            decision.access,
+            subjects=subjects_in(body.get("data"), self.operation.variables),
+            decisions=decision.fields.values(),
+            response=orjson.dumps(body),
+            request_id=self.request_id,
+        )
+        try:
+            receipt = await self.policy.governance.writer.append(entry)
+        except AuditUnavailable as error:
+            raise ServiceUnavailable(
+                f"no data is served while the audit log is down: {error}",
+                code="AUDIT_UNAVAILABLE",
+            ) from None
+        body["extensions"] = {
+            "governance": {
+                "requestId": self.request_id,
+                "purpose": decision.access.purpose.value,
+                "auditRecord": receipt.seq,
+                "agreements": list(entry.agreements),
+                "masked": sorted(guard.masked),
+                "denied": sorted(guard.denied),
+                "breakGlass": entry.break_glass,
+                "withheldByRowRules": guard.withheld_by_row_rule,
+            }
+        }
+        return body
