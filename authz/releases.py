@@ -51,3 +51,40 @@ async def record_release(pool: asyncpg.Pool, context: MeshContext, release: Rele
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         raise AuditUnavailable(f"the statistical release could not be recorded: {error}") from None
     return int(release_id)
+
+
+_COHORT = """
+INSERT INTO cohort_release
+    (request_id, subject, organisation, purpose, query, households, total, unavailable)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+RETURNING release_id
+"""
+
+
+async def record_cohort(
+    pool: asyncpg.Pool,
+    context: MeshContext,
+    *,
+    query: dict[str, Any],
+    households: Sequence[str],
+    total: int,
+    unavailable: Sequence[str],
+) -> int:
+    """Append one cohort page's households; AuditUnavailable when it cannot be written."""
+    principal = context.request.principal
+    try:
+        async with pool.acquire(timeout=5) as conn:
+            release_id = await conn.fetchval(
+                _COHORT,
+                context.request_id,
+                principal.subject,
+                principal.organisation,
+                context.request.purpose.value,
+                orjson.dumps(query).decode(),
+                list(households),
+                total,
+                list(unavailable),
+            )
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        raise AuditUnavailable(f"the cohort could not be recorded: {error}") from None
+    return int(release_id)

@@ -21,9 +21,9 @@ _PENSION_AGE = 66
 # Per household with a couple or a lone parent, times need: ≈ 5 % of adults experience domestic
 # abuse in a year (ONS Crime Survey, year ending March 2023), about 2 % reach the police.
 DOMESTIC_ABUSE = 0.035
-# Households with a working-age adult in which nobody works: ≈ 13 % (ONS, Apr–Jun 2023).
+# Households with a working-age adult in which nobody works: ≈ 13 % (ONS, Apr-Jun 2023).
 WORKLESS = 0.10
-# A parent or adult in contact with mental health services in a year: ≈ 5–6 % of adults.
+# A parent or adult in contact with mental health services in a year: ≈ 5-6 % of adults.
 MENTAL_HEALTH = 0.045
 MENTAL_HEALTH_WITH_ABUSE = 2.2
 # Adults in treatment for drugs or alcohol: ≈ 0.5 % of adults a year (NDTMS 2022/23).

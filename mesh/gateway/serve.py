@@ -30,6 +30,7 @@ async def open_governance(
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
     from mesh.enforce import schema_field_facts
+    from mesh.gateway.reads import implied_reads
 
     signer, _ = ensure_gateway_keys(data_dir)
     return Governance(
@@ -38,6 +39,7 @@ async def open_governance(
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
         apply_mask=apply_mask,
+        implied=implied_reads(supergraph),
     )
 
 

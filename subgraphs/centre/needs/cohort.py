@@ -16,6 +16,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from authz.audit import AuditUnavailable
+from authz.releases import record_cohort
 from subgraphs.centre.context import CentreContext
 from subgraphs.centre.needs import cursor
 from subgraphs.centre.needs.agencies import needs_agencies, scan_all, split_by_reads
@@ -58,6 +60,39 @@ class EarlyHelpCohort:
     )
     complete: bool = sensitive(NI, description="False when an agency did not answer.")
     as_of: date | None = sensitive(NI, description="The agencies' latest extract date.")
+
+
+async def _record(
+    context: CentreContext,
+    authority: str,
+    min_needs: int,
+    required: list[str],
+    after: str | None,
+    page: CohortPage,
+    unavailable: list[str],
+) -> None:
+    """The households disclosed, recorded before they leave (fail closed)."""
+    if context.mesh_context is None or context.audit is None:
+        raise GraphQLError(
+            "cohorts are released only through the gateway, with the audit log open",
+            extensions={"code": "AUDIT_UNAVAILABLE"},
+        )
+    try:
+        await record_cohort(
+            context.audit.pool,
+            context.mesh_context,
+            query={
+                "localAuthority": authority,
+                "minNeeds": min_needs,
+                "needs": required,
+                "after": after,
+            },
+            households=page.households,
+            total=page.total,
+            unavailable=unavailable,
+        )
+    except AuditUnavailable as error:
+        raise GraphQLError(str(error), extensions={"code": "AUDIT_UNAVAILABLE"}) from None
 
 
 def bad_input(message: str) -> GraphQLError:
@@ -120,6 +155,7 @@ async def early_help_cohort(
 
     page, evidence = await asyncio.to_thread(combine)
     unavailable = sorted(f.agency for f in failures)
+    await _record(context, authority, min_needs, required, after, page, unavailable)
     rows = [
         CohortHousehold(
             household=Household(id=strawberry.ID(h)),

@@ -163,8 +163,12 @@ def _groupings(group_by: list[str], unit: str) -> list[str]:
     return group_by
 
 
-_SQL_KIND = {"need": "need", "indicator": "indicator", "minNeeds": "min_needs",
-             "minAgencies": "min_agencies"}  # fmt: skip
+_SQL_KIND = {
+    "need": "need",
+    "indicator": "indicator",
+    "minNeeds": "min_needs",
+    "minAgencies": "min_agencies",
+}
 
 
 async def demand(
@@ -320,28 +324,46 @@ def _contributions(
         refused = purpose in getattr(load_definition(agency), "refused_purposes", frozenset())
         if agency in failed:
             f = failed[agency]
-            found.append(AgencyContribution(agency=agency, status="UNAVAILABLE",
-                                            note=f"{f.code}: {f.message}"))  # fmt: skip
+            found.append(
+                AgencyContribution(
+                    agency=agency, status="UNAVAILABLE", note=f"{f.code}: {f.message}"
+                )
+            )
         elif refused:
-            found.append(AgencyContribution(
-                agency=agency, status="REFUSED",
-                note=f"{agency} does not share data for {purpose.value}: nothing counted"))  # fmt: skip
+            found.append(
+                AgencyContribution(
+                    agency=agency,
+                    status="REFUSED",
+                    note=f"{agency} does not share data for {purpose.value}: nothing counted",
+                )
+            )
         elif agency in withheld:
             found.append(
                 AgencyContribution(agency=agency, status="NOT_SHARED", note=withheld[agency])
             )
         elif agency in hidden:
-            found.append(AgencyContribution(
-                agency=agency, status="NOT_SHARED",
-                note=f"no agreement shares {agency}'s indicators for {purpose.value} with you"))  # fmt: skip
+            found.append(
+                AgencyContribution(
+                    agency=agency,
+                    status="NOT_SHARED",
+                    note=f"no agreement shares {agency}'s indicators for {purpose.value} with you",
+                )
+            )
         else:
             note = "counted"
             if agency in restricted:
-                note = ("counted, except people who opted out of the national data opt-out "
-                        "or whose choice is not known")  # fmt: skip
+                note = (
+                    "counted, except people who opted out of the national data opt-out "
+                    "or whose choice is not known"
+                )
             found.append(AgencyContribution(agency=agency, status="INCLUDED", note=note))
     if "index" in failed:
         f = failed["index"]
-        found.append(AgencyContribution(agency="index", status="UNAVAILABLE",
-                                        note=f"{f.message}: opted-out agencies not counted"))  # fmt: skip
+        found.append(
+            AgencyContribution(
+                agency="index",
+                status="UNAVAILABLE",
+                note=f"{f.message}: opted-out agencies not counted",
+            )
+        )
     return found

@@ -83,7 +83,7 @@ def lines(keys: Sequence[Key], dimensions: int) -> Iterator[list[Key]]:
                 continue
             seen.add(rest)
             members = [k for k in keys if k[:d] + k[d + 1 :] == rest and k[d] is not ALL]
-            margin = key[:d] + (ALL,) + key[d + 1 :]
+            margin = (*key[:d], ALL, *key[d + 1 :])
             if margin in present and members:
                 yield [*members, margin]
 

@@ -41,8 +41,9 @@ evaluated AS (
     CROSS JOIN today t
     JOIN rule r ON r.fact = f.fact
      AND (r.la = f.local_authority
-          OR (r.la IS NULL AND (f.local_authority IS NULL
-                                OR NOT f.local_authority = ANY(string_to_array(r.except_las, ',')))))
+          OR (r.la IS NULL
+              AND (f.local_authority IS NULL
+                   OR NOT f.local_authority = ANY(string_to_array(r.except_las, ',')))))
     WHERE CASE r.op
               WHEN 'below' THEN f.value < r.threshold
               WHEN 'at_most' THEN f.value <= r.threshold
