@@ -90,7 +90,7 @@ def lines(keys: Sequence[Key], dimensions: int) -> Iterator[list[Key]]:
 
 def control(full: Mapping[Key, int]) -> ControlledTable:
     """Suppress and round a full cube (cells and margins, as ``cube`` makes it)."""
-    keys = sorted(full, key=_order)
+    keys = list(full)  # the cube's own order: the groupings' values as given, totals last
     dimensions = len(keys[0]) if keys else 0
     primary = {k for k, count in full.items() if 0 < count < SMALLEST_RELEASED}
     suppressed = set(primary)
