@@ -17,6 +17,7 @@ from mesh.federation.http import PipelineHolder, create_app
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
 from mesh.gateway.graphiql import graphiql_page
+from mesh.gateway.insights import insights_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
 from store.settings import MeshSettings
@@ -133,6 +134,7 @@ def gateway_app(
         ready=readiness(settings),
         startup=startup,
         graphiql=graphiql_page,
+        routes=insights_routes(holder),
         max_body_bytes=settings.max_body_bytes,
     )
 
