@@ -14,6 +14,7 @@ deprivation (``Authority.deprivation``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from random import Random
 
 _PENSION_AGE = 66
@@ -112,7 +113,7 @@ def draw_family_needs(
     )
 
 
-def family_needs_of(rng: Random, members: list[object], need: float) -> FamilyNeeds:
+def family_needs_of(rng: Random, members: Sequence[object], need: float) -> FamilyNeeds:
     """Draw for a household's members (``Person`` objects: ``age`` and ``relationship``)."""
     ages = [getattr(p, "age") for p in members]  # noqa: B009 - duck-typed people
     relationships = [getattr(p, "relationship") for p in members]  # noqa: B009

@@ -79,11 +79,14 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
     return Household(id=strawberry.ID(mesh_id)) if row is not None else None
 
 
-@strawberry.type(description="What planners' statistics need from the index, pseudonymously.")
+@strawberry.type(
+    description="What planners' statistics need from the index, pseudonymously, in columns of "
+    "newline-separated text (hundreds of thousands of ids)."
+)
 class PlanningProfile:
-    households: list[str]
-    sizes: list[int] = strawberry.field(description="Members of households[i].")
-    countable: list[str] = strawberry.field(
+    households: str
+    sizes: str = strawberry.field(description="Members of households[i].")
+    countable: str = strawberry.field(
         description="The people asked about who may be counted under the national data "
         "opt-out: those known not to have opted out (unknown counts as opted out)."
     )
@@ -93,7 +96,7 @@ PLANNING_PROFILE = "needsPlanningProfile"
 
 
 async def needs_planning_profile(
-    info: Info[Any, Any], households: list[strawberry.ID], people: list[strawberry.ID]
+    info: Info[Any, Any], households: str, people: str
 ) -> PlanningProfile:
     context = info.context.mesh_context
     if context is None or f"Query.{PLANNING_PROFILE}" not in context.reads:
@@ -102,13 +105,17 @@ async def needs_planning_profile(
             extensions={"code": "FORBIDDEN_BY_POLICY"},
         )
     database = info.context.database
-    sized = await database.fetch(queries.HOUSEHOLD_SIZES, [str(h) for h in households])
-    countable = await database.fetch(queries.NOT_OPTED_OUT, [str(p) for p in people])
+    sized = await database.fetch(queries.HOUSEHOLD_SIZES, _lines(households))
+    countable = await database.fetch(queries.NOT_OPTED_OUT, _lines(people))
     return PlanningProfile(
-        households=[r["household_id"] for r in sized],
-        sizes=[r["size"] for r in sized],
-        countable=[r["mesh_id"] for r in countable],
+        households="\n".join(r["household_id"] for r in sized),
+        sizes="\n".join(str(r["size"]) for r in sized),
+        countable="\n".join(r["mesh_id"] for r in countable),
     )
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line]
 
 
 @strawberry.type

@@ -47,7 +47,7 @@ async def test_a_planner_sees_the_table_and_the_chart(served: str) -> None:
     async with chromium_page() as page:
         await page.send("Page.navigate", url=f"{served}/insights#token={token('QOP', 'analyst')}")
         state = await page.wait_for(
-            "['ready', 'error'].includes(document.body.dataset.state) && document.body.dataset.state"
+            READY
         )
         status = await page.evaluate("document.getElementById('status').textContent")
         assert state == "ready", status
@@ -80,7 +80,7 @@ async def test_without_a_planners_token_the_page_shows_no_table(served: str) -> 
         early_help = token("bolton-council", "early_help_worker")
         await page.send("Page.navigate", url=f"{served}/insights#token={early_help}")
         state = await page.wait_for(
-            "['ready', 'error'].includes(document.body.dataset.state) && document.body.dataset.state"
+            READY
         )
         assert state == "error"
         assert await page.evaluate("document.getElementById('table-section').hidden")

@@ -71,7 +71,8 @@ def split_by_reads(
 ) -> tuple[list[NeedsAgency], list[str]]:
     """(agencies the gateway allowed for this request, agencies it did not)."""
     reads = context.reads if context is not None else frozenset()
-    allowed, hidden = [], []
+    allowed: list[NeedsAgency] = []
+    hidden: list[NeedsAgency] = []
     for agency in agencies:
         coordinate = agency.scan_coordinate if statistics else agency.household_coordinate
         (allowed if coordinate in reads else hidden).append(agency)
@@ -85,19 +86,21 @@ class ScanAnswer:
     agency: str
     catalogue: str
     as_of: date
+    rows: int
     indicators: list[str]
     local_authorities: list[str]
     age_bands: list[str]
-    households: list[str]
-    people: list[str]
-    indicator: list[int]
-    local_authority: list[int]
-    age_band: list[int]
-    days_before: list[int]
+    # columns of newline-separated text, ``rows`` lines each
+    households: str
+    people: str
+    indicator: str
+    local_authority: str
+    age_band: str
+    days_before: str
 
 
 _SCAN_SELECTION = (
-    "agency catalogue asOf indicators localAuthorities ageBands households people indicator "
+    "agency catalogue asOf rows indicators localAuthorities ageBands households people indicator "
     "localAuthority ageBand daysBefore"
 )
 
@@ -130,8 +133,8 @@ async def scan_all(
     scans, failures = [], []
     for agency, answer in zip(agencies, answers, strict=True):
         failure = _failure(agency.agency, answer)
-        if failure is not None:
-            failures.append(failure)
+        if failure is not None or isinstance(answer, BaseException):
+            failures.append(failure or AgencyFailure(agency.agency, "SUBGRAPH_ERROR", ""))
             continue
         data = (answer.get("data") or {}).get("scan")
         if not isinstance(data, dict):
@@ -142,6 +145,7 @@ async def scan_all(
                 agency=data["agency"],
                 catalogue=data["catalogue"],
                 as_of=date.fromisoformat(data["asOf"]),
+                rows=data["rows"],
                 indicators=data["indicators"],
                 local_authorities=data["localAuthorities"],
                 age_bands=data["ageBands"],
@@ -174,7 +178,11 @@ async def household_evidence(
     failures = []
     for agency, answer in zip(agencies, answers, strict=True):
         failure = _failure(agency.agency, answer)
-        entities = None if failure else (answer.get("data") or {}).get("_entities")
+        entities = (
+            None
+            if failure or isinstance(answer, BaseException)
+            else (answer.get("data") or {}).get("_entities")
+        )
         if failure is None and not isinstance(entities, list):
             failure = AgencyFailure(agency.agency, "SUBGRAPH_ERROR", "no indicators answered")
         if failure is not None:

@@ -30,8 +30,12 @@ SELECT $agency, h, p, list_extract($codes, i + 1), list_extract($outcomes, i + 1
        CASE WHEN l >= 0 THEN list_extract($authorities, l + 1) END,
        CASE WHEN b >= 0 THEN list_extract($bands, b + 1) END,
        $as_of - CAST(d AS INTEGER)
-FROM (SELECT unnest($households) AS h, unnest($people) AS p, unnest($indicator) AS i,
-             unnest($authority) AS l, unnest($band) AS b, unnest($days) AS d)
+FROM (SELECT unnest(string_split($households, chr(10))) AS h,
+             unnest(string_split($people, chr(10))) AS p,
+             CAST(unnest(string_split($indicator, chr(10))) AS INTEGER) AS i,
+             CAST(unnest(string_split($authority, chr(10))) AS INTEGER) AS l,
+             CAST(unnest(string_split($band, chr(10))) AS INTEGER) AS b,
+             CAST(unnest(string_split($days, chr(10))) AS INTEGER) AS d)
 """
 _PER_HOUSEHOLD = """
 CREATE TABLE household_needs AS
@@ -57,6 +61,8 @@ class Combination:
         self.db = duckdb.connect(":memory:")
         self.db.execute(_SCHEMA)
         for scan in scans:
+            if not scan.rows:
+                continue
             catalogue = catalogues[scan.agency]
             outcomes = []
             for code in scan.indicators:

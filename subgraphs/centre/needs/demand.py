@@ -293,17 +293,22 @@ async def _profile(
     """Household sizes and the people who may be counted under the opt-out, from the index;
     None when the index cannot be asked (the caller then counts no opted-out agency's rows)."""
     query = (
-        f"query ($h: [ID!]!, $p: [ID!]!) {{ profile: {PROFILE_FIELD}(households: $h, "
+        f"query ($h: String!, $p: String!) {{ profile: {PROFILE_FIELD}(households: $h, "
         "people: $p) { households sizes countable } }"
     )
     try:
-        answer = await context.call_agency("index", query, {"h": households, "p": people})
+        answer = await context.call_agency(
+            "index", query, {"h": "\n".join(households), "p": "\n".join(people)}
+        )
     except Exception:
         return None
     data = (answer.get("data") or {}).get("profile") if not answer.get("errors") else None
     if not isinstance(data, dict):
         return None
-    return dict(zip(data["households"], data["sizes"], strict=True)), list(data["countable"])
+    households_sized = [h for h in data["households"].split("\n") if h]
+    sizes = [int(s) for s in data["sizes"].split("\n") if s]
+    countable = [p for p in data["countable"].split("\n") if p]
+    return dict(zip(households_sized, sizes, strict=True)), countable
 
 
 def _contributions(

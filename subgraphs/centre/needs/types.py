@@ -71,7 +71,7 @@ def household_needs(view: rollup.HouseholdNeedsView) -> HouseholdNeeds:
         outcomes=[
             NeedOutcome(
                 outcome=o.outcome,
-                title=HeadlineOutcome(o.outcome).title,
+                title=HeadlineOutcome(o.outcome).words,
                 status=o.status,
                 agencies=list(o.agencies),
                 members=[Person(id=strawberry.ID(m)) for m in o.members],

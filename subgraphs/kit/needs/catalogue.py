@@ -56,7 +56,7 @@ class Condition(_Strict):
     def operator(self) -> Operator:
         for name in ("below", "at_most", "above", "at_least", "present"):
             if getattr(self, name) is not None:
-                return name  # type: ignore[return-value]
+                return name
         raise AssertionError("validated to hold one")  # pragma: no cover
 
     @property

@@ -18,7 +18,8 @@ class HeadlineOutcome(StrEnum):
     FINANCIAL_STABILITY = "FINANCIAL_STABILITY"
 
     @property
-    def title(self) -> str:
+    def words(self) -> str:
+        """The outcome's title in the framework's own words."""
         return OUTCOME_TITLES[self]
 
 
