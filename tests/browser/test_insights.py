@@ -21,6 +21,9 @@ from mesh.gateway.serve import gateway_app
 from tests.browser.chromium import chromium_page
 from tests.conftest import TEST_KEYS_DIR
 
+# The page's script sets data-state to ready or error when it has finished.
+READY = "['ready', 'error'].includes(document.body.dataset.state) && document.body.dataset.state"
+
 
 @pytest_asyncio.fixture(scope="module")
 async def served(raw_gateway: Gateway) -> AsyncIterator[str]:
@@ -46,9 +49,7 @@ def token(org: str, role: str) -> str:
 async def test_a_planner_sees_the_table_and_the_chart(served: str) -> None:
     async with chromium_page() as page:
         await page.send("Page.navigate", url=f"{served}/insights#token={token('QOP', 'analyst')}")
-        state = await page.wait_for(
-            READY
-        )
+        state = await page.wait_for(READY)
         status = await page.evaluate("document.getElementById('status').textContent")
         assert state == "ready", status
         rows = await page.evaluate("document.querySelectorAll('#demand tbody tr').length")
@@ -79,9 +80,7 @@ async def test_without_a_planners_token_the_page_shows_no_table(served: str) -> 
     async with chromium_page() as page:
         early_help = token("bolton-council", "early_help_worker")
         await page.send("Page.navigate", url=f"{served}/insights#token={early_help}")
-        state = await page.wait_for(
-            READY
-        )
+        state = await page.wait_for(READY)
         assert state == "error"
         assert await page.evaluate("document.getElementById('table-section').hidden")
         status = await page.evaluate("document.getElementById('status').textContent")
