@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 
 import duckdb
 
@@ -199,23 +198,38 @@ def demand_sql(*, unit: str, group_by: list[str], measures: list[tuple[str, str]
     return f"WITH unit AS ({unit_sql}) SELECT {select} FROM unit{group}"
 
 
-_HOUSEHOLDS = """
-SELECT i.household, mode(i.local_authority) AS local_authority, NULL AS age_band, s.size,
+# A household's authority: the one most of its rows give (ties: alphabetical), a person's age
+# band likewise; deterministic, so the same data always gives the same table.
+_PLACE = """
+SELECT household, first(local_authority ORDER BY n DESC, local_authority) AS local_authority
+FROM (SELECT household, local_authority, count(*) AS n FROM indicator
+      WHERE local_authority IS NOT NULL GROUP BY household, local_authority)
+GROUP BY household
+"""
+_BAND = """
+SELECT person, first(age_band ORDER BY n DESC, age_band) AS age_band
+FROM (SELECT person, age_band, count(*) AS n FROM indicator
+      WHERE age_band IS NOT NULL GROUP BY person, age_band)
+GROUP BY person
+"""
+_HOUSEHOLDS = f"""
+SELECT i.household, any_value(p.local_authority) AS local_authority, NULL AS age_band, s.size,
        list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
        count(DISTINCT i.outcome) AS household_needs, count(DISTINCT i.agency) AS agencies
-FROM indicator i LEFT JOIN size s ON s.household = i.household
+FROM indicator i
+LEFT JOIN ({_PLACE}) p ON p.household = i.household
+LEFT JOIN size s ON s.household = i.household
 GROUP BY i.household, s.size
 """
-_PEOPLE = """
-SELECT i.person, h.local_authority, mode(i.age_band) AS age_band, s.size,
+_PEOPLE = f"""
+SELECT i.person, any_value(p.local_authority) AS local_authority,
+       any_value(b.age_band) AS age_band, s.size,
        list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
        min(n.needs) AS household_needs, count(DISTINCT i.agency) AS agencies
 FROM indicator i
-JOIN (SELECT household, mode(local_authority) AS local_authority FROM indicator
-      GROUP BY household) h ON h.household = i.household
+LEFT JOIN ({_PLACE}) p ON p.household = i.household
+LEFT JOIN ({_BAND}) b ON b.person = i.person
 JOIN household_needs n ON n.household = i.household
 LEFT JOIN size s ON s.household = i.household
-GROUP BY i.person, h.local_authority, s.size
+GROUP BY i.person, s.size
 """
-
-ONE_DAY = timedelta(days=1)

@@ -1,0 +1,94 @@
+"""DuckDB combination of pseudonymous scans: cohorts, restriction, counts (no PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from graphql import GraphQLError
+
+from subgraphs.centre.needs import cursor
+from subgraphs.centre.needs.agencies import ScanAnswer
+from subgraphs.centre.needs.combine import Combination
+from subgraphs.kit.needs.catalogue import all_catalogues
+from subgraphs.kit.needs.evaluate import AGE_BANDS
+from subgraphs.kit.needs.geography import LOCAL_AUTHORITIES
+
+AS_OF = date(2025, 3, 31)
+
+
+def scan(agency: str, rows: list[tuple[str, str, str, int]]) -> ScanAnswer:
+    """rows: (household, person, code, local authority index)."""
+    codes = [i.code for i in all_catalogues()[agency].indicators]
+    return ScanAnswer(
+        agency=agency, catalogue="x@1", as_of=AS_OF, rows=len(rows), indicators=codes,
+        local_authorities=list(LOCAL_AUTHORITIES), age_bands=list(AGE_BANDS),
+        households="\n".join(r[0] for r in rows), people="\n".join(r[1] for r in rows),
+        indicator="\n".join(str(codes.index(r[2])) for r in rows),
+        local_authority="\n".join(str(r[3]) for r in rows),
+        age_band="\n".join("1" for _ in rows), days_before="\n".join("3" for _ in rows),
+    )  # fmt: skip
+
+
+def combination() -> Combination:
+    return Combination(
+        [
+            scan("education", [("mh_a", "mp_1", "EDU_PERSISTENT_ABSENCE", 0),
+                               ("mh_b", "mp_3", "EDU_SUSPENSION", 0)]),
+            scan("welfare", [("mh_a", "mp_2", "WELFARE_WORKLESS", 0),
+                             ("mh_b", "mp_4", "WELFARE_UC_CLAIM", 2)]),
+            scan("health", [("mh_a", "mp_2", "HEALTH_MENTAL_HEALTH_CONTACT", 0),
+                            ("mh_c", "mp_5", "HEALTH_MENTAL_HEALTH_CONTACT", 2)]),
+        ],
+        all_catalogues(),
+    )  # fmt: skip
+
+
+def test_a_cohort_counts_distinct_outcomes_and_pages_by_household() -> None:
+    c = combination()
+    page = c.cohort(min_needs=2, required=[], after=None, first=1)
+    assert (page.total, page.households, page.has_next) == (2, ["mh_a"], True)
+    page = c.cohort(min_needs=2, required=[], after="mh_a", first=1)
+    assert (page.households, page.has_next) == (["mh_b"], False)
+    assert c.cohort(min_needs=1, required=["HEALTH"], after=None, first=9).households == [
+        "mh_a", "mh_c"
+    ]  # fmt: skip
+    evidence = c.evidence(["mh_a"])["mh_a"]
+    assert {(e.agency, e.code, e.as_of) for e in evidence} == {
+        ("education", "EDU_PERSISTENT_ABSENCE", date(2025, 3, 28)),
+        ("welfare", "WELFARE_WORKLESS", date(2025, 3, 28)),
+        ("health", "HEALTH_MENTAL_HEALTH_CONTACT", date(2025, 3, 28)),
+    }
+
+
+def test_restricting_an_agency_to_countable_people_recounts_households() -> None:
+    c = combination()
+    c.restrict(["health"], countable=["mp_5"])  # mp_2 opted out (or unknown)
+    counts = c.counts(unit="HOUSEHOLDS", group_by=[], measures=[("min_needs", "3")], sizes={})
+    assert counts == {(): [0]}  # mh_a had 3 outcomes only with mp_2's health contact
+    counts = c.counts(
+        unit="HOUSEHOLDS", group_by=["LOCAL_AUTHORITY"],
+        measures=[("need", "HEALTH"), ("min_agencies", "2")], sizes={},
+    )  # fmt: skip
+    assert counts[("Bolton",)] == [0, 2] and counts[("Manchester",)] == [1, 0]
+
+
+def test_household_sizes_and_people_by_age_band() -> None:
+    c = combination()
+    counts = c.counts(
+        unit="HOUSEHOLDS", group_by=["HOUSEHOLD_SIZE"], measures=[("min_needs", "1")],
+        sizes={"mh_a": 7, "mh_b": 2},
+    )  # fmt: skip
+    assert counts == {("6+",): [1], ("2",): [1], ("Unknown",): [1]}
+    people = c.counts(unit="PEOPLE", group_by=["AGE_BAND"], measures=[("need", "HEALTH")], sizes={})
+    assert people == {("5-10",): [2]}
+
+
+def test_cursors_are_opaque_and_bound_to_their_query() -> None:
+    token = cursor.encode("q1", "mh_x")
+    assert "mh_x" not in token
+    assert cursor.decode(token, "q1") == "mh_x"
+    with pytest.raises(GraphQLError, match="different cohort query"):
+        cursor.decode(token, "q2")
+    with pytest.raises(GraphQLError, match="not a cursor"):
+        cursor.decode("%%%", "q1")
