@@ -69,7 +69,10 @@ class SubgraphTransport:
         query: str,
         variables: Mapping[str, Any],
         headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
+        """``timeout`` overrides the subgraph's own for this request (long analytical reads)."""
         handler = self.local.get(subgraph)
         if handler is not None:
             self.requests[subgraph] += 1
@@ -78,7 +81,7 @@ class SubgraphTransport:
         if url is None:
             raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE", "no URL configured")
         self.requests[subgraph] += 1
-        timeout = self.timeouts.get(subgraph, self.default_timeout)
+        timeout = timeout or self.timeouts.get(subgraph, self.default_timeout)
         body = orjson.dumps({"query": query, "variables": dict(variables)})
         try:
             async with self._client().post(

@@ -90,6 +90,7 @@ async def build_gateway(
     )
     centre.forward = transport.post
     centre.search_fields = search_fields(supergraph)
+    centre.scan_timeout = settings.needs_timeout
     governance = None
     if settings.governance:
         audit_dsn = settings.audit_dsn or _store_dsn(mesh_settings, "governance")

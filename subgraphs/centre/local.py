@@ -70,6 +70,7 @@ class LocalSubgraph:
     forward: Forward | None = None  # how to reach the other subgraphs (the transport)
     search_fields: dict[str, str] | None = None
     audit: Any = None
+    scan_timeout: float | None = None  # for the agencies' needs scans (cohorts, statistics)
 
     def sdl(self) -> str:
         return self.schema.as_str()
@@ -96,9 +97,17 @@ class LocalSubgraph:
                 raise RuntimeError(f"no route to subgraph {subgraph}")
             return await forward(subgraph, text, values, headers)
 
+        scan_timeout = self.scan_timeout
+
+        async def call_scan(subgraph: str, text: str, values: Mapping[str, Any]) -> dict[str, Any]:
+            if forward is None:
+                raise RuntimeError(f"no route to subgraph {subgraph}")
+            return await forward(subgraph, text, values, headers, timeout=scan_timeout)
+
         context = CentreContext(
             mesh_context=mesh_context,
             call_agency=call_agency,
+            call_scan=call_scan,
             search_fields=self.search_fields or {},
             audit=self.audit,
         )

@@ -127,7 +127,8 @@ async def scan_all(
             f"query ($la: String) {{ scan: {agency.scan_field}(localAuthority: $la) "
             f"{{ {_SCAN_SELECTION} }} }}"
         )
-        return await context.call_agency(agency.agency, query, {"la": local_authority})
+        call = context.call_scan or context.call_agency
+        return await call(agency.agency, query, {"la": local_authority})
 
     answers = await asyncio.gather(*(one(a) for a in agencies), return_exceptions=True)
     scans, failures = [], []

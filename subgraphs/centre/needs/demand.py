@@ -297,7 +297,7 @@ async def _profile(
         "people: $p) { households sizes countable } }"
     )
     try:
-        answer = await context.call_agency(
+        answer = await (context.call_scan or context.call_agency)(
             "index", query, {"h": "\n".join(households), "p": "\n".join(people)}
         )
     except Exception:
