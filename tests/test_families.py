@@ -16,6 +16,7 @@ import orjson
 import pytest
 
 from authz.access import Caller
+from authz.context_token import CONTEXT_HEADER
 from authz.model import Principal
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway
@@ -25,6 +26,7 @@ from subgraphs.centre.needs.disclosure import SMALLEST_RELEASED
 from subgraphs.kit.needs.catalogue import all_catalogues
 from subgraphs.kit.needs.evaluate import refresh
 from subgraphs.kit.needs.outcomes import HeadlineOutcome
+from tests.conftest import GATEWAY_SIGNER
 from tests.gateway_fixtures import SAFEGUARDING_LEAD
 
 EARLY_HELP = Caller(
@@ -412,3 +414,47 @@ async def test_an_early_help_worker_gets_no_statistics(raw_gateway: Gateway) -> 
         unit="HOUSEHOLDS",
     )  # fmt: skip
     assert codes(body) == {"FORBIDDEN_BY_POLICY"}
+
+
+# --- the agencies keep control --------------------------------------------------------------
+
+SCAN = '{ educationNeedsScan(localAuthority: "Bolton") { agency rows households } }'
+
+
+async def post_to(url: str, query: str, context: str) -> tuple[int, dict[str, Any]]:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(url, json={"query": query}, headers={CONTEXT_HEADER: context})
+    return response.status_code, response.json()
+
+
+def signed(caller: Caller, reads: frozenset[str] = frozenset()) -> str:
+    access = caller.access_request()
+    return GATEWAY_SIGNER.sign(access, "req-1", [], False, reads=reads)
+
+
+async def test_an_agency_serves_its_scan_only_when_the_gateway_allowed_the_read(
+    subgraph_urls: dict[str, str],
+) -> None:
+    url = subgraph_urls["education"]
+    _, refused = await post_to(url, SCAN, signed(EARLY_HELP))
+    assert codes(refused) == {"FORBIDDEN_BY_POLICY"}
+    assert refused["data"] is None
+    _, served = await post_to(
+        url, SCAN, signed(EARLY_HELP, frozenset({"Household.educationNeedsIndicators"}))
+    )
+    assert "errors" not in served, served
+    scan = served["data"]["educationNeedsScan"]
+    assert scan["agency"] == "education"
+    assert all(h.startswith("mh_") for h in scan["households"].split("\n") if h)
+
+
+async def test_police_refuses_planning_whatever_the_context_says(
+    subgraph_urls: dict[str, str],
+) -> None:
+    query = "{ policeNeedsScan { rows } }"
+    status, body = await post_to(
+        subgraph_urls["police"], query, signed(PLANNER, frozenset({"Query.policeNeedsScan"}))
+    )
+    assert status == 403 and codes(body) == {"FORBIDDEN_BY_AGENCY"}
