@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from authz.errors import CodedError
 from authz.model import AccessRequest, Principal, PurposeOfUse
 
 
-class CallerError(Exception):
+class CallerError(CodedError):
     """The request cannot proceed as asked (no purpose, unknown purpose, no justification)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
 
 
 def _purposes() -> str:

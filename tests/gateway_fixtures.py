@@ -30,7 +30,7 @@ SAFEGUARDING_LEAD = Caller(
 
 @pytest.fixture(scope="session")
 def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
-    with running_subgraphs(TEST_PREFIX, 4410) as urls:
+    with running_subgraphs(TEST_PREFIX, None) as urls:  # free ports: runs side by side
         yield urls
 
 

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 
-from authz.context_token import CONTEXT_HEADER
+from authz.context_token import CONTEXT_HEADER, ensure_gateway_keys
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from store import ServerAddress
 from subgraphs.kit.serve import build_app
@@ -24,9 +25,10 @@ def context_header(access: AccessRequest | None = DIRECT_CARE) -> dict[str, str]
     """The X-Mesh-Context the gateway would send for this request (none for ``None``)."""
     if access is None:
         return {}
-    from tests.conftest import GATEWAY_SIGNER
+    from tests.conftest import TEST_KEYS_DIR
 
-    token = GATEWAY_SIGNER.sign(access, "test-request", ["test@1"], break_glass=False)
+    signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)  # the session's key (the gateway_keys fixture)
+    token = signer.sign(access, "test-request", ["test@1"], break_glass=False)
     return {CONTEXT_HEADER: token}
 
 
@@ -57,10 +59,15 @@ class SubgraphClient:
 
 @asynccontextmanager
 async def subgraph(
-    name: str, address: ServerAddress | None = None, *, dsn: str | None = None, **settings: Any
+    name: str,
+    address: ServerAddress | None = None,
+    *,
+    dsn: str | None = None,
+    tracer_provider: TracerProvider | None = None,
+    **settings: Any,
 ) -> AsyncIterator[SubgraphClient]:
     target = dsn if dsn is not None else address.dsn(name)  # type: ignore[union-attr]
-    app = build_app(name, target, SubgraphSettings(**settings))
+    app = build_app(name, target, SubgraphSettings(**settings), tracer_provider=tracer_provider)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
         try:

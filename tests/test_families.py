@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from authz.access import Caller
-from authz.context_token import CONTEXT_HEADER
+from authz.context_token import CONTEXT_HEADER, ContextSigner
 from authz.model import Principal
 from mesh.execute import SubgraphTransport
 from mesh.gateway import Gateway
@@ -26,7 +26,6 @@ from subgraphs.centre.needs.disclosure import SMALLEST_RELEASED
 from subgraphs.kit.needs.catalogue import all_catalogues
 from subgraphs.kit.needs.evaluate import refresh
 from subgraphs.kit.needs.outcomes import HeadlineOutcome
-from tests.conftest import GATEWAY_SIGNER
 from tests.gateway_fixtures import SAFEGUARDING_LEAD
 
 EARLY_HELP = Caller(
@@ -429,20 +428,21 @@ async def post_to(url: str, query: str, context: str) -> tuple[int, dict[str, An
     return response.status_code, response.json()
 
 
-def signed(caller: Caller, reads: frozenset[str] = frozenset()) -> str:
-    access = caller.access_request()
-    return GATEWAY_SIGNER.sign(access, "req-1", [], False, reads=reads)
+def signed(signer: ContextSigner, caller: Caller, reads: frozenset[str] = frozenset()) -> str:
+    return signer.sign(caller.access_request(), "req-1", [], False, reads=reads)
 
 
 async def test_an_agency_serves_its_scan_only_when_the_gateway_allowed_the_read(
-    subgraph_urls: dict[str, str],
+    subgraph_urls: dict[str, str], gateway_keys: ContextSigner
 ) -> None:
     url = subgraph_urls["education"]
-    _, refused = await post_to(url, SCAN, signed(EARLY_HELP))
+    _, refused = await post_to(url, SCAN, signed(gateway_keys, EARLY_HELP))
     assert codes(refused) == {"FORBIDDEN_BY_POLICY"}
     assert refused["data"] is None
     _, served = await post_to(
-        url, SCAN, signed(EARLY_HELP, frozenset({"Household.educationNeedsIndicators"}))
+        url,
+        SCAN,
+        signed(gateway_keys, EARLY_HELP, frozenset({"Household.educationNeedsIndicators"})),
     )
     assert "errors" not in served, served
     scan = served["data"]["educationNeedsScan"]
@@ -451,10 +451,12 @@ async def test_an_agency_serves_its_scan_only_when_the_gateway_allowed_the_read(
 
 
 async def test_police_refuses_planning_whatever_the_context_says(
-    subgraph_urls: dict[str, str],
+    subgraph_urls: dict[str, str], gateway_keys: ContextSigner
 ) -> None:
     query = "{ policeNeedsScan { rows } }"
     status, body = await post_to(
-        subgraph_urls["police"], query, signed(PLANNER, frozenset({"Query.policeNeedsScan"}))
+        subgraph_urls["police"],
+        query,
+        signed(gateway_keys, PLANNER, frozenset({"Query.policeNeedsScan"})),
     )
     assert status == 403 and codes(body) == {"FORBIDDEN_BY_AGENCY"}

@@ -16,7 +16,7 @@ from mesh.execute import SubgraphTransport
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
-from mesh.gateway.graphiql import graphiql_page
+from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.insights import insights_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
@@ -134,8 +134,8 @@ def gateway_app(
         holder,
         ready=readiness(settings),
         startup=startup,
-        graphiql=graphiql_page,
-        routes=insights_routes(holder),
+        graphiql=browser_redirect,
+        routes=[*graphiql_routes(), *insights_routes(holder)],
         max_body_bytes=settings.max_body_bytes,
     )
 
