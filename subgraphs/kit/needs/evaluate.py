@@ -134,6 +134,10 @@ class Evaluation:
 async def refresh(conn: asyncpg.Connection, catalogue: IndicatorCatalogue) -> int:
     """Re-evaluate the agency's catalogue over all its facts, in one transaction."""
     parameters = Evaluation.of(catalogue).parameters
+    # Fresh statistics first: right after linkage the planner may still think the crosswalk
+    # empty, and a nested loop over it is quadratic at full scale.
+    await conn.execute("ANALYZE mesh_crosswalk")
+    await conn.execute("ANALYZE mesh_household_member")
     async with conn.transaction():
         await conn.execute("TRUNCATE mesh_needs_indicator, mesh_needs_evaluation")
         status = await conn.execute(REFRESH, *parameters)
