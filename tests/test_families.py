@@ -417,7 +417,7 @@ async def test_an_early_help_worker_gets_no_statistics(raw_gateway: Gateway) -> 
 
 # --- the agencies keep control --------------------------------------------------------------
 
-SCAN = '{ educationNeedsScan(localAuthority: "Bolton") { agency rows households } }'
+SCAN = '{ educationNeedsScan(localAuthority: "Bolton") { agency rows tsv } }'
 
 
 async def post_to(url: str, query: str, context: str) -> tuple[int, dict[str, Any]]:
@@ -447,7 +447,9 @@ async def test_an_agency_serves_its_scan_only_when_the_gateway_allowed_the_read(
     assert "errors" not in served, served
     scan = served["data"]["educationNeedsScan"]
     assert scan["agency"] == "education"
-    assert all(h.startswith("mh_") for h in scan["households"].split("\n") if h)
+    lines = scan["tsv"].split("\n")
+    assert scan["rows"] == len(lines) > 0
+    assert all(line.startswith("mh_") and "\tmp_" in line for line in lines)
 
 
 async def test_police_refuses_planning_whatever_the_context_says(

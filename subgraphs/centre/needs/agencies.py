@@ -90,19 +90,12 @@ class ScanAnswer:
     indicators: list[str]
     local_authorities: list[str]
     age_bands: list[str]
-    # columns of newline-separated text, ``rows`` lines each
-    households: str
-    people: str
-    indicator: str
-    local_authority: str
-    age_band: str
-    days_before: str
+    # ``rows`` tab-separated lines: household, person, indicator index, local authority
+    # index, age band index (-1: not known), days before as_of
+    tsv: str
 
 
-_SCAN_SELECTION = (
-    "agency catalogue asOf rows indicators localAuthorities ageBands households people indicator "
-    "localAuthority ageBand daysBefore"
-)
+_SCAN_SELECTION = "agency catalogue asOf rows indicators localAuthorities ageBands tsv"
 
 
 def _failure(agency: str, answer: Any) -> AgencyFailure | None:
@@ -150,12 +143,7 @@ async def scan_all(
                 indicators=data["indicators"],
                 local_authorities=data["localAuthorities"],
                 age_bands=data["ageBands"],
-                households=data["households"],
-                people=data["people"],
-                indicator=data["indicator"],
-                local_authority=data["localAuthority"],
-                age_band=data["ageBand"],
-                days_before=data["daysBefore"],
+                tsv=data["tsv"],
             )
         )
     return scans, failures

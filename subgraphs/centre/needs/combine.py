@@ -8,6 +8,8 @@ outgrows one machine (docs/families.md). Blocking: call from a worker thread.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -23,18 +25,19 @@ CREATE TABLE indicator (
     local_authority VARCHAR, age_band VARCHAR, as_of DATE
 )
 """
-_LOAD = """
+# One agency's rows, read from its tab-separated answer (spilled to a private temporary file
+# for DuckDB's CSV reader, deleted at once), decoded through small dictionaries.
+_READ = """
 INSERT INTO indicator
-SELECT $agency, h, p, list_extract($codes, i + 1), list_extract($outcomes, i + 1),
-       CASE WHEN l >= 0 THEN list_extract($authorities, l + 1) END,
-       CASE WHEN b >= 0 THEN list_extract($bands, b + 1) END,
-       $as_of - CAST(d AS INTEGER)
-FROM (SELECT unnest(string_split($households, chr(10))) AS h,
-             unnest(string_split($people, chr(10))) AS p,
-             CAST(unnest(string_split($indicator, chr(10))) AS INTEGER) AS i,
-             CAST(unnest(string_split($authority, chr(10))) AS INTEGER) AS l,
-             CAST(unnest(string_split($band, chr(10))) AS INTEGER) AS b,
-             CAST(unnest(string_split($days, chr(10))) AS INTEGER) AS d)
+SELECT $agency, r.h, r.p, c.code, c.outcome, l.name, b.name, $as_of - r.d
+FROM read_csv($path, delim = '\t', header = false, quote = '', escape = '',
+              columns = {'h': 'VARCHAR', 'p': 'VARCHAR', 'i': 'INTEGER', 'l': 'INTEGER',
+                         'b': 'INTEGER', 'd': 'INTEGER'}) r
+JOIN (SELECT unnest($codes) AS code, unnest($outcomes) AS outcome,
+             generate_subscripts($codes, 1) - 1 AS i) c ON c.i = r.i
+LEFT JOIN (SELECT unnest($authorities) AS name,
+                  generate_subscripts($authorities, 1) - 1 AS i) l ON l.i = r.l
+LEFT JOIN (SELECT unnest($bands) AS name, generate_subscripts($bands, 1) - 1 AS i) b ON b.i = r.b
 """
 _PER_HOUSEHOLD = """
 CREATE TABLE household_needs AS
@@ -42,6 +45,10 @@ SELECT household, count(DISTINCT outcome) AS needs, list(DISTINCT outcome) AS ou
        count(DISTINCT agency) AS agencies
 FROM indicator GROUP BY household
 """
+
+
+# Memory-backed where the system has it: the ids never need to reach a disk.
+_SPILL = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 @dataclass(frozen=True)
@@ -67,23 +74,23 @@ class Combination:
             for code in scan.indicators:
                 definition = catalogue.indicator(code)
                 outcomes.append(None if definition is None else definition.outcome.value)
-            self.db.execute(
-                _LOAD,
-                {
-                    "agency": scan.agency,
-                    "codes": scan.indicators,
-                    "outcomes": outcomes,
-                    "authorities": scan.local_authorities,
-                    "bands": scan.age_bands,
-                    "as_of": scan.as_of,
-                    "households": scan.households,
-                    "people": scan.people,
-                    "indicator": scan.indicator,
-                    "authority": scan.local_authority,
-                    "band": scan.age_band,
-                    "days": scan.days_before,
-                },
-            )
+            with tempfile.NamedTemporaryFile(
+                "w", suffix=".tsv", dir=_SPILL, encoding="utf-8"
+            ) as spill:
+                spill.write(scan.tsv)
+                spill.flush()
+                self.db.execute(
+                    _READ,
+                    {
+                        "agency": scan.agency,
+                        "path": spill.name,
+                        "codes": scan.indicators,
+                        "outcomes": outcomes,
+                        "authorities": scan.local_authorities,
+                        "bands": scan.age_bands,
+                        "as_of": scan.as_of,
+                    },
+                )
         self.db.execute("DELETE FROM indicator WHERE outcome IS NULL")
         self.db.execute(_PER_HOUSEHOLD)
 

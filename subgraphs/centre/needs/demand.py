@@ -287,28 +287,40 @@ def to_csv(groupings: list[str], measures: list[str], rows: list[DemandRow]) -> 
     return out.getvalue()
 
 
+PROFILE_CHUNK = 50_000  # ids per request to the index (a subgraph refuses bodies over 8 MB)
+
+
 async def _profile(
     context: CentreContext, households: list[str], people: list[str]
 ) -> tuple[dict[str, int], list[str]] | None:
     """Household sizes and the people who may be counted under the opt-out, from the index;
-    None when the index cannot be asked (the caller then counts no opted-out agency's rows)."""
+    None when any part cannot be asked (the caller then counts no opted-out agency's rows)."""
     query = (
         f"query ($h: String!, $p: String!) {{ profile: {PROFILE_FIELD}(households: $h, "
         "people: $p) { households sizes countable } }"
     )
-    try:
-        answer = await (context.call_scan or context.call_agency)(
-            "index", query, {"h": "\n".join(households), "p": "\n".join(people)}
-        )
-    except Exception:
-        return None
-    data = (answer.get("data") or {}).get("profile") if not answer.get("errors") else None
-    if not isinstance(data, dict):
-        return None
-    households_sized = [h for h in data["households"].split("\n") if h]
-    sizes = [int(s) for s in data["sizes"].split("\n") if s]
-    countable = [p for p in data["countable"].split("\n") if p]
-    return dict(zip(households_sized, sizes, strict=True)), countable
+    call = context.call_scan or context.call_agency
+    chunks = max(1, -(-max(len(households), len(people)) // PROFILE_CHUNK))
+
+    async def one(i: int) -> Any:
+        part = slice(i * PROFILE_CHUNK, (i + 1) * PROFILE_CHUNK)
+        variables = {"h": "\n".join(households[part]), "p": "\n".join(people[part])}
+        return await call("index", query, variables)
+
+    answers = await asyncio.gather(*(one(i) for i in range(chunks)), return_exceptions=True)
+    sizes: dict[str, int] = {}
+    countable: list[str] = []
+    for answer in answers:
+        if isinstance(answer, BaseException) or answer.get("errors"):
+            return None
+        data = (answer.get("data") or {}).get("profile")
+        if not isinstance(data, dict):
+            return None
+        sized = [h for h in data["households"].split("\n") if h]
+        counts = [int(s) for s in data["sizes"].split("\n") if s]
+        sizes.update(zip(sized, counts, strict=True))
+        countable.extend(p for p in data["countable"].split("\n") if p)
+    return sizes, countable
 
 
 def _contributions(

@@ -81,13 +81,18 @@ INSERT INTO mesh_needs_evaluation (catalogue, as_of, indicators)
 VALUES ($1, (SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date)), $2)
 """
 
-# The kept indicators: all, or one local authority's, of some codes; or some households'.
+# The kept indicators of some codes ($1), all or one local authority's ($5), as one string of
+# tab-separated rows: indexes into the catalogue's codes ($2) and the authorities ($3), days
+# before the evaluation's date ($4). PostgreSQL builds it; the subgraph passes it on.
 _KEPT = """
-SELECT household_id, person_id, code, as_of, local_authority, age_band
-FROM mesh_needs_indicator WHERE code = ANY($1::text[])
+SELECT count(*)::int AS rows, coalesce(string_agg(concat_ws(E'\t',
+           household_id, person_id, array_position($2::text[], code) - 1,
+           coalesce(array_position($3::text[], local_authority) - 1, -1),
+           coalesce(age_band, -1), $4::date - as_of), E'\n'), '') AS tsv
+FROM mesh_needs_indicator WHERE code = ANY($1::text[]) AND code = ANY($2::text[])
 """
 SCAN_ALL = _KEPT
-SCAN_AUTHORITY = _KEPT + " AND local_authority = $2"
+SCAN_AUTHORITY = _KEPT + " AND local_authority = $5"
 OF_HOUSEHOLDS = """
 SELECT household_id, person_id, code, as_of FROM mesh_needs_indicator
 WHERE household_id = ANY($1::text[]) ORDER BY household_id, person_id, code

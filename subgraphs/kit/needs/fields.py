@@ -46,10 +46,10 @@ class NeedsIndicator:
 
 @strawberry.federation.type(
     shareable=True,
-    description="An agency's indicators over its own population, in columns of "
-    "newline-separated text (a million list items cost GraphQL seconds; a string costs "
-    "nothing): row i is (households[i], people[i], indicators[indicator[i]], …). "
-    "Pseudonymous ids only.",
+    description="An agency's indicators over its own population as tab-separated rows "
+    "(household, person, indicator index, local authority index, age band index, days before "
+    "asOf; -1 where not known), made by PostgreSQL in one string: a million GraphQL list items "
+    "would cost seconds. Pseudonymous ids only.",
 )
 class NeedsScan:
     agency: str
@@ -59,12 +59,7 @@ class NeedsScan:
     indicators: list[str]
     local_authorities: list[str]
     age_bands: list[str]
-    households: str
-    people: str
-    indicator: str = strawberry.field(description="Index into indicators, per row.")
-    local_authority: str = strawberry.field(description="Index, -1 where not known.")
-    age_band: str = strawberry.field(description="Index, -1 where not known.")
-    days_before: str = strawberry.field(description="Age of the indicator at asOf, days.")
+    tsv: str
 
 
 def field_prefix(agency: str) -> str:
@@ -142,16 +137,15 @@ def scan_field(catalogue: IndicatorCatalogue, prefix: str) -> Any:
         indicators: list[str] | None = None,
     ) -> NeedsScan:
         _require_read(info, {household_coordinate, scan_coordinate})
-        codes = None
+        codes = [i.code for i in catalogue.indicators]
         if indicators is not None:
-            unknown = sorted(set(indicators) - {i.code for i in catalogue.indicators})
+            unknown = sorted(set(indicators) - set(codes))
             if unknown:
                 raise GraphQLError(
                     f"unknown indicator(s) {', '.join(unknown)} in {catalogue.ref}",
                     extensions={"code": "BAD_USER_INPUT"},
                 )
-            codes = frozenset(indicators)
-        wanted = sorted(codes) if codes is not None else [i.code for i in catalogue.indicators]
+        wanted = sorted(set(indicators)) if indicators is not None else codes
         database = info.context.database
         evaluated = await database.fetch(evaluate.EVALUATED)
         if not evaluated:
@@ -160,15 +154,27 @@ def scan_field(catalogue: IndicatorCatalogue, prefix: str) -> Any:
                 "(`mesh needs refresh`)",
                 extensions={"code": "NEEDS_NOT_EVALUATED"},
             )
+        as_of = evaluated[0]["as_of"]
+        authorities = list(LOCAL_AUTHORITIES)
+        common = (wanted, codes, authorities, as_of)
         if local_authority is None:
-            rows = await database.fetch(evaluate.SCAN_ALL, wanted)
+            rows = await database.fetch(evaluate.SCAN_ALL, *common)
         else:
             try:
                 local_authority = known_local_authority(local_authority)
             except ValueError as error:
                 raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None
-            rows = await database.fetch(evaluate.SCAN_AUTHORITY, wanted, local_authority)
-        return _columns(catalogue, rows, evaluated[0]["as_of"], evaluated[0]["catalogue"])
+            rows = await database.fetch(evaluate.SCAN_AUTHORITY, *common, local_authority)
+        return NeedsScan(
+            agency=catalogue.agency,
+            catalogue=evaluated[0]["catalogue"],
+            as_of=as_of,
+            rows=rows[0]["rows"],
+            indicators=codes,
+            local_authorities=authorities,
+            age_bands=list(evaluate.AGE_BANDS),
+            tsv=rows[0]["tsv"],
+        )
 
     return strawberry.federation.field(
         resolver=resolve,
@@ -178,47 +184,3 @@ def scan_field(catalogue: IndicatorCatalogue, prefix: str) -> Any:
         "ids (for the centre's cohorts and statistics).",
         directives=sensitive(C.NEEDS_STATISTICS).directives,
     )
-
-
-def _columns(
-    catalogue: IndicatorCatalogue, rows: Sequence[Any], as_of: date, evaluated_by: str
-) -> NeedsScan:
-    codes = [i.code for i in catalogue.indicators]
-    code_index = {code: i for i, code in enumerate(codes)}
-    authorities = list(LOCAL_AUTHORITIES)
-    authority_index = {name: i for i, name in enumerate(authorities)}
-    households: list[str] = []
-    people: list[str] = []
-    indicator: list[int] = []
-    authority: list[int] = []
-    band: list[int] = []
-    days: list[int] = []
-    for row in rows:
-        index = code_index.get(row["code"])
-        if index is None:  # kept by an older catalogue: no longer an indicator
-            continue
-        households.append(row["household_id"])
-        people.append(row["person_id"])
-        indicator.append(index)
-        authority.append(authority_index.get(row["local_authority"], -1))
-        band.append(-1 if row["age_band"] is None else row["age_band"])
-        days.append((as_of - row["as_of"]).days)
-    return NeedsScan(
-        agency=catalogue.agency,
-        catalogue=evaluated_by,
-        as_of=as_of,
-        indicators=codes,
-        local_authorities=authorities,
-        age_bands=list(evaluate.AGE_BANDS),
-        rows=len(households),
-        households="\n".join(households),
-        people="\n".join(people),
-        indicator=_text(indicator),
-        local_authority=_text(authority),
-        age_band=_text(band),
-        days_before=_text(days),
-    )
-
-
-def _text(values: list[int]) -> str:
-    return "\n".join(map(str, values))

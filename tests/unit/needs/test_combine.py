@@ -18,15 +18,12 @@ AS_OF = date(2025, 3, 31)
 
 
 def scan(agency: str, rows: list[tuple[str, str, str, int]]) -> ScanAnswer:
-    """rows: (household, person, code, local authority index)."""
+    """rows: (household, person, code, local authority index); age band 5-10, 3 days old."""
     codes = [i.code for i in all_catalogues()[agency].indicators]
+    tsv = "\n".join(f"{h}\t{p}\t{codes.index(c)}\t{la}\t1\t3" for h, p, c, la in rows)
     return ScanAnswer(
         agency=agency, catalogue="x@1", as_of=AS_OF, rows=len(rows), indicators=codes,
-        local_authorities=list(LOCAL_AUTHORITIES), age_bands=list(AGE_BANDS),
-        households="\n".join(r[0] for r in rows), people="\n".join(r[1] for r in rows),
-        indicator="\n".join(str(codes.index(r[2])) for r in rows),
-        local_authority="\n".join(str(r[3]) for r in rows),
-        age_band="\n".join("1" for _ in rows), days_before="\n".join("3" for _ in rows),
+        local_authorities=list(LOCAL_AUTHORITIES), age_bands=list(AGE_BANDS), tsv=tsv,
     )  # fmt: skip
 
 
