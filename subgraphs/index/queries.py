@@ -20,12 +20,11 @@ FROM linked_record WHERE entity = 'Person' AND mesh_id = ANY($1::text[])
 GROUP BY mesh_id, agency ORDER BY agency
 """
 
-HOUSEHOLD_SIZES = """
-SELECT household_id, count(*)::int AS size FROM mesh_person
-WHERE household_id = ANY($1::text[]) GROUP BY household_id
-"""
-
-NOT_OPTED_OUT = """
-SELECT mesh_id FROM mesh_person
-WHERE mesh_id = ANY($1::text[]) AND national_data_opt_out IS FALSE
+PLANNING_PROFILE = """
+SELECT
+  (SELECT coalesce(string_agg(household_id || E'\t' || size, E'\n'), '') FROM (
+     SELECT household_id, count(*) AS size FROM mesh_person
+     WHERE household_id IS NOT NULL GROUP BY household_id) h) AS sizes,
+  (SELECT coalesce(string_agg(mesh_id, E'\n'), '') FROM mesh_person
+   WHERE national_data_opt_out IS NOT FALSE) AS not_countable
 """

@@ -80,42 +80,29 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
 
 
 @strawberry.type(
-    description="What planners' statistics need from the index, pseudonymously, in columns of "
-    "newline-separated text (hundreds of thousands of ids)."
+    description="What planners' statistics need from the index, pseudonymously, as text built "
+    "by PostgreSQL (a million ids through GraphQL lists would cost seconds)."
 )
 class PlanningProfile:
-    households: str
-    sizes: str = strawberry.field(description="Members of households[i].")
-    countable: str = strawberry.field(
-        description="The people asked about who may be counted under the national data "
-        "opt-out: those known not to have opted out (unknown counts as opted out)."
+    sizes: str = strawberry.field(description="Every household: 'household<TAB>members' lines.")
+    not_countable: str = strawberry.field(
+        description="People who may not be counted under the national data opt-out, one a "
+        "line: those who opted out and those whose choice nobody knows (fail closed)."
     )
 
 
 PLANNING_PROFILE = "needsPlanningProfile"
 
 
-async def needs_planning_profile(
-    info: Info[Any, Any], households: str, people: str
-) -> PlanningProfile:
+async def needs_planning_profile(info: Info[Any, Any]) -> PlanningProfile:
     context = info.context.mesh_context
     if context is None or f"Query.{PLANNING_PROFILE}" not in context.reads:
         raise GraphQLError(
             "the index gives planning profiles only when the gateway allowed it for this request",
             extensions={"code": "FORBIDDEN_BY_POLICY"},
         )
-    database = info.context.database
-    sized = await database.fetch(queries.HOUSEHOLD_SIZES, _lines(households))
-    countable = await database.fetch(queries.NOT_OPTED_OUT, _lines(people))
-    return PlanningProfile(
-        households="\n".join(r["household_id"] for r in sized),
-        sizes="\n".join(str(r["size"]) for r in sized),
-        countable="\n".join(r["mesh_id"] for r in countable),
-    )
-
-
-def _lines(text: str) -> list[str]:
-    return [line for line in text.split("\n") if line]
+    rows = await info.context.database.fetch(queries.PLANNING_PROFILE)
+    return PlanningProfile(sizes=rows[0]["sizes"], not_countable=rows[0]["not_countable"])
 
 
 @strawberry.type

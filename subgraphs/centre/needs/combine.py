@@ -92,7 +92,15 @@ class Combination:
                     },
                 )
         self.db.execute("DELETE FROM indicator WHERE outcome IS NULL")
-        self.db.execute(_PER_HOUSEHOLD)
+        self.db.execute("CREATE TABLE size (household VARCHAR, size INTEGER)")
+        self._needs_ready = False
+
+    def _household_needs(self) -> None:
+        """Per household: its distinct outcomes and agencies (made once, after any restrict)."""
+        if not self._needs_ready:
+            self.db.execute("DROP TABLE IF EXISTS household_needs")
+            self.db.execute(_PER_HOUSEHOLD)
+            self._needs_ready = True
 
     def close(self) -> None:
         self.db.close()
@@ -101,6 +109,7 @@ class Combination:
         self, *, min_needs: int, required: list[str], after: str | None, first: int
     ) -> CohortPage:
         """Households with at least ``min_needs`` outcomes and every required one, by id."""
+        self._household_needs()
         where = "needs >= $min AND list_has_all(outcomes, $required::VARCHAR[])"
         values = {"min": min_needs, "required": required}
         total = self.db.execute(
@@ -127,44 +136,51 @@ class Combination:
             found[household].append(Evidence(agency, code, person, as_of))
         return found
 
-    def restrict(self, agencies: Iterable[str], countable: Iterable[str]) -> None:
-        """Keep ``agencies``' rows only for the ``countable`` people (the national data
-        opt-out: only people known not to have opted out), then recount households."""
-        self.db.execute("CREATE TEMP TABLE countable (person VARCHAR)")
-        self.db.execute("INSERT INTO countable SELECT unnest($people)", {"people": list(countable)})
-        self.db.execute(
-            "DELETE FROM indicator WHERE list_contains($agencies, agency) "
-            "AND person NOT IN (SELECT person FROM countable)",
-            {"agencies": list(agencies)},
-        )
-        self.db.execute("DROP TABLE household_needs")
-        self.db.execute(_PER_HOUSEHOLD)
+    def load_sizes(self, tsv: str) -> None:
+        """Every household's size, as the index counts its members ('household<TAB>size')."""
+        if tsv:
+            self._read_text(
+                "INSERT INTO size SELECT * FROM read_csv($path, delim = '\t', header = false, "
+                "quote = '', escape = '', columns = {'h': 'VARCHAR', 's': 'INTEGER'})",
+                tsv,
+            )
 
-    def households(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT household FROM household_needs").fetchall()]
+    def restrict(self, agencies: Iterable[str], not_countable: str | None) -> None:
+        """The national data opt-out: ``agencies``' rows count only for people the index does
+        not list as not countable, in households the index knows (``load_sizes`` first);
+        ``None`` (the index could not be asked): those agencies count nothing."""
+        wanted = list(agencies)
+        if not wanted:
+            return
+        if not_countable is None:
+            self.db.execute("DELETE FROM indicator WHERE list_contains($a, agency)", {"a": wanted})
+        else:
+            self.db.execute("CREATE OR REPLACE TEMP TABLE not_countable (person VARCHAR)")
+            if not_countable:
+                self._read_text(
+                    "INSERT INTO not_countable SELECT * FROM read_csv($path, header = false, "
+                    "quote = '', escape = '', columns = {'p': 'VARCHAR'})",
+                    not_countable,
+                )
+            self.db.execute(
+                "DELETE FROM indicator WHERE list_contains($a, agency) AND ("
+                "person IN (SELECT person FROM not_countable) "
+                "OR household NOT IN (SELECT household FROM size))",
+                {"a": wanted},
+            )
+        self._needs_ready = False
 
-    def people(self, agencies: Iterable[str]) -> list[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT person FROM indicator WHERE list_contains($a, agency)",
-            {"a": list(agencies)},
-        ).fetchall()
-        return [r[0] for r in rows]
+    def _read_text(self, sql: str, text: str) -> None:
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", dir=_SPILL, encoding="utf-8") as spill:
+            spill.write(text)
+            spill.flush()
+            self.db.execute(sql, {"path": spill.name})
 
     def counts(
-        self,
-        *,
-        unit: str,
-        group_by: list[str],
-        measures: list[tuple[str, str]],
-        sizes: Mapping[str, int] | None,
+        self, *, unit: str, group_by: list[str], measures: list[tuple[str, str]]
     ) -> dict[tuple[str, ...], list[int]]:
         """Per combination of the grouping values, the count of each measure (unrounded)."""
-        self.db.execute("CREATE OR REPLACE TEMP TABLE size (household VARCHAR, size INTEGER)")
-        if sizes:
-            self.db.execute(
-                "INSERT INTO size SELECT unnest($h), unnest($s)",
-                {"h": list(sizes), "s": list(sizes.values())},
-            )
+        self._household_needs()
         sql = demand_sql(unit=unit, group_by=group_by, measures=measures)
         result: dict[tuple[str, ...], list[int]] = {}
         for row in self.db.execute(sql).fetchall():
@@ -197,7 +213,11 @@ def measure_sql(kind: str, value: str) -> str:
 
 def demand_sql(*, unit: str, group_by: list[str], measures: list[tuple[str, str]]) -> str:
     """The aggregate over households or people: only counts leave it."""
-    unit_sql = _HOUSEHOLDS if unit == "HOUSEHOLDS" else _PEOPLE
+    codes = any(kind == "indicator" for kind, _ in measures)
+    unit_sql = (_HOUSEHOLDS if unit == "HOUSEHOLDS" else _PEOPLE).format(
+        codes="c.codes" if codes else "NULL::VARCHAR[]",
+        join_codes=_CODES[unit] if codes else "",
+    )
     dims = [GROUPINGS[g] for g in group_by]
     sums = [f"sum(CAST({measure_sql(k, v)} AS INTEGER))" for k, v in measures]
     select = ", ".join([*dims, *sums])
@@ -219,24 +239,41 @@ FROM (SELECT person, age_band, count(*) AS n FROM indicator
       WHERE age_band IS NOT NULL GROUP BY person, age_band)
 GROUP BY person
 """
-_HOUSEHOLDS = f"""
-SELECT i.household, any_value(p.local_authority) AS local_authority, NULL AS age_band, s.size,
-       list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
-       count(DISTINCT i.outcome) AS household_needs, count(DISTINCT i.agency) AS agencies
-FROM indicator i
-LEFT JOIN ({_PLACE}) p ON p.household = i.household
-LEFT JOIN size s ON s.household = i.household
-GROUP BY i.household, s.size
+# Indicator codes per unit, joined only when a measure counts an indicator.
+_CODES = {
+    "HOUSEHOLDS": "LEFT JOIN (SELECT household, list(DISTINCT code) AS codes FROM indicator "
+    "GROUP BY household) c ON c.household = n.household",
+    "PEOPLE": "LEFT JOIN (SELECT person, list(DISTINCT code) AS codes FROM indicator "
+    "GROUP BY person) c ON c.person = i.person",
+}
+_HOUSEHOLDS = (
+    """
+SELECT n.household, p.local_authority, NULL AS age_band, s.size, n.outcomes, {codes},
+       n.needs AS household_needs, n.agencies
+FROM household_needs n
+LEFT JOIN ("""
+    + _PLACE
+    + """) p ON p.household = n.household
+LEFT JOIN size s ON s.household = n.household
+{join_codes}
 """
-_PEOPLE = f"""
+)
+_PEOPLE = (
+    """
 SELECT i.person, any_value(p.local_authority) AS local_authority,
-       any_value(b.age_band) AS age_band, s.size,
-       list(DISTINCT i.outcome) AS outcomes, list(DISTINCT i.code) AS codes,
+       any_value(b.age_band) AS age_band, any_value(s.size) AS size,
+       list(DISTINCT i.outcome) AS outcomes, any_value({codes}) AS codes,
        min(n.needs) AS household_needs, count(DISTINCT i.agency) AS agencies
 FROM indicator i
-LEFT JOIN ({_PLACE}) p ON p.household = i.household
-LEFT JOIN ({_BAND}) b ON b.person = i.person
+LEFT JOIN ("""
+    + _PLACE
+    + """) p ON p.household = i.household
+LEFT JOIN ("""
+    + _BAND
+    + """) b ON b.person = i.person
 JOIN household_needs n ON n.household = i.household
 LEFT JOIN size s ON s.household = i.household
-GROUP BY i.person, s.size
+{join_codes}
+GROUP BY i.person
 """
+)

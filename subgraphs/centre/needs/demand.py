@@ -196,28 +196,29 @@ async def demand(
         else:  # a record rule the centre cannot apply: those agencies contribute nothing
             withheld.update({a: f"row rule {kind!r} cannot be applied here" for a in rule_agencies})
     allowed = [a for a in allowed if a.agency not in withheld]
-    scans, failures = await scan_all(context, allowed, None)
+    (scans, failures), profile = await asyncio.gather(
+        scan_all(context, allowed, None), _profile(context)
+    )
     catalogues = all_catalogues()
-    combination = await asyncio.to_thread(Combination, scans, catalogues)
-    try:
-        restricted = sorted(opt_out_agencies & {s.agency for s in scans})
-        households = await asyncio.to_thread(combination.households)
-        people = await asyncio.to_thread(combination.people, restricted) if restricted else []
-        profile = await _profile(context, households, people)
-        if profile is None:
-            failures.append(AgencyFailure("index", "SUBGRAPH_UNAVAILABLE", "no household sizes"))
-        sizes, countable = profile if profile is not None else ({}, [])
-        if restricted:
-            await asyncio.to_thread(combination.restrict, restricted, countable)
-        counts = await asyncio.to_thread(
-            combination.counts,
-            unit=unit,
-            group_by=groupings,
-            measures=[(_SQL_KIND[m.kind], m.value) for m in wanted],
-            sizes=sizes,
-        )
-    finally:
-        combination.close()
+    restricted = sorted(opt_out_agencies & {s.agency for s in scans})
+    if profile is None:
+        failures.append(AgencyFailure("index", "SUBGRAPH_UNAVAILABLE", "no planning profile"))
+    sizes, not_countable = profile if profile is not None else ("", None)
+
+    def combine() -> dict[tuple[str, ...], list[int]]:
+        combination = Combination(scans, catalogues)
+        try:
+            combination.load_sizes(sizes)
+            combination.restrict(restricted, not_countable)
+            return combination.counts(
+                unit=unit,
+                group_by=groupings,
+                measures=[(_SQL_KIND[m.kind], m.value) for m in wanted],
+            )
+        finally:
+            combination.close()
+
+    counts = await asyncio.to_thread(combine)
 
     values = [GROUP_VALUES[g] for g in groupings]
     tables = [
@@ -287,40 +288,18 @@ def to_csv(groupings: list[str], measures: list[str], rows: list[DemandRow]) -> 
     return out.getvalue()
 
 
-PROFILE_CHUNK = 50_000  # ids per request to the index (a subgraph refuses bodies over 8 MB)
-
-
-async def _profile(
-    context: CentreContext, households: list[str], people: list[str]
-) -> tuple[dict[str, int], list[str]] | None:
-    """Household sizes and the people who may be counted under the opt-out, from the index;
-    None when any part cannot be asked (the caller then counts no opted-out agency's rows)."""
-    query = (
-        f"query ($h: String!, $p: String!) {{ profile: {PROFILE_FIELD}(households: $h, "
-        "people: $p) { households sizes countable } }"
-    )
-    call = context.call_scan or context.call_agency
-    chunks = max(1, -(-max(len(households), len(people)) // PROFILE_CHUNK))
-
-    async def one(i: int) -> Any:
-        part = slice(i * PROFILE_CHUNK, (i + 1) * PROFILE_CHUNK)
-        variables = {"h": "\n".join(households[part]), "p": "\n".join(people[part])}
-        return await call("index", query, variables)
-
-    answers = await asyncio.gather(*(one(i) for i in range(chunks)), return_exceptions=True)
-    sizes: dict[str, int] = {}
-    countable: list[str] = []
-    for answer in answers:
-        if isinstance(answer, BaseException) or answer.get("errors"):
-            return None
-        data = (answer.get("data") or {}).get("profile")
-        if not isinstance(data, dict):
-            return None
-        sized = [h for h in data["households"].split("\n") if h]
-        counts = [int(s) for s in data["sizes"].split("\n") if s]
-        sizes.update(zip(sized, counts, strict=True))
-        countable.extend(p for p in data["countable"].split("\n") if p)
-    return sizes, countable
+async def _profile(context: CentreContext) -> tuple[str, str] | None:
+    """Every household's size and the people who may not be counted under the opt-out, from
+    the index; None when it cannot be asked (no opted-out agency's row is then counted)."""
+    query = f"{{ profile: {PROFILE_FIELD} {{ sizes notCountable }} }}"
+    try:
+        answer = await (context.call_scan or context.call_agency)("index", query, {})
+    except Exception:  # any transport fault: fail closed, and the table says so
+        return None
+    data = (answer.get("data") or {}).get("profile") if not answer.get("errors") else None
+    if not isinstance(data, dict):
+        return None
+    return str(data["sizes"]), str(data["notCountable"])
 
 
 def _contributions(

@@ -58,27 +58,36 @@ def test_a_cohort_counts_distinct_outcomes_and_pages_by_household() -> None:
     }
 
 
-def test_restricting_an_agency_to_countable_people_recounts_households() -> None:
+def test_the_opt_out_keeps_an_agencys_rows_only_for_countable_people_in_known_households() -> None:
     c = combination()
-    c.restrict(["health"], countable=["mp_5"])  # mp_2 opted out (or unknown)
-    counts = c.counts(unit="HOUSEHOLDS", group_by=[], measures=[("min_needs", "3")], sizes={})
+    c.load_sizes("mh_a\t3\nmh_b\t2")  # the index does not know mh_c
+    c.restrict(["health"], not_countable="mp_2")  # mp_2 opted out (or nobody knows)
+    counts = c.counts(unit="HOUSEHOLDS", group_by=[], measures=[("min_needs", "3")])
     assert counts == {(): [0]}  # mh_a had 3 outcomes only with mp_2's health contact
     counts = c.counts(
         unit="HOUSEHOLDS", group_by=["LOCAL_AUTHORITY"],
-        measures=[("need", "HEALTH"), ("min_agencies", "2")], sizes={},
+        measures=[("need", "HEALTH"), ("min_agencies", "2")],
     )  # fmt: skip
-    assert counts[("Bolton",)] == [0, 2] and counts[("Manchester",)] == [1, 0]
+    # mp_5 (mh_c) may be counted, but mh_c is unknown to the index: fail closed
+    assert counts[("Bolton",)] == [0, 2] and ("Manchester",) not in counts
+
+
+def test_without_the_index_an_opted_out_agency_counts_nothing() -> None:
+    c = combination()
+    c.restrict(["health"], not_countable=None)
+    counts = c.counts(unit="HOUSEHOLDS", group_by=[], measures=[("need", "HEALTH")])
+    assert counts == {(): [0]}
 
 
 def test_household_sizes_and_people_by_age_band() -> None:
     c = combination()
-    counts = c.counts(
-        unit="HOUSEHOLDS", group_by=["HOUSEHOLD_SIZE"], measures=[("min_needs", "1")],
-        sizes={"mh_a": 7, "mh_b": 2},
-    )  # fmt: skip
+    c.load_sizes("mh_a\t7\nmh_b\t2")
+    counts = c.counts(unit="HOUSEHOLDS", group_by=["HOUSEHOLD_SIZE"], measures=[("min_needs", "1")])
     assert counts == {("6+",): [1], ("2",): [1], ("Unknown",): [1]}
-    people = c.counts(unit="PEOPLE", group_by=["AGE_BAND"], measures=[("need", "HEALTH")], sizes={})
+    people = c.counts(unit="PEOPLE", group_by=["AGE_BAND"], measures=[("need", "HEALTH")])
     assert people == {("5-10",): [2]}
+    coded = c.counts(unit="HOUSEHOLDS", group_by=[], measures=[("indicator", "WELFARE_UC_CLAIM")])
+    assert coded == {(): [1]}
 
 
 def test_cursors_are_opaque_and_bound_to_their_query() -> None:
