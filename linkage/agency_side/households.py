@@ -14,8 +14,18 @@ import asyncpg
 _INDEX_MEMBERS = "SELECT mesh_id, household_id FROM mesh_person WHERE household_id IS NOT NULL"
 
 
+_COUNT_MEMBERS = """
+UPDATE mesh_household h SET members = s.members
+FROM (SELECT household_id, count(*)::int AS members FROM mesh_person
+      WHERE household_id IS NOT NULL GROUP BY household_id) s
+WHERE s.household_id = h.mesh_id AND h.members IS DISTINCT FROM s.members
+"""
+
+
 async def index_household_members(index: asyncpg.Connection) -> bytes:
-    """Every (mesh person, mesh household) pair, as COPY text, read once for all agencies."""
+    """Every (mesh person, mesh household) pair, as COPY text, read once for all agencies;
+    the index also keeps each household's size (``mesh_household.members``) for statistics."""
+    await index.execute(_COUNT_MEMBERS)
     buffer = io.BytesIO()
     await index.copy_from_query(_INDEX_MEMBERS, output=buffer)
     return buffer.getvalue()

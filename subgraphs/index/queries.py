@@ -22,9 +22,8 @@ GROUP BY mesh_id, agency ORDER BY agency
 
 PLANNING_PROFILE = """
 SELECT
-  (SELECT coalesce(string_agg(household_id || E'\t' || size, E'\n'), '') FROM (
-     SELECT household_id, count(*) AS size FROM mesh_person
-     WHERE household_id IS NOT NULL GROUP BY household_id) h) AS sizes,
+  (SELECT coalesce(string_agg(mesh_id || E'\t' || members, E'\n'), '')
+   FROM mesh_household WHERE members IS NOT NULL) AS sizes,
   (SELECT coalesce(string_agg(mesh_id, E'\n'), '') FROM mesh_person
    WHERE national_data_opt_out IS NOT FALSE) AS not_countable
 """
