@@ -17,7 +17,7 @@ from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, 
 from authz.policy import NATIONAL_OPT_OUT_RULE, RowRule, SharingRules, apply_mask
 from subgraphs.registry import AGENCIES, INDEX
 
-CONTRACT = (Path(__file__).resolve().parents[1] / "schema" / "supergraph.graphql").read_text()
+CONTRACT = (Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphql").read_text()
 TODAY = date(2026, 11, 24)
 PARTIES = Parties(AGENCIES, INDEX)
 ICB = "QOP"  # NHS Greater Manchester ICB: the only organisation planning agreements name
