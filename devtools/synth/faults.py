@@ -53,9 +53,10 @@ class FaultRates:
     Each applies only where the fault is possible: ``nickname`` to given names with a common short
     form, ``dob_day_month_swap`` to birth dates whose day is at most 12 and differs from the month
     (unless the swap would put the birth after the reference date),
-    ``stale_address`` to people whose household moved in the last three years (housing always has
-    the current address), and ``stale_address_touched`` to stale addresses: the record was
-    updated after the move without its address being checked, so its as-of date is recent.
+    ``stale_address`` to an agency's records of a household that moved in the last three years
+    (the agency missed the move, so every member it knows has the old address; housing always
+    has the current one), and ``stale_address_touched`` to each stale record: it was updated after
+    the move without its address being checked, so its as-of date is recent.
     Health holds every NHS number, correctly; the ``nhs_held_*`` rates say
     how often the other agencies that record one have it (housing, police and welfare never do).
     """
@@ -125,11 +126,19 @@ def _abbreviate(line: str) -> str:
 class IdentityCopier:
     """Makes one agency record's copy of a person's identity, faults included."""
 
-    __slots__ = ("_rates", "_rng")
+    __slots__ = ("_missed_move", "_rates", "_rng")
 
     def __init__(self, rng: Random, rates: FaultRates) -> None:
         self._rng = rng
         self._rates = rates
+        self._missed_move = False
+
+    def visit(self, household: Household) -> None:
+        """One agency turns to a household: did it miss the household's last move?"""
+        self._missed_move = (
+            household.previous_address is not None
+            and self._rng.random() < self._rates.stale_address
+        )
 
     def copy(
         self, person: Person, household: Household, *, current_address: bool = False
@@ -156,11 +165,7 @@ class IdentityCopier:
             moved_in, REFERENCE_DAY - _CONFIRMED_WITHIN, person.date_of_birth.toordinal()
         )
         confirmed += int(r() * (REFERENCE_DAY - confirmed + 1))
-        if (
-            not current_address
-            and household.previous_address is not None
-            and r() < rates.stale_address
-        ):
+        if not current_address and self._missed_move and household.previous_address is not None:
             home = household.previous_address
             if r() >= rates.stale_address_touched:
                 confirmed = moved_in - 1 - int(r() * _CONFIRMED_WITHIN)
