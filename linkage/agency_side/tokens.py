@@ -11,6 +11,7 @@ kind                   value hashed (after normalisation)                  toler
 ``name_dob``           surname, forename initial, date of birth             forename variants
 ``fullname_dob``       canonical forename, surname, date of birth           nicknames (Bob)
 ``phonetic_dob``       Soundex of surname, canonical forename, DOB          surname typos
+``name_start_dob``     canonical forename, surname's first two letters, DOB  a later surname slip
 ``forename_dob``       canonical forename, date of birth                    any surname change
 ``name_dob_swapped``   surname, initial, birth year, {day, month} unordered  day/month swapped
 ``dob_postcode``       date of birth, postcode                              name changes
@@ -31,18 +32,16 @@ import hmac
 import operator
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-
-import asyncpg
 
 TOKEN_KINDS: tuple[str, ...] = (
     "nhs",
     "name_dob",
     "fullname_dob",
     "phonetic_dob",
+    "name_start_dob",
     "forename_dob",
     "name_dob_swapped",
     "dob_postcode",
@@ -52,11 +51,6 @@ TOKEN_KINDS: tuple[str, ...] = (
 )
 TOKEN_BYTES = 32
 
-IDENTITY_QUERY = """
-SELECT local_id, nhs_number, given_name, family_name, date_of_birth, sex, address_line, postcode,
-       uprn
-FROM mesh_identity
-"""
 
 # Real-world short forms -> the full name they stand for. Where the full name depends on sex,
 # _BY_SEX decides; a spelling variant maps to one spelling (Katherine -> catherine).
@@ -305,6 +299,9 @@ class KeyedHash:
     def tokens(self, identity: Identity) -> dict[str, bytes]:
         return {kind: self.digest(f"{kind}:{v}") for kind, v in identity_values(identity).items()}
 
+    def token(self, kind: str, value: str) -> bytes:
+        return self.digest(f"{kind}:{value}")
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -319,6 +316,7 @@ class Identity:
     postcode: str | None
     uprn: int | None
     address_line: str | None = None
+    address_confirmed_on: date | None = None  # when the agency last confirmed the address
 
 
 def identity_values(identity: Identity) -> dict[str, str]:
@@ -337,6 +335,7 @@ def identity_values(identity: Identity) -> dict[str, str]:
         values["name_dob"] = f"{surname}|{initial}|{dob}"
         values["fullname_dob"] = f"{forename}|{surname}|{dob}"
         values["phonetic_dob"] = f"{soundex(surname)}|{forename}|{dob}"
+        values["name_start_dob"] = f"{forename}|{surname[:2]}|{dob}"
         values["forename_dob"] = f"{forename}|{dob}"
         if born.day <= 12 and born.day != born.month:
             low, high = sorted((born.day, born.month))
@@ -356,40 +355,3 @@ def identity_values(identity: Identity) -> dict[str, str]:
 def identity_tokens(key: bytes, identity: Identity) -> dict[str, bytes]:
     """Keyed hash tokens for one record: the only identity that leaves the agency."""
     return {kind: token(key, kind, value) for kind, value in identity_values(identity).items()}
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One record as the index receives it: an opaque reference and keyed hashes."""
-
-    record_ref: bytes
-    tokens: Mapping[str, bytes]
-
-
-async def agency_submissions(
-    conn: asyncpg.Connection, agency: str, key: bytes, batch: int = 20_000
-) -> AsyncIterator[list[Submission]]:
-    """Read the agency's ``mesh_identity`` with a server-side cursor and yield tokenised batches."""
-    hasher = KeyedHash(key)
-    async with conn.transaction(readonly=True):
-        cursor = await conn.cursor(IDENTITY_QUERY)
-        while rows := await cursor.fetch(batch):
-            out = []
-            for row in rows:
-                identity = Identity(
-                    local_id=row["local_id"],
-                    nhs_number=row["nhs_number"],
-                    given_name=row["given_name"],
-                    family_name=row["family_name"],
-                    date_of_birth=row["date_of_birth"],
-                    sex=row["sex"],
-                    postcode=row["postcode"],
-                    uprn=row["uprn"],
-                    address_line=row["address_line"],
-                )
-                out.append(
-                    Submission(
-                        hasher.record_ref(agency, identity.local_id), hasher.tokens(identity)
-                    )
-                )
-            yield out
