@@ -32,8 +32,8 @@ from linkage.exchange import (
     tell,
 )
 from linkage.index_side.checks import check_key_checks
-from linkage.index_side.clustering import Clusterer, DeterministicClusterer
-from linkage.index_side.incremental import relink
+from linkage.index_side.clustering import Clusterer
+from linkage.index_side.incremental import relink, republish_opt_outs
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import new_run
 from store.dsn import ServerAddress
@@ -44,14 +44,13 @@ from subgraphs.registry import AGENCIES, INDEX
 async def link_delta(
     address: ServerAddress,
     key: bytes,
-    progress: Progress | None = None,
-    clusterer: Clusterer | None = None,
+    progress: Progress | None,
+    clusterer: Clusterer,
     *,
     keys: Mapping[str, bytes] | None = None,
     workers: int = 2,
 ) -> LinkReport:
     """Send every agency's changes since the last run and apply the index's answer."""
-    clusterer = clusterer or DeterministicClusterer()
     report = LinkReport(method=clusterer.method, delta=True)
     keys = dict(keys) if keys is not None else agency_keys(key)
     index = await connect(address, INDEX)
@@ -74,8 +73,9 @@ async def link_delta(
             tell(progress, agency, len(batches[agency]))
         gone = {agency: batches[agency].gone for agency in AGENCIES if batches[agency].gone}
         started = lap(report, "tokens", started)
-        if not len(fresh) and not gone:
-            report.parameters = {"delta": "nothing changed"}
+        if not len(fresh) and not gone:  # identities unchanged; opt-outs may have changed
+            async with index.transaction():
+                report.opt_outs_changed = await republish_opt_outs(index, opt_outs)
             return report
 
         async with AllOrNothing(address, index) as stores:
@@ -90,6 +90,7 @@ async def link_delta(
             report.households = answer.households_changed
             if answer.clustering is not None:
                 report.stats = answer.clustering.stats
+            tell(progress, "store", len(fresh))
             started = lap(report, "cluster", started)
 
             async def apply(agency: str) -> None:
@@ -100,7 +101,7 @@ async def link_delta(
                     answer.moved.get(agency, {}),
                     answer.households if household_records_sql(agency) else None,
                 )  # fmt: skip
-                tell(progress, agency, len(span))
+                tell(progress, f"crosswalk {agency}", len(span))
 
             await asyncio.gather(*(apply(agency) for agency in AGENCIES))
             started = lap(report, "crosswalk", started)

@@ -37,7 +37,7 @@ from linkage.index_side.checks import (
     check_key_checks,
     check_links_across_agencies,
 )
-from linkage.index_side.clustering import Clusterer, ClusterStats, DeterministicClusterer
+from linkage.index_side.clustering import Clusterer, ClusterStats
 from linkage.index_side.opt_out import OptOutReports, person_opt_out
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import new_run, store_run
@@ -65,6 +65,7 @@ class LinkReport:
     kept_person_ids: int = 0
     kept_household_ids: int = 0
     changed_persons: int = 0  # a delta: mesh persons re-linked
+    opt_outs_changed: int = 0  # a delta without identity changes: opt-outs updated
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
     stats: ClusterStats = field(default_factory=ClusterStats)
     crosswalks: dict[str, CrosswalkReport] = field(default_factory=dict)
@@ -103,15 +104,14 @@ def agency_keys(key: bytes, overrides: Mapping[str, bytes] | None = None) -> dic
 async def link_all(
     address: ServerAddress,
     key: bytes,
-    progress: Progress | None = None,
-    clusterer: Clusterer | None = None,
+    progress: Progress | None,
+    clusterer: Clusterer,
     *,
     keys: Mapping[str, bytes] | None = None,
     workers: int = 2,
 ) -> LinkReport:
     """Run the whole exchange over every agency; replaces the index's linkage and every
     crosswalk, or (on any failure) nothing."""
-    clusterer = clusterer or DeterministicClusterer()
     report = LinkReport(method=clusterer.method)
     keys = dict(keys) if keys is not None else agency_keys(key)
     index = await connect(address, INDEX)
@@ -159,7 +159,7 @@ async def link_all(
                     stores[agency], agency, keys[agency], (batches[agency], extracts[agency]),
                     mesh_ids, households if household_records_sql(agency) else None,
                 )  # fmt: skip
-                tell(progress, agency, len(mesh_ids))
+                tell(progress, f"crosswalk {agency}", len(mesh_ids))
 
             await asyncio.gather(*(answer(agency) for agency in AGENCIES))
             started = lap(report, "crosswalk", started)

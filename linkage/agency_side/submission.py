@@ -195,7 +195,7 @@ async def collect(
     workers: int = 2,
 ) -> tuple[dict[str, SubmissionBatch], dict[str, Extract]]:
     """Every agency in ``keys`` reads and hashes its records with its key, shards spread over
-    ``workers`` processes; returns each agency's batch and extract."""
+    ``workers`` processes (one: in this process); returns each agency's batch and extract."""
     shards: list[tuple[Shard, bytes]] = []
     for agency, key in keys.items():
         conn = await connect(address, agency)
@@ -203,11 +203,16 @@ async def collect(
             shards += [(s, key) for s in await shards_of(conn, address, agency, delta=delta)]
         finally:
             await conn.close()
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        done = await asyncio.gather(
-            *(loop.run_in_executor(pool, read_shard, shard, key) for shard, key in shards)
-        )
+    if workers <= 1:
+        done = [await _read_shard(shard, key) for shard, key in shards]
+    else:
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            done = list(
+                await asyncio.gather(
+                    *(loop.run_in_executor(pool, read_shard, shard, key) for shard, key in shards)
+                )
+            )
     batches: dict[str, SubmissionBatch] = {}
     extracts: dict[str, Extract] = {}
     for (shard, _), (batch, extract) in zip(shards, done, strict=True):

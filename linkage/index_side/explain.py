@@ -21,6 +21,7 @@ from linkage.index_side.records import RecordSet
 from linkage.index_side.store import KEY_COLUMNS
 
 KINDS: tuple[str, ...] = tuple(sorted({kind for c in COMPARISONS for kind in c.kinds}))
+_DESCRIPTIONS = {c.name: c.description for c in COMPARISONS}
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,7 @@ def explain_pair(
         # Splink numbers levels from "different" (0) upwards; the null level is -1.
         label = "missing" if gamma < 0 else levels[len(levels) - 1 - gamma]["label_for_charts"]
         contributions.append(
-            Contribution(
-                comparison.get("comparison_description", name), label, float(scored[f"mw_{name}"])
-            )
+            Contribution(_DESCRIPTIONS.get(name, name), label, float(scored[f"mw_{name}"]))
         )
     weight = float(scored["match_weight"])
     return Explanation(

@@ -11,10 +11,10 @@ date its agency last confirmed the address, so:
    property more records show).
 2. **Households move together.** When some people seen at a property have since been confirmed
    at one same other property, and the people still placed there were last confirmed there
-   before that, and the leavers are at least as many as those left, the rest of the household
-   has moved too: they follow. A young adult leaving the family home does not take the family
-   along (fewer leave than stay); a family of four whose GP has three members' old address but
-   whose school has the child's new one does move.
+   before that, and the leavers are at least half as many as those left (``leaver_share``), the
+   rest of the household has moved too: they follow. A young adult leaving a family of three
+   does not take them along; a family whose GP has everyone's old address but whose school has
+   the child's new one does move.
 3. **Long unconfirmed, and most others there since.** Someone last confirmed at a property more
    than ``stale_after`` days before the newest confirmation submitted, where more of the people
    placed there have been confirmed within that time than not, has probably left (a grown-up
@@ -72,7 +72,7 @@ WITH leavers AS (
     SELECT uprn, count(*) AS stayers, max(confirmed) AS last_seen_here FROM choice GROUP BY uprn
 ), follow AS (
     SELECT m.left_from, m.moved_to FROM moves m JOIN stayers s ON s.uprn = m.left_from
-    WHERE m.leavers >= s.stayers
+    WHERE m.leavers >= $share * s.stayers
       AND coalesce(s.last_seen_here, DATE '0001-01-01') < m.first_seen_there
 ), holder AS (
     SELECT uprn, min(record) AS record FROM placed WHERE uprn IS NOT NULL GROUP BY uprn
@@ -96,6 +96,7 @@ ORDER BY p.person
 
 
 STALE_AFTER_DAYS = 3 * 365
+LEAVER_SHARE = 0.5
 
 
 def assign_households(
@@ -105,6 +106,7 @@ def assign_households(
     preference: Sequence[str] = ("housing", "health"),
     *,
     stale_after: int = STALE_AFTER_DAYS,
+    leaver_share: float = LEAVER_SHARE,
 ) -> tuple[array[int], list[bytes]]:
     """Each person's household number (-1: no property known) and each household's UPRN token,
     households numbered in order of their first person."""
@@ -128,9 +130,8 @@ def assign_households(
         con.execute(_CHOICE)
         newest = max(records.confirmed, default=0)
         recent = date.fromordinal(max(1, newest - stale_after)) if newest else date.min
-        result = con.sql(
-            _FOLLOW.replace("$recent", f"DATE '{recent.isoformat()}'")
-        ).to_arrow_table()
+        follow = _FOLLOW.replace("$recent", f"DATE '{recent.isoformat()}'")
+        result = con.sql(follow.replace("$share", repr(float(leaver_share)))).to_arrow_table()
     household_of_person = array("i", [-1]) * persons
     number: dict[bytes, int] = {}
     tokens: list[bytes] = []

@@ -71,10 +71,10 @@ async def relink(
     household_preference: Sequence[str] = ("housing", "health"),
 ) -> DeltaAnswer:
     """Re-link the region a delta touches, inside the caller's transaction."""
-    affected = await _affected(conn, fresh, gone)
+    affected, previous = await _affected(conn, fresh, gone)
     resent = _resent_refs(fresh, gone)
     region = RecordSet(TOKEN_KINDS)
-    old_ids: list[str] = []
+    old_ids: list[str | None] = []  # per region record: its mesh id before, if it had one
     for row in await conn.fetch(f"{_SELECT} WHERE mesh_id = ANY($1::text[])", affected):
         if (row["agency"], bytes(row["record_ref"])) in resent:
             continue
@@ -82,8 +82,10 @@ async def relink(
         old_ids.append(row["mesh_id"])
     first_fresh = len(region)
     for i in range(len(fresh)):
+        agency = fresh.agencies[fresh.agency_of[i]]
+        old_ids.append(previous.get((agency, fresh.ref(i))))
         region.add_stored(
-            fresh.agencies[fresh.agency_of[i]],
+            agency,
             fresh.ref(i),
             {kind: fresh.key(kind, i) for kind in KEY_COLUMNS},
             fresh.address_token(i),
@@ -91,7 +93,7 @@ async def relink(
         )
     population = int(await conn.fetchval("SELECT count(*) FROM linked_record")) + len(fresh)
     clustering = clusterer.cluster(region, population=population)
-    person_ids, kept = _vote(clustering, old_ids, set(affected))
+    person_ids, kept = _vote(clustering, old_ids)
 
     # Households: the region's persons and everyone seen at the properties they are seen at.
     neighbours, neighbour_ids = await _neighbours(conn, region, affected)
@@ -158,7 +160,7 @@ async def relink(
         "RETURNING h.mesh_id, h.address_token",
         [r["household_id"] for r in before],
     )
-    await _republish_opt_outs(conn, opt_outs)
+    await republish_opt_outs(conn, opt_outs)
     await store_review_pairs(conn, region, clustering, run_id)
     total = await conn.fetchrow(
         "SELECT (SELECT count(*) FROM linked_record) AS records, "
@@ -176,7 +178,7 @@ async def relink(
         kept_person_ids=kept,
         clustering=clustering,
     )
-    for i in range(first_fresh):
+    for i in range(first_fresh):  # records not re-sent whose person changed
         new_id = person_ids[clustering.person_of[i]]
         if new_id != old_ids[i]:
             agency = region.agencies[region.agency_of[i]]
@@ -189,16 +191,16 @@ async def relink(
 
 async def _affected(
     conn: asyncpg.Connection, fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]
-) -> list[str]:
+) -> tuple[list[str], dict[tuple[str, bytes], str]]:
     """Mesh persons holding an earlier version of a re-sent or withdrawn record, or sharing a
-    blocking token with a re-sent record."""
+    blocking token with a re-sent record; and the earlier mesh id of each re-sent record."""
     agencies = [fresh.agencies[a] for a in fresh.agency_of]
     refs = [fresh.ref(i) for i in range(len(fresh))]
     for agency, withdrawn in gone.items():
         agencies += [agency] * len(withdrawn)
         refs += list(withdrawn)
     by_ref = await conn.fetch(
-        "SELECT DISTINCT l.mesh_id FROM linked_record l "
+        "SELECT l.agency, l.record_ref, l.mesh_id FROM linked_record l "
         "JOIN unnest($1::text[], $2::bytea[]) AS d (agency, record_ref) "
         "ON l.agency = d.agency AND l.entity = 'Person' AND l.record_ref = d.record_ref",
         agencies,
@@ -208,7 +210,9 @@ async def _affected(
     keys = [sorted({k for k in fresh.keys(kind) if k}) for kind in kinds]
     where = " OR ".join(f"{kind} = ANY(${n}::bigint[])" for n, kind in enumerate(kinds, start=1))
     by_token = await conn.fetch(f"SELECT DISTINCT mesh_id FROM linked_record WHERE {where}", *keys)
-    return sorted({r["mesh_id"] for r in by_ref} | {r["mesh_id"] for r in by_token})
+    previous = {(r["agency"], bytes(r["record_ref"])): str(r["mesh_id"]) for r in by_ref}
+    affected = sorted(set(previous.values()) | {r["mesh_id"] for r in by_token})
+    return affected, previous
 
 
 def _resent_refs(fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]) -> set[tuple[str, bytes]]:
@@ -232,12 +236,13 @@ def _day(ordinal: int) -> date | None:
     return date.fromordinal(ordinal) if ordinal else None
 
 
-def _vote(clustering: Clustering, old_ids: list[str], affected: set[str]) -> tuple[list[str], int]:
+def _vote(clustering: Clustering, old_ids: list[str | None]) -> tuple[list[str], int]:
     """Each new cluster keeps the old mesh id most of its records had (each old id going to the
     cluster holding most of its records); the rest get new ids."""
     votes: Counter[tuple[int, str]] = Counter()
     for i, mesh_id in enumerate(old_ids):
-        votes[(clustering.person_of[i], mesh_id)] += 1
+        if mesh_id is not None:
+            votes[(clustering.person_of[i], mesh_id)] += 1
     claimed: dict[str, tuple[int, int]] = {}  # mesh id -> (votes, person)
     for (person, mesh_id), n in sorted(votes.items()):
         best = claimed.get(mesh_id)
@@ -339,22 +344,26 @@ def _opt_out_status(
     return status
 
 
-async def _republish_opt_outs(conn: asyncpg.Connection, opt_outs: OptOutReports) -> None:
-    """Opt-outs change without identities changing: set everyone's from the publication."""
+async def republish_opt_outs(conn: asyncpg.Connection, opt_outs: OptOutReports) -> int:
+    """Opt-outs change without identities changing: set everyone's from the publication;
+    returns how many persons' opt-out changed."""
+    changed = 0
     for agency, refs in opt_outs.opted_out_refs.items():
-        await conn.execute(
+        status = await conn.execute(
             "UPDATE mesh_person p SET national_data_opt_out = true FROM linked_record l "
             "WHERE l.agency = $1 AND l.entity = 'Person' AND l.record_ref = ANY($2::bytea[]) "
             "AND p.mesh_id = l.mesh_id AND p.national_data_opt_out IS DISTINCT FROM true",
             agency,
             list(refs),
         )
+        changed += int(status.split()[-1])
     publishers = sorted(opt_outs.publishers)
     opted = [ref for agency in publishers for ref in opt_outs.opted_out_refs.get(agency, ())]
-    await conn.execute(
+    status = await conn.execute(
         "UPDATE mesh_person p SET national_data_opt_out = false WHERE p.national_data_opt_out "
         "AND NOT EXISTS (SELECT 1 FROM linked_record l WHERE l.mesh_id = p.mesh_id "
         "AND l.agency = ANY($1::text[]) AND l.record_ref = ANY($2::bytea[]))",
         publishers,
         opted,
     )
+    return changed + int(status.split()[-1])
