@@ -24,13 +24,7 @@ from typing import Any
 
 import asyncpg
 
-from linkage.agency_side.tokens import (
-    TOKEN_BYTES,
-    TOKEN_KINDS,
-    Identity,
-    KeyedHash,
-    identity_values,
-)
+from linkage.agency_side.tokens import TOKEN_BYTES, TOKEN_KINDS, KeyedHash, values_of
 from linkage.key import key_check
 from store.dsn import ServerAddress
 from store.server import connect
@@ -127,10 +121,7 @@ def tokenise(
     for row in rows:
         local_id = str(row[0])
         on: date | None = row[9]
-        identity = Identity(
-            local_id, row[1], row[2], row[3], row[4], row[5], row[7], row[8], row[6], on
-        )
-        values = identity_values(identity)
+        values = values_of(row[1], row[2], row[3], row[4], row[5], row[7], row[8], row[6])
         for kind, column in kinds:
             value = values.get(kind)
             column += _ZERO if value is None else digest(f"{kind}:{value}")

@@ -321,14 +321,36 @@ class Identity:
 
 def identity_values(identity: Identity) -> dict[str, str]:
     """The normalised value behind each token kind the record can have (no key involved)."""
+    return values_of(
+        identity.nhs_number,
+        identity.given_name,
+        identity.family_name,
+        identity.date_of_birth,
+        identity.sex,
+        identity.postcode,
+        identity.uprn,
+        identity.address_line,
+    )
+
+
+def values_of(
+    nhs_number: str | None,
+    given_name: str | None,
+    family_name: str | None,
+    born: date | None,
+    sex: str | None,
+    postcode_text: str | None,
+    uprn: int | None,
+    address_line: str | None,
+) -> dict[str, str]:
+    """:func:`identity_values` from the fields themselves (what a million-record loop calls)."""
     values: dict[str, str] = {}
-    nhs = normalise_nhs_number(identity.nhs_number)
+    nhs = normalise_nhs_number(nhs_number)
     if nhs:
         values["nhs"] = nhs
-    surname = normalise_name(identity.family_name)
-    forename = canonical_forename(identity.given_name, identity.sex)
-    postcode = normalise_postcode(identity.postcode)
-    born = identity.date_of_birth
+    surname = normalise_name(family_name)
+    forename = canonical_forename(given_name, sex)
+    postcode = normalise_postcode(postcode_text)
     initial = forename[:1]
     if surname and initial and born is not None:
         dob = born.isoformat()
@@ -344,9 +366,9 @@ def identity_values(identity: Identity) -> dict[str, str]:
         values["dob_postcode"] = f"{born.isoformat()}|{postcode}"
     if surname and initial and postcode:
         values["name_postcode"] = f"{surname}|{initial}|{postcode}"
-    if identity.uprn is not None:
-        values["uprn"] = str(identity.uprn)
-    line = normalise_address_line(identity.address_line)
+    if uprn is not None:
+        values["uprn"] = str(uprn)
+    line = normalise_address_line(address_line)
     if line and postcode:
         values["address"] = f"{line}|{postcode}"
     return values

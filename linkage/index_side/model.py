@@ -22,7 +22,9 @@ address        same UPRN; same address line and       uprn, address, dob_postcod
                same postcode and name; different
 =============  ===================================  =============================================
 
-A comparison whose tokens are all missing on either side says nothing (weight 0). Identifier
+A comparison whose tokens are all missing on either side says nothing (weight 0). Column names
+are plain identifiers, never quoted, so that Splink can write the same settings in any engine's
+SQL dialect (DuckDB here, Spark beyond one machine: :mod:`linkage.index_side.spark`). Identifier
 families are kept apart so that one fact is not counted twice: a moved person disagrees on
 UPRN, address and postcode at once, and pays for that once, as one "different address".
 
@@ -67,7 +69,7 @@ class Comparison:
 
     def null_condition(self) -> str:
         """True when either record has none of the comparison's tokens."""
-        sides = [" AND ".join(f'"{k}_{side}" IS NULL' for k in self.kinds) for side in "lr"]
+        sides = [" AND ".join(f"{k}_{side} IS NULL" for k in self.kinds) for side in "lr"]
         return " OR ".join(f"({side})" for side in sides)
 
     def splink_levels(self) -> list[dict[str, Any]]:
@@ -76,7 +78,7 @@ class Comparison:
              "is_null_level": True}
         ]  # fmt: skip
         levels += [
-            {"sql_condition": f'"{lv.kind}_l" = "{lv.kind}_r"', "label_for_charts": lv.label}
+            {"sql_condition": f"{lv.kind}_l = {lv.kind}_r", "label_for_charts": lv.label}
             for lv in self.levels
         ]
         levels.append({"sql_condition": "ELSE", "label_for_charts": "different"})
@@ -137,7 +139,7 @@ def splink_settings(comparisons: tuple[Comparison, ...] = COMPARISONS) -> dict[s
             for c in comparisons
         ],
         "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": f'l."{kind}" = r."{kind}"'} for kind in BLOCKING_KINDS
+            {"blocking_rule": f"l.{kind} = r.{kind}"} for kind in BLOCKING_KINDS
         ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,

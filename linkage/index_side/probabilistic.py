@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def merge_best_first(
     con.execute(_CONTESTED.replace("$margin", repr(model.margin)))
     contested = int(con.execute("SELECT count(*) FROM contested").fetchall()[0][0])
     linkable = con.sql(_LINKABLE.replace("$threshold", repr(model.threshold))).to_arrow_table()
-    forest = _GuardedForest(records)
+    forest = GuardedForest(records.agency_of, records.keys("nhs"))
     refused = merged = 0
     for left, right in zip(
         linkable.column(0).to_pylist(), linkable.column(1).to_pylist(), strict=True
@@ -194,15 +195,16 @@ def merge_best_first(
     return person_of, persons, stats
 
 
-class _GuardedForest:
-    """Union-find whose roots know their agencies (a bit mask) and NHS token."""
+class GuardedForest:
+    """Union-find over records 0..n-1 whose roots know their agencies (a bit mask) and NHS
+    token (0: none), so that a merge breaking a guard is refused."""
 
-    def __init__(self, records: RecordSet) -> None:
-        n = len(records)
+    def __init__(self, agency_of: Sequence[int], nhs: Sequence[int]) -> None:
+        n = len(agency_of)
         self.parent = array("i", range(n))
         self.size = array("i", [1]) * n
-        self.agencies = array("Q", (1 << a for a in records.agency_of))
-        self.nhs = array("q", records.keys("nhs"))
+        self.agencies = array("Q", (1 << a for a in agency_of))
+        self.nhs = array("q", nhs)
 
     def find(self, x: int) -> int:
         parent = self.parent

@@ -27,6 +27,7 @@ from store.bulk import bulk_loaded
 from subgraphs.kit.ids import new_household_id, new_person_id
 
 PERSON = "Person"
+_MISSING = bytes(32)
 #: Token kinds stored as 64-bit keys; the UPRN token is stored whole.
 KEY_COLUMNS: tuple[str, ...] = tuple(kind for kind in TOKEN_KINDS if kind != "uprn")
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -160,20 +161,31 @@ async def store_run(
 def record_rows(
     records: RecordSet, positions: Sequence[int], mesh_ids: Sequence[str]
 ) -> Iterator[tuple[object, ...]]:
-    """``linked_record`` rows (``RECORD_COLUMNS``) for the records at ``positions``."""
-    agencies, agency_of, confirmed = records.agencies, records.agency_of, records.confirmed
-    columns = [records.keys(kind) for kind in KEY_COLUMNS]
-    for i, mesh_id in zip(positions, mesh_ids, strict=True):
-        day = confirmed[i]
-        yield (
-            agencies[agency_of[i]],
-            PERSON,
-            records.ref(i),
-            mesh_id,
-            *[column[i] or None for column in columns],
-            records.address_token(i),
-            date.fromordinal(day) if day else None,
-        )
+    """``linked_record`` rows (``RECORD_COLUMNS``) for the records at ``positions``, built a
+    column at a time (a few microseconds a row, for millions of rows)."""
+    agencies, agency_of = records.agencies, records.agency_of
+    refs, tokens = memoryview(records.refs), memoryview(records.address_tokens)
+    width, missing = len(_MISSING), _MISSING
+    days: dict[int, date] = {}
+    confirmed = records.confirmed
+    columns = [
+        [agencies[agency_of[i]] for i in positions],
+        [PERSON] * len(positions),
+        [refs[i * width : (i + 1) * width].tobytes() for i in positions],
+        mesh_ids,
+        *([key[i] or None for i in positions] for key in map(records.keys, KEY_COLUMNS)),
+        [
+            None if (t := tokens[i * width : (i + 1) * width].tobytes()) == missing else t
+            for i in positions
+        ],
+        [
+            (days.get(d) or days.setdefault(d, date.fromordinal(d)))
+            if (d := confirmed[i])
+            else None
+            for i in positions
+        ],
+    ]
+    return zip(*columns, strict=True)
 
 
 async def store_review_pairs(

@@ -119,7 +119,7 @@ def _level_case(comparison: Comparison) -> str:
     """SQL giving a pair's level number: 0 missing, 1.. the levels, then "different"."""
     whens = [f"WHEN {comparison.null_condition()} THEN 0"]
     whens += [
-        f'WHEN "{level.kind}_l" = "{level.kind}_r" THEN {n}'
+        f"WHEN {level.kind}_l = {level.kind}_r THEN {n}"
         for n, level in enumerate(comparison.levels, start=1)
     ]
     return f"CASE {' '.join(whens)} ELSE {len(comparison.levels) + 1} END"
