@@ -42,7 +42,7 @@ def link_on_spark(
     from splink import Linker, SparkAPI
 
     n = population or records.count()
-    api = SparkAPI(spark_session=spark, register_udfs_automatically=False)
+    api = SparkAPI(spark_session=spark, register_udfs_automatically=False)  # type: ignore[no-untyped-call]
     linker = Linker(api.register(records), model.settings_for(n), log_level=logging.ERROR)
     predictions = linker.inference.predict(
         threshold_match_weight=model.threshold - model.margin, warning_mode="never"
@@ -113,8 +113,8 @@ def _merge_component(nodes: pa.Table, edges: pa.Table, codes: dict[str, int]) ->
         [k or 0 for k in nodes.column("nhs").to_pylist()],
     )
     order: list[tuple[float, int, int]] = sorted(
-        (-w, l, r)
-        for l, r, w in zip(
+        (-weight, left, right)
+        for left, right, weight in zip(
             edges.column("record_l").to_pylist(),
             edges.column("record_r").to_pylist(),
             edges.column("match_weight").to_pylist(),
