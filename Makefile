@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := mesh authz subgraphs store linkage devtools bench tests
 
-.PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help
+.PHONY: demo test unit lint typecheck pytest bench bench-seed bench-linkage db-stop clean help
 
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh"
@@ -16,6 +16,7 @@ help:
 	@echo "make unit        the fast layer only: no PostgreSQL, no processes (seconds)"
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
+	@echo "make bench-linkage  link whole and by a 1 % delta, scored (SCALE=20k|200k|full)"
 	@echo "make db-stop     stop the embedded PostgreSQL"
 
 $(BIN)/python:
@@ -50,6 +51,9 @@ bench: $(STAMP)
 
 bench-seed: $(STAMP)
 	MESH_DB_PREFIX=gm_ $(BIN)/mesh seed --people 2867800 --reset
+
+bench-linkage: $(STAMP)
+	$(BIN)/python -m bench.linkage --scale $(or $(SCALE),20k)
 
 db-stop: $(STAMP)
 	$(BIN)/mesh db stop

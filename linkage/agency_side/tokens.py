@@ -4,21 +4,22 @@ Every agency runs this on its ``mesh_identity`` view with the linkage key, which
 holds. What leaves the agency is, per record, an opaque ``record_ref`` (a keyed hash of its local
 id, which only the agency can recompute) and keyed hash tokens of normalised identifiers:
 
-=====================  ==================================================  =====================
-kind                   value hashed (after normalisation)                  tolerates
-=====================  ==================================================  =====================
-``nhs``                NHS number, only when the check digit is valid       everything else
-``name_dob``           surname, forename initial, date of birth             forename variants
-``fullname_dob``       canonical forename, surname, date of birth           nicknames (Bob)
-``phonetic_dob``       Soundex of surname, canonical forename, DOB          surname typos
-``name_start_dob``     canonical forename, surname's first two letters, DOB  a later surname slip
-``forename_dob``       canonical forename, date of birth                    any surname change
-``name_dob_swapped``   surname, initial, birth year, {day, month} unordered  day/month swapped
-``dob_postcode``       date of birth, postcode                              name changes
-``name_postcode``      surname, forename initial, postcode                  a wrong birth date
-``uprn``               the property's UPRN (also the household's token)     missing postcode
-``address``            address line (street kind spelt out), postcode       missing UPRN
-=====================  ==================================================  =====================
+====================  ====================================================  ===================
+kind                  value hashed (after normalisation)                    tolerates
+====================  ====================================================  ===================
+``nhs``               NHS number, only when the check digit is valid        everything else
+``name_dob``          surname, forename initial, date of birth              forename variants
+``fullname_dob``      canonical forename, surname, date of birth            nicknames (Bob)
+``phonetic_dob``      Soundex of surname, canonical forename, DOB           surname typos
+``name_start_dob``    canonical forename, surname's first 2 letters, DOB    later surname slips
+``forename_dob``      canonical forename, date of birth                     any surname change
+``name_dob_swapped``  surname, initial, birth year, {day, month} unordered  day/month swapped
+``forename_swapped``  canonical forename, birth year, {day, month}          swapped and a slip
+``dob_postcode``      date of birth, postcode                               name changes
+``name_postcode``     surname, forename initial, postcode                   a wrong birth date
+``uprn``              the property's UPRN (also the household's token)      missing postcode
+``address``           address line (street kind spelt out), postcode        missing UPRN
+====================  ====================================================  ===================
 
 The forename initial is the initial of the canonical forename, so "Bob" and "Robert" agree.
 Each token is ``HMAC-SHA256(key, kind + ":" + value)``, so equal values give equal tokens only
@@ -44,6 +45,7 @@ TOKEN_KINDS: tuple[str, ...] = (
     "name_start_dob",
     "forename_dob",
     "name_dob_swapped",
+    "forename_swapped",
     "dob_postcode",
     "name_postcode",
     "uprn",
@@ -362,6 +364,7 @@ def values_of(
         if born.day <= 12 and born.day != born.month:
             low, high = sorted((born.day, born.month))
             values["name_dob_swapped"] = f"{surname}|{initial}|{born.year}|{low:02d}|{high:02d}"
+            values["forename_swapped"] = f"{forename}|{born.year}|{low:02d}|{high:02d}"
     if born is not None and postcode:
         values["dob_postcode"] = f"{born.isoformat()}|{postcode}"
     if surname and initial and postcode:

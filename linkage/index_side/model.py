@@ -15,8 +15,8 @@ name_dob       full forename, surname and DOB;        fullname_dob, name_dob, ph
                surname, initial, DOB; surname sound,  name_start_dob, forename_dob,
                forename, DOB; forename, surname's     name_dob_swapped
                first letters, DOB; forename and DOB;
-               surname, initial, DOB swapped;
-               different
+               surname, initial, DOB swapped;         forename_swapped
+               forename, DOB swapped; different
 address        same UPRN; same address line and       uprn, address, dob_postcode, name_postcode
                postcode; same postcode and DOB;
                same postcode and name; different
@@ -97,6 +97,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("forename, surname's first letters, DOB", "name_start_dob"),
             Level("forename, DOB", "forename_dob"),
             Level("surname, initial, DOB day/month swapped", "name_dob_swapped"),
+            Level("forename, DOB day/month swapped", "forename_swapped"),
         ),
     ),
     Comparison(
@@ -120,6 +121,7 @@ BLOCKING_KINDS: tuple[str, ...] = (
     "name_start_dob",
     "forename_dob",
     "name_dob_swapped",
+    "forename_swapped",
     "dob_postcode",
     "name_postcode",
 )
@@ -155,7 +157,7 @@ class LinkageModel:
     settings: dict[str, Any]  # Splink settings, every level with m_probability, u_probability
     matching_pairs_per_record: float  # the prior, independent of the population's size
     threshold: float = -5.0  # pairs at or above this match weight may link
-    margin: float = 5.0  # a record's two best candidates in one agency closer than this: neither
+    margin: float = 1.0  # a record's two best candidates in one agency closer than this: neither
     trained: dict[str, Any] = field(default_factory=dict)  # records, agencies, when, versions
 
     def prior(self, records: int) -> float:

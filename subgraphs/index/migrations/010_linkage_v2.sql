@@ -12,6 +12,7 @@ ALTER TABLE linked_record
     ADD COLUMN name_start_dob       bigint,
     ADD COLUMN forename_dob         bigint,
     ADD COLUMN name_dob_swapped     bigint,
+    ADD COLUMN forename_swapped     bigint,
     ADD COLUMN dob_postcode         bigint,
     ADD COLUMN name_postcode        bigint,
     ADD COLUMN address              bigint,
