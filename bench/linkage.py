@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -75,7 +76,7 @@ async def _catch_up(address: ServerAddress, share: float) -> int:
                     r[0]
                     for r in await conn.fetch(
                         f"SELECT {key}::text FROM {table} "
-                        "WHERE (hashtext({key}::text || 'delta') & 2147483647) % 10000 < $1",
+                        f"WHERE (hashtext({key}::text || 'delta') & 2147483647) % 10000 < $1",
                         int(share * 10_000),
                     )
                 ]
@@ -118,9 +119,40 @@ def _scores(s: LinkageScores) -> dict[str, Any]:
     }
 
 
+class CpuClock:
+    """CPU seconds spent by this process and its workers, and by the embedded PostgreSQL's
+    backends (children of its postmaster, counted when they exit): on a shared machine the
+    wall clock says little, the CPU says what an idle 2-core box would need at least."""
+
+    def __init__(self, data_dir: Path) -> None:
+        pid_file = data_dir / "pg" / "postmaster.pid"
+        self.postmaster = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+        self.start = self.now()
+
+    def now(self) -> tuple[float, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        python = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        postgres = 0.0
+        if self.postmaster is not None:
+            try:
+                fields = Path(f"/proc/{self.postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+                tick = os.sysconf("SC_CLK_TCK")
+                postgres = sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick
+            except (OSError, ValueError, IndexError):
+                postgres = 0.0
+        return python, postgres
+
+    def lap(self) -> dict[str, float]:
+        now = self.now()
+        spent = {"python": now[0] - self.start[0], "postgres": now[1] - self.start[1]}
+        self.start = now
+        return {k: round(v, 1) for k, v in spent.items()}
+
+
 def _run(report: LinkReport) -> dict[str, Any]:
     return {
-        "records": report.total_records,
+        "records_submitted": report.total_records,
         "persons": report.persons,
         "households": report.households,
         "seconds": round(report.total_seconds, 1),
@@ -138,6 +170,9 @@ def main() -> None:
     parser.add_argument("--delta", type=float, default=0.01, help="share of records changed")
     parser.add_argument("--retrain", action="store_true")
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--delta-only", action="store_true", help="skip the whole run (the stores are linked)"
+    )
     args = parser.parse_args()
     people = args.people or SCALES[args.scale]
     settings = MeshSettings(db_prefix=args.prefix)
@@ -155,19 +190,30 @@ def main() -> None:
         started = time.perf_counter()
         asyncio.run(seed(address, people, 1, reset=True))
         result["seed_seconds"] = round(time.perf_counter() - started, 1)
-    clusterer = clusterer_for(args.method, settings, key, retrain=args.retrain)
-    whole = asyncio.run(link_all(address, key, None, clusterer))
-    result["whole"] = {**_run(whole), **_scores(asyncio.run(evaluate(address)))}
-    result["load_average_after_whole"] = os.getloadavg()
-    result["delta_changed_records"] = asyncio.run(_catch_up(address, args.delta))
-    clusterer = clusterer_for(args.method, settings, key)
-    changed = asyncio.run(link_delta(address, key, None, clusterer))
-    result["delta"] = {**_run(changed), **_scores(asyncio.run(evaluate(address)))}
-    result["load_average_end"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"linkage-{people}-{args.method}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=1) + "\n")
+
+    def save() -> None:  # after each step, so a failure keeps what was measured
+        out.write_text(json.dumps(result, indent=1) + "\n")
+
+    clusterer = clusterer_for(args.method, settings, key, retrain=args.retrain)
+    clock = CpuClock(settings.data_dir)
+    if not args.delta_only:
+        whole = asyncio.run(link_all(address, key, None, clusterer))
+        result["whole_cpu_seconds"] = clock.lap()
+        result["whole"] = {**_run(whole), **_scores(asyncio.run(evaluate(address)))}
+        result["trained"] = bool(clusterer.parameters().get("trained_now"))
+        result["load_average_after_whole"] = os.getloadavg()
+        save()
+    result["delta_changed_records"] = asyncio.run(_catch_up(address, args.delta))
+    clusterer = clusterer_for(args.method, settings, key)
+    clock.lap()
+    changed = asyncio.run(link_delta(address, key, None, clusterer))
+    result["delta_cpu_seconds"] = clock.lap()
+    result["delta"] = {**_run(changed), **_scores(asyncio.run(evaluate(address)))}
+    result["load_average_end"] = os.getloadavg()
+    save()
     print(render(result))
     print(f"written to {out}")
 
@@ -178,15 +224,20 @@ def render(r: dict[str, Any]) -> str:
         f"{r['people']:,} people, {r['method']}, load average {r['load_average_start'][0]:.1f} "
         f"at start, {r['load_average_end'][0]:.1f} at end",
         "",
-        "| run | records | persons P | persons R | households P | households R | seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| run | records sent | persons P | persons R | households P | households R | seconds "
+        "| CPU s (Python + PostgreSQL) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in ("whole", "delta"):
+        if name not in r:
+            continue
         x = r[name]
+        cpu = r.get(f"{name}_cpu_seconds", {})
         lines.append(
-            f"| {name} | {x['records']:,} | {x['persons']['precision']:.5f} | "
+            f"| {name} | {x['records_submitted']:,} | {x['persons']['precision']:.5f} | "
             f"{x['persons']['recall']:.5f} | {x['households']['precision']:.5f} | "
-            f"{x['households']['recall']:.5f} | {x['seconds']:.1f} |"
+            f"{x['households']['recall']:.5f} | {x['seconds']:.1f} | "
+            f"{cpu.get('python', 0):.0f} + {cpu.get('postgres', 0):.0f} |"
         )
     return "\n".join(lines)
 

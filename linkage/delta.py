@@ -105,6 +105,7 @@ async def link_delta(
 
             await asyncio.gather(*(apply(agency) for agency in AGENCIES))
             started = lap(report, "crosswalk", started)
+        clusterer.keep()
         lap(report, "commit", started)
     finally:
         await index.close()

@@ -163,6 +163,7 @@ async def link_all(
 
             await asyncio.gather(*(answer(agency) for agency in AGENCIES))
             started = lap(report, "crosswalk", started)
+        clusterer.keep()
         lap(report, "commit", started)
     finally:
         await index.close()  # releases the lock

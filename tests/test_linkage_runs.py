@@ -281,6 +281,21 @@ def test_an_agency_using_another_key_is_refused_and_nothing_changes(
     assert (index_state(address), crosswalks(address)) == before
 
 
+def test_a_failed_run_that_trained_a_model_does_not_keep_it(
+    stores: tuple[ServerAddress, Path], tmp_path: Path
+) -> None:
+    address, _ = stores
+    fresh = tmp_path / "model.json"
+
+    def fail(step: str, _count: int) -> None:
+        if step == "store":
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        asyncio.run(link_all(address, LINKAGE_TEST_KEY, fail, clusterer(fresh), workers=1))
+    assert not fresh.exists()
+
+
 def test_a_model_from_another_key_is_refused_and_nothing_changes(
     stores: tuple[ServerAddress, Path],
 ) -> None:

@@ -172,7 +172,10 @@ async def _read_shard(shard: Shard, key: bytes) -> tuple[SubmissionBatch, Extrac
 async def shards_of(
     conn: asyncpg.Connection, address: ServerAddress, agency: str, *, delta: bool
 ) -> list[Shard]:
-    """Split an agency's records into shards of about ``RECORDS_PER_SHARD``."""
+    """Split an agency's records into shards of about ``RECORDS_PER_SHARD``; a delta is read
+    whole (one pass comparing every record's digest with the crosswalk's)."""
+    if delta:
+        return [Shard(address, agency, 0, 1, delta)]
     count = await conn.fetchval("SELECT count(*) FROM mesh_identity")
     of = max(1, round(count / RECORDS_PER_SHARD))
     return [Shard(address, agency, i, of, delta) for i in range(of)]

@@ -126,6 +126,10 @@ class Clusterer(Protocol):
         many records the whole index holds when these are only a part (a delta's region)."""
         ...
 
+    def keep(self) -> None:
+        """The run that used this clustering was committed: keep what it learnt (a model)."""
+        ...
+
 
 class _Forest:
     """Union-find over record indexes, each root knowing its agencies and NHS token."""
@@ -223,6 +227,9 @@ class DeterministicClusterer:
             "block_cap": self.block_cap,
             "household_preference": list(self.household_preference),
         }
+
+    def keep(self) -> None:
+        """Nothing is learnt: the rules are fixed."""
 
     def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
         forest = _Forest(records.agency_of, records.keys("nhs"))

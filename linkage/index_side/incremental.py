@@ -125,9 +125,10 @@ async def relink(
         affected + sorted(set(neighbour_ids)),
     )
     new_households = [(mesh_id, token) for mesh_id, token, existed in household_ids if not existed]
-    await conn.executemany(
-        "INSERT INTO mesh_household (mesh_id, run_id, address_token) VALUES ($1, $2, $3)",
-        [(mesh_id, run_id, token) for mesh_id, token in new_households],
+    await conn.copy_records_to_table(
+        "mesh_household",
+        columns=["mesh_id", "run_id", "address_token"],
+        records=[(mesh_id, run_id, token) for mesh_id, token in new_households],
     )
     kept_ids = set(person_ids)
     await conn.execute(
@@ -135,24 +136,39 @@ async def relink(
         [mesh_id for mesh_id in affected if mesh_id not in kept_ids],
     )
     status = _opt_out_status(region, clustering, opt_outs)
-    await conn.executemany(
-        "INSERT INTO mesh_person (mesh_id, run_id, household_id, national_data_opt_out) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (mesh_id) DO UPDATE SET run_id = EXCLUDED.run_id, "
-        "household_id = EXCLUDED.household_id, "
-        "national_data_opt_out = EXCLUDED.national_data_opt_out",
-        [
-            (mesh_id, run_id, _household(household_ids, household_of[p]), status[p])
+    await conn.execute(
+        "CREATE TEMP TABLE relinked_person (mesh_id text, household_id text, "
+        "national_data_opt_out boolean) ON COMMIT DROP"
+    )
+    await conn.copy_records_to_table(
+        "relinked_person",
+        records=[
+            (mesh_id, _household(household_ids, household_of[p]), status[p])
             for p, mesh_id in enumerate(person_ids)
         ],
     )
+    await conn.execute(
+        "INSERT INTO mesh_person (mesh_id, run_id, household_id, national_data_opt_out) "
+        "SELECT mesh_id, $1, household_id, national_data_opt_out FROM relinked_person "
+        "ON CONFLICT (mesh_id) DO UPDATE SET run_id = EXCLUDED.run_id, "
+        "household_id = EXCLUDED.household_id, "
+        "national_data_opt_out = EXCLUDED.national_data_opt_out",
+        run_id,
+    )
     neighbour_persons = _number(neighbour_ids)
-    await conn.executemany(
-        "UPDATE mesh_person SET household_id = $2 WHERE mesh_id = $1 "
-        "AND household_id IS DISTINCT FROM $2",
-        [
+    await conn.execute(
+        "CREATE TEMP TABLE rehoused_person (mesh_id text, household_id text) ON COMMIT DROP"
+    )
+    await conn.copy_records_to_table(
+        "rehoused_person",
+        records=[
             (mesh_id, _household(household_ids, household_of[clustering.persons + n]))
             for mesh_id, n in neighbour_persons.items()
         ],
+    )
+    await conn.execute(
+        "UPDATE mesh_person p SET household_id = r.household_id FROM rehoused_person r "
+        "WHERE p.mesh_id = r.mesh_id AND p.household_id IS DISTINCT FROM r.household_id"
     )
     emptied = await conn.fetch(
         "DELETE FROM mesh_household h WHERE h.mesh_id = ANY($1::text[]) AND NOT EXISTS "
@@ -193,26 +209,59 @@ async def _affected(
     conn: asyncpg.Connection, fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]
 ) -> tuple[list[str], dict[tuple[str, bytes], str]]:
     """Mesh persons holding an earlier version of a re-sent or withdrawn record, or sharing a
-    blocking token with a re-sent record; and the earlier mesh id of each re-sent record."""
+    blocking token with a re-sent record whose tokens changed (a record re-sent only because
+    its address was re-confirmed can link to no one new); and the earlier mesh id of each
+    re-sent record. A weak token (forename and birth date) counts only with the address."""
     agencies = [fresh.agencies[a] for a in fresh.agency_of]
     refs = [fresh.ref(i) for i in range(len(fresh))]
     for agency, withdrawn in gone.items():
         agencies += [agency] * len(withdrawn)
         refs += list(withdrawn)
     by_ref = await conn.fetch(
-        "SELECT l.agency, l.record_ref, l.mesh_id FROM linked_record l "
-        "JOIN unnest($1::text[], $2::bytea[]) AS d (agency, record_ref) "
+        f"SELECT l.agency, l.record_ref, l.mesh_id, {', '.join(KEY_COLUMNS)}, l.uprn "
+        "FROM linked_record l JOIN unnest($1::text[], $2::bytea[]) AS d (agency, record_ref) "
         "ON l.agency = d.agency AND l.entity = 'Person' AND l.record_ref = d.record_ref",
         agencies,
         refs,
     )
-    kinds = [kind for kind in BLOCKING_KINDS if kind in KEY_COLUMNS]
-    keys = [sorted({k for k in fresh.keys(kind) if k}) for kind in kinds]
-    where = " OR ".join(f"{kind} = ANY(${n}::bigint[])" for n, kind in enumerate(kinds, start=1))
-    by_token = await conn.fetch(f"SELECT DISTINCT mesh_id FROM linked_record WHERE {where}", *keys)
     previous = {(r["agency"], bytes(r["record_ref"])): str(r["mesh_id"]) for r in by_ref}
+    before = {(r["agency"], bytes(r["record_ref"])): r for r in by_ref}
+    changed = [
+        i
+        for i in range(len(fresh))
+        if not _same_tokens(fresh, i, before.get((agencies[i], refs[i])))
+    ]
+    keys = {kind: sorted({k for i in changed if (k := fresh.key(kind, i))}) for kind in KEY_COLUMNS}
+    uprns = sorted({t for i in changed if (t := fresh.address_token(i)) is not None})
+    strong = [kind for kind in BLOCKING_KINDS if kind in KEY_COLUMNS and kind not in _WEAK]
+    args: list[object] = [keys[kind] for kind in strong]
+    where = [f"{kind} = ANY(${n}::bigint[])" for n, kind in enumerate(strong, start=1)]
+    weak = " OR ".join(
+        f"{kind} = ANY(${len(args) + n}::bigint[])" for n, kind in enumerate(_WEAK, start=1)
+    )
+    args += [keys[kind] for kind in _WEAK] + [uprns, keys["address"]]
+    where.append(
+        f"(({weak}) AND (uprn = ANY(${len(args) - 1}::bytea[]) "
+        f"OR address = ANY(${len(args)}::bigint[])))"
+    )
+    by_token = await conn.fetch(
+        f"SELECT DISTINCT mesh_id FROM linked_record WHERE {' OR '.join(where)}", *args
+    )
     affected = sorted(set(previous.values()) | {r["mesh_id"] for r in by_token})
     return affected, previous
+
+
+_WEAK = ("forename_dob", "forename_swapped")
+
+
+def _same_tokens(fresh: RecordSet, i: int, stored: asyncpg.Record | None) -> bool:
+    """Whether re-sent record i carries the tokens the index holds for it already."""
+    if stored is None:
+        return False
+    if any((fresh.key(kind, i) or None) != stored[kind] for kind in KEY_COLUMNS):
+        return False
+    uprn = stored["uprn"]
+    return fresh.address_token(i) == (bytes(uprn) if uprn is not None else None)
 
 
 def _resent_refs(fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]) -> set[tuple[str, bytes]]:

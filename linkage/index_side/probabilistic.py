@@ -12,7 +12,8 @@
 
 Households then follow (:mod:`linkage.index_side.households`). Without a model (or with
 ``retrain``) the clusterer trains one on the records first (:mod:`linkage.index_side.training`)
-and saves it to ``model_path``.
+and saves it to ``model_path`` once the run that trained it has been committed (:meth:`keep`),
+so a failed run leaves the previous model too.
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ class SplinkClusterer:
             "household_preference": list(self.household_preference),
         }
 
+    def keep(self) -> None:
+        """Save a model trained by this run (the run has been committed)."""
+        if self.trained_now and self.model is not None:
+            self.model.save(self.model_path)
+
     def load(self) -> LinkageModel | None:
         """The saved model, if there is one and it may be used (raises ModelError if not)."""
         if self.retrain or not self.model_path.exists():
@@ -114,7 +120,6 @@ class SplinkClusterer:
         with _engine(records, self.threads) as con:
             if model is None:
                 model = train(con, key_check=self.key_check)
-                model.save(self.model_path)
                 self.trained_now = True
             self.model = model
             scored = score_pairs(con, model, population or len(records))
