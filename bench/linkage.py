@@ -61,10 +61,10 @@ async def _population(address: ServerAddress) -> int:
         await conn.close()
 
 
-async def _catch_up(address: ServerAddress, share: float) -> int:
+async def _catch_up(address: ServerAddress, share: float, salt: str) -> int:
     """A delta of ``share`` of every agency's person records: each agency re-confirms them
     today, learning the current address where its copy was stale (from the ground truth, so
-    the truth stays true). Returns how many records changed."""
+    the truth stays true); ``salt`` picks which. Returns how many records changed."""
     truth = await connect(address, "truth")
     changed = 0
     try:
@@ -76,8 +76,9 @@ async def _catch_up(address: ServerAddress, share: float) -> int:
                     r[0]
                     for r in await conn.fetch(
                         f"SELECT {key}::text FROM {table} "
-                        f"WHERE (hashtext({key}::text || 'delta') & 2147483647) % 10000 < $1",
+                        f"WHERE (hashtext({key}::text || $2) & 2147483647) % 10000 < $1",
                         int(share * 10_000),
+                        salt,
                     )
                 ]
                 homes = await truth.fetch(
@@ -206,7 +207,8 @@ def main() -> None:
         result["trained"] = bool(clusterer.parameters().get("trained_now"))
         result["load_average_after_whole"] = os.getloadavg()
         save()
-    result["delta_changed_records"] = asyncio.run(_catch_up(address, args.delta))
+    salt = datetime.now(UTC).isoformat()  # other records each run
+    result["delta_changed_records"] = asyncio.run(_catch_up(address, args.delta, salt))
     clusterer = clusterer_for(args.method, settings, key)
     clock.lap()
     changed = asyncio.run(link_delta(address, key, None, clusterer))

@@ -67,6 +67,7 @@ async def write_crosswalk(
         written, missing = 0, 0
         if households is not None:
             written, missing = await _write_households(conn, agency, key, households)
+    await _clear_notes(conn, extract)
     return CrosswalkReport(agency, len(mesh_ids), written, 0, missing)
 
 
@@ -111,7 +112,13 @@ async def update_crosswalk(
     written = missing = 0
     if households:
         written, missing = await _update_households(conn, agency, key, households)
+    await _clear_notes(conn, extract)
     return CrosswalkReport(agency, len(mesh_ids) + len(moved), written, 0, missing, removed)
+
+
+async def _clear_notes(conn: asyncpg.Connection, extract: Extract) -> None:
+    """The change notes this submission covered have been answered."""
+    await conn.execute("DELETE FROM mesh_identity_change WHERE change_id <= $1", extract.noted)
 
 
 async def resolve_refs(conn: asyncpg.Connection, refs: Sequence[bytes]) -> dict[bytes, str]:

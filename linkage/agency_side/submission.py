@@ -41,16 +41,24 @@ _DIGEST = (
 )
 _SHARD = "(hashtext(local_id) & 2147483647) % $1 = $2"
 FULL_QUERY = f"SELECT {_IDENTITY}, {_DIGEST} AS digest FROM mesh_identity WHERE {_SHARD}"
+# Records noted as changed (their agency's trigger, migration 011) up to $1, whose identity
+# differs from what was last submitted (an update of another column changes nothing here).
 CHANGED_QUERY = f"""
-SELECT i.* FROM (SELECT {_IDENTITY}, {_DIGEST} AS digest FROM mesh_identity WHERE {_SHARD}) i
+WITH noted AS (SELECT DISTINCT local_id FROM mesh_identity_change WHERE change_id <= $1)
+SELECT i.* FROM (
+    SELECT {_IDENTITY}, {_DIGEST} AS digest FROM mesh_identity
+    WHERE local_id IN (SELECT local_id FROM noted)
+) i
 LEFT JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.local_id = i.local_id
 WHERE c.identity_digest IS DISTINCT FROM i.digest
 """
 GONE_QUERY = """
-SELECT c.local_id, c.record_ref FROM mesh_crosswalk c
+WITH noted AS (SELECT DISTINCT local_id FROM mesh_identity_change WHERE change_id <= $1)
+SELECT c.local_id, c.record_ref FROM mesh_crosswalk c JOIN noted USING (local_id)
 WHERE c.entity = 'Person'
   AND NOT EXISTS (SELECT 1 FROM mesh_identity i WHERE i.local_id = c.local_id)
 """
+NOTED_QUERY = "SELECT coalesce(max(change_id), 0) FROM mesh_identity_change"
 RECORDS_PER_SHARD = 400_000
 
 
@@ -98,6 +106,7 @@ class Extract:
     local_ids: list[str] = field(default_factory=list)
     digests: list[bytes] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    noted: int = 0  # the last change note this submission covers (cleared once answered)
 
     def extend(self, other: Extract) -> None:
         self.local_ids += other.local_ids
@@ -142,6 +151,7 @@ class Shard:
     index: int
     of: int
     delta: bool
+    noted: int = 0  # change notes up to this one are covered
 
 
 def read_shard(shard: Shard, key: bytes) -> tuple[SubmissionBatch, Extract]:
@@ -152,13 +162,16 @@ def read_shard(shard: Shard, key: bytes) -> tuple[SubmissionBatch, Extract]:
 async def _read_shard(shard: Shard, key: bytes) -> tuple[SubmissionBatch, Extract]:
     conn = await connect(shard.address, shard.agency)
     try:
-        query = CHANGED_QUERY if shard.delta else FULL_QUERY
         async with conn.transaction(readonly=True):
-            rows = await conn.fetch(query, shard.of, shard.index)
+            if shard.delta:
+                rows = await conn.fetch(CHANGED_QUERY, shard.noted)
+            else:
+                rows = await conn.fetch(FULL_QUERY, shard.of, shard.index)
         batch, extract = tokenise(rows, shard.agency, KeyedHash(key), key_check(key))
+        extract.noted = shard.noted
         if shard.delta and shard.index == 0:
             hasher = KeyedHash(key)
-            for row in await conn.fetch(GONE_QUERY):
+            for row in await conn.fetch(GONE_QUERY, shard.noted):
                 extract.gone.append(row["local_id"])
                 ref = row["record_ref"]
                 batch.gone.append(
@@ -172,13 +185,14 @@ async def _read_shard(shard: Shard, key: bytes) -> tuple[SubmissionBatch, Extrac
 async def shards_of(
     conn: asyncpg.Connection, address: ServerAddress, agency: str, *, delta: bool
 ) -> list[Shard]:
-    """Split an agency's records into shards of about ``RECORDS_PER_SHARD``; a delta is read
-    whole (one pass comparing every record's digest with the crosswalk's)."""
+    """Split an agency's records into shards of about ``RECORDS_PER_SHARD``; a delta (the
+    records noted as changed) is one. Each shard covers the change notes made so far."""
+    noted = int(await conn.fetchval(NOTED_QUERY))
     if delta:
-        return [Shard(address, agency, 0, 1, delta)]
+        return [Shard(address, agency, 0, 1, delta, noted)]
     count = await conn.fetchval("SELECT count(*) FROM mesh_identity")
     of = max(1, round(count / RECORDS_PER_SHARD))
-    return [Shard(address, agency, i, of, delta) for i in range(of)]
+    return [Shard(address, agency, i, of, delta, noted) for i in range(of)]
 
 
 async def collect(
@@ -213,6 +227,7 @@ async def collect(
         if shard.agency in batches:
             batches[shard.agency].extend(batch)
             extracts[shard.agency].extend(extract)
+            extracts[shard.agency].noted = extract.noted
         else:
             batches[shard.agency], extracts[shard.agency] = batch, extract
     return batches, extracts
