@@ -39,7 +39,9 @@ def test_spark_links_the_same_persons_as_duckdb_with_the_same_model(
 
     people = population(PEOPLE, seed=9)
     model_path = tmp_path / "model.json"
-    embedded = SplinkClusterer(model_path, key_check(KEY)).cluster(people.records)
+    clusterer = SplinkClusterer(model_path, key_check(KEY))
+    embedded = clusterer.cluster(people.records)
+    clusterer.keep()
     model = load_model(model_path, key_check=key_check(KEY))
     parquet = tmp_path / "records.parquet"
     pq.write_table(people.records.to_arrow(), parquet)
