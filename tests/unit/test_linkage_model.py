@@ -64,6 +64,19 @@ def test_linking_again_with_the_saved_model_gives_the_same_answer(
     assert second.household_tokens == first.household_tokens
 
 
+def test_training_twice_on_the_same_records_gives_the_same_model(
+    first: Clustering, model_path: Path, tmp_path: Path
+) -> None:
+    again = SplinkClusterer(tmp_path / "again.json", CHECK, retrain=True)
+    second = again.cluster(population().records)
+    again.keep()
+    before, after = (json.loads(p.read_text()) for p in (model_path, tmp_path / "again.json"))
+    for model in (before, after):
+        del model["trained"]["at"]
+    assert before == after
+    assert list(second.person_of) == list(first.person_of)
+
+
 def test_the_model_file_is_versioned_and_tied_to_the_key(
     first: Clustering, model_path: Path
 ) -> None:
