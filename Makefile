@@ -8,8 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := mesh authz subgraphs store linkage devtools bench tests
 
-.PHONY: demo test unit lint typecheck pytest bench bench-families bench-seed db-stop clean help \
-	wheelhouse deploy-check graphiql
+.PHONY: demo test unit lint typecheck pytest bench bench-families bench-seed bench-linkage \
+	db-stop clean help wheelhouse deploy-check graphiql
 
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh (PORT=4000)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
 	@echo "make bench-families  early-help cohort and demand-table timings (SCALE=full: fam_ stores)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
+	@echo "make bench-linkage  link whole and by a 1 % delta, scored (SCALE=20k|200k|full)"
 	@echo "make db-stop     stop the embedded PostgreSQL"
 	@echo "make wheelhouse  every wheel the image installs, in build/wheelhouse (for docker build)"
 	@echo "make deploy-check  build the image, run the Compose stack, query it, tear it down"
@@ -59,6 +60,9 @@ bench-families: $(STAMP)
 
 bench-seed: $(STAMP)
 	MESH_DB_PREFIX=gm_ $(BIN)/mesh seed --people 2867800 --reset
+
+bench-linkage: $(STAMP)
+	$(BIN)/python -m bench.linkage --scale $(or $(SCALE),20k)
 
 db-stop: $(STAMP)
 	$(BIN)/mesh db stop

@@ -15,9 +15,11 @@ from pathlib import Path
 from devtools.seed import seed
 from linkage.exchange import link_all
 from linkage.key import load_linkage_key
+from linkage.methods import Method, clusterer_for
 from store.dsn import ServerAddress
 from store.migrate import migrate_all
 from store.server import connect
+from store.settings import MeshSettings
 from subgraphs.registry import INDEX
 
 # Deterministic "random" order: the same data gives the same ids, run after run.
@@ -73,7 +75,11 @@ def prepare(address: ServerAddress, data_dir: Path, people: int, reseed: bool) -
     if seed_seconds is None and _linked(people, persons):
         return DatasetReport(people, seeded=False, mesh_persons=persons)
     started = time.perf_counter()
-    linked = asyncio.run(link_all(address, load_linkage_key(data_dir)))
+    key = load_linkage_key(data_dir)
+    clusterer = clusterer_for(
+        Method.SPLINK, MeshSettings(data_dir=data_dir, db_prefix=address.prefix), key
+    )
+    linked = asyncio.run(link_all(address, key, None, clusterer))
     link_seconds = time.perf_counter() - started
     return DatasetReport(
         people,

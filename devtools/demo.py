@@ -190,11 +190,12 @@ def _prepare_data(
     if indexed:
         console.print(f"reusing the linkage index ({indexed:,} mesh persons)")
     else:
-        _link(console, address, load_linkage_key(settings.data_dir))
+        _link(console, address, settings, load_linkage_key(settings.data_dir))
 
 
-def _link(console: Console, address: ServerAddress, key: bytes) -> None:
+def _link(console: Console, address: ServerAddress, settings: MeshSettings, key: bytes) -> None:
     from linkage.exchange import link_all
+    from linkage.methods import Method, clusterer_for
 
     handled: dict[str, int] = {}
     with console.status("linking agency records…") as status:
@@ -203,7 +204,8 @@ def _link(console: Console, address: ServerAddress, key: bytes) -> None:
             handled[step] = handled.get(step, 0) + records
             status.update(f"linking: {step} {handled[step]:,} records")
 
-        report = asyncio.run(link_all(address, key, progress))
+        clusterer = clusterer_for(Method.SPLINK, settings, key)
+        report = asyncio.run(link_all(address, key, progress, clusterer))
     console.print(
         f"linked {report.total_records:,} agency records into {report.persons:,} mesh persons "
         f"and {report.households:,} households in {report.total_seconds:.1f} s",

@@ -10,7 +10,11 @@ flat whatever the population and no pair is ever materialised:
 
 A record without a crosswalk row counts as a cluster of its own. Household scores are the same
 pairwise measure over records: the mesh household of the record's mesh person against the true
-household of its true person.
+household of its true person (a record whose person has no household is a household of its own).
+
+Cluster measures, for persons and households alike: how many mesh clusters there are against
+true ones, how many hold exactly the records of one true cluster, how many merge two or more
+true clusters, and how many true clusters are split over two or more mesh ones.
 """
 
 from __future__ import annotations
@@ -48,14 +52,28 @@ FROM (SELECT count(*)::bigint AS n FROM scored {where} GROUP BY {by}) g
 _COUNTS = """
 SELECT count(*) AS records,
        count(*) FILTER (WHERE NOT linked) AS unlinked,
+       count(*) FILTER (WHERE mesh_household IS NULL) AS unhoused,
        count(DISTINCT mesh_id) FILTER (WHERE linked) AS persons,
        count(DISTINCT person_id) AS true_persons,
-       (SELECT count(*) FROM truth_person) AS population,
-       (SELECT count(*) FROM (SELECT mesh_id FROM scored WHERE linked GROUP BY mesh_id
-                              HAVING count(DISTINCT person_id) > 1) m) AS merged_persons,
-       (SELECT count(*) FROM (SELECT person_id FROM scored GROUP BY person_id
-                              HAVING count(DISTINCT mesh_id) > 1) s) AS split_persons
+       (SELECT count(*) FROM truth_person) AS population
 FROM scored
+"""
+# Cluster measures of a predicted clustering {predicted} against a true one {true}.
+_CLUSTERS = """
+WITH cells AS (
+    SELECT {predicted} AS mesh_key, {true} AS true_key FROM scored GROUP BY 1, 2
+), parts AS (
+    SELECT mesh_key, true_key,
+           count(*) OVER (PARTITION BY mesh_key) AS mesh_parts,
+           count(*) OVER (PARTITION BY true_key) AS true_parts
+    FROM cells
+)
+SELECT count(DISTINCT mesh_key) AS predicted,
+       count(DISTINCT true_key) AS true_clusters,
+       count(*) FILTER (WHERE mesh_parts = 1 AND true_parts = 1) AS exact,
+       count(DISTINCT mesh_key) FILTER (WHERE mesh_parts > 1) AS merged,
+       count(DISTINCT true_key) FILTER (WHERE true_parts > 1) AS split
+FROM parts
 """
 
 
@@ -80,19 +98,44 @@ class PairScores:
 
 
 @dataclass(frozen=True)
+class ClusterScores:
+    predicted: int  # mesh clusters
+    true: int  # true clusters
+    exact: int  # mesh clusters holding exactly the records of one true cluster
+    merged: int  # mesh clusters holding records of two or more true clusters
+    split: int  # true clusters spread over two or more mesh clusters
+
+    @property
+    def exact_share(self) -> float:
+        """Share of true clusters found exactly."""
+        return self.exact / self.true if self.true else 1.0
+
+
+@dataclass(frozen=True)
 class LinkageScores:
     """Pairwise person and household scores, and how the counts compare with the truth."""
 
     records: int  # agency person records scored
     unlinked_records: int  # without a crosswalk row
+    unhoused_records: int  # whose mesh person has no mesh household
     persons: int  # distinct mesh persons among them
     true_persons: int  # distinct true people behind them
     population: int  # true people, with records or not
-    merged_persons: int  # mesh persons holding records of more than one true person
-    split_persons: int  # true people spread over more than one mesh person
     person_pairs: PairScores
     household_pairs: PairScores
+    person_clusters: ClusterScores
+    household_clusters: ClusterScores
     seconds: float
+
+    @property
+    def merged_persons(self) -> int:
+        """Mesh persons holding records of more than one true person."""
+        return self.person_clusters.merged
+
+    @property
+    def split_persons(self) -> int:
+        """True people spread over more than one mesh person."""
+        return self.person_clusters.split
 
     @property
     def precision(self) -> float:
@@ -162,21 +205,33 @@ async def evaluate(address: ServerAddress, agencies: tuple[str, ...] = AGENCIES)
                 await _pairs(truth, has_household, "mesh_household"),
                 await _pairs(truth, "", "true_household"),
             )
+            person_clusters = await _clusters(truth, "mesh_id", "person_id")
+            household_clusters = await _clusters(
+                truth, "coalesce(mesh_household, 'unhoused:' || mesh_id)", "true_household"
+            )
             await truth.execute("DROP TABLE scored")
     finally:
         await truth.close()
     return LinkageScores(
         records=counts["records"],
         unlinked_records=counts["unlinked"],
+        unhoused_records=counts["unhoused"],
         persons=counts["persons"],
         true_persons=counts["true_persons"],
         population=counts["population"],
-        merged_persons=counts["merged_persons"],
-        split_persons=counts["split_persons"],
         person_pairs=persons,
         household_pairs=households,
+        person_clusters=person_clusters,
+        household_clusters=household_clusters,
         seconds=loop.time() - started,
     )
+
+
+async def _clusters(conn: asyncpg.Connection, predicted: str, true: str) -> ClusterScores:
+    row = await conn.fetchrow(_CLUSTERS.format(predicted=predicted, true=true))
+    assert row is not None
+    names = ("predicted", "true_clusters", "exact", "merged", "split")
+    return ClusterScores(*(int(row[name]) for name in names))
 
 
 async def _pairs(conn: asyncpg.Connection, where: str, by: str) -> int:

@@ -22,7 +22,17 @@ class MeshSettings(BaseSettings):
         default="", pattern=r"^[a-z0-9_]*$", description="Prefix for this deployment's databases."
     )
     connect_timeout: float = Field(default=10.0, gt=0, le=300)
+    linkage_model: Path | None = Field(
+        default=None,
+        description="The linkage model file; default <data_dir>/linkage-model-<prefix>.json.",
+    )
 
     @property
     def embedded_pgdata(self) -> Path:
         return self.data_dir / "pg"
+
+    @property
+    def linkage_model_path(self) -> Path:
+        """Where this deployment's linkage model is kept (one per database prefix)."""
+        name = f"linkage-model-{self.db_prefix.rstrip('_') or 'default'}.json"
+        return self.linkage_model or self.data_dir / name

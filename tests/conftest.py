@@ -12,8 +12,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from linkage.index_side.probabilistic import SplinkClusterer
 
 from authz.context_token import ContextSigner, ensure_gateway_keys
 from store import STORES, PostgresServerHandle, ServerAddress, open_server
@@ -91,11 +95,21 @@ def linked(seeded: ServerAddress) -> ServerAddress:
     """The seeded test databases with linkage run: crosswalks and the index are filled."""
     from linkage.exchange import link_all
 
-    asyncio.run(link_all(seeded, LINKAGE_TEST_KEY))
+    asyncio.run(link_all(seeded, LINKAGE_TEST_KEY, None, linkage_clusterer()))
     return seeded
 
 
 LINKAGE_TEST_KEY = bytes.fromhex("6c696e6b6167652d746573742d6b6579" * 2)
+# The session's linkage model: trained by the first link on the test population.
+LINKAGE_TEST_MODEL = Path(tempfile.mkdtemp(prefix="civic-mesh-test-model-")) / "linkage-model.json"
+
+
+def linkage_clusterer(*, retrain: bool = False) -> SplinkClusterer:
+    """The default (Fellegi-Sunter) clusterer with the session's model."""
+    from linkage.index_side.probabilistic import SplinkClusterer
+    from linkage.key import key_check
+
+    return SplinkClusterer(LINKAGE_TEST_MODEL, key_check(LINKAGE_TEST_KEY), retrain=retrain)
 
 
 pytest_plugins = ["tests.gateway_fixtures"]

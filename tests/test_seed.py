@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from devtools.seed import SEEDED_STORES, seed, stored_rows
 from devtools.synth import generate
 from devtools.synth.agencies import AGENCIES as GENERATORS
+from devtools.synth.agencies import PERSON_TABLES
 from mesh.cli.app import app
 from store import STORES, ServerAddress
 from store.migrate import migrate_all
@@ -57,10 +58,15 @@ def test_stored_rows_equal_what_the_generator_produces(own_stores: ServerAddress
         for rows in chunk:
             expected[(rows.database, rows.table)] += len(rows.rows)
     stored = _counts(own_stores)
-    # The seed also records each agency's extract date (the needs indicators count back from it).
+    # The seed also records each agency's extract date (the needs indicators count back from it),
+    # and each agency's triggers note every loaded record as new for linkage to submit.
     expected.update({(s.name, "mesh_extract"): 1 for s in SEEDED_STORES if s.kind == "agency"})
-    assert {k: v for k, v in stored.items() if v} == dict(expected)
+    notes = {k: v for k, v in stored.items() if k[1] == "mesh_identity_change"}
+    data = {k: v for k, v in stored.items() if v and k[1] != "mesh_identity_change"}
+    assert data == dict(expected)
     assert stored[("truth", "truth_person")] == PEOPLE
+    people_tables = {(agency, spec.table) for agency, spec in PERSON_TABLES.items()}
+    assert notes == {(a, "mesh_identity_change"): expected[(a, t)] for a, t in people_tables}
 
 
 def test_every_agency_record_maps_to_exactly_one_true_person(own_stores: ServerAddress) -> None:

@@ -45,6 +45,7 @@ def test_each_agency_store_offers_the_identity_view(pg_address: ServerAddress) -
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
     ]
 
     async def columns(agency: str) -> list[str]:

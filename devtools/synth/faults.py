@@ -7,14 +7,15 @@ from datetime import date
 from random import Random
 from typing import ClassVar
 
-from devtools.synth.dates import REFERENCE_DATE
+from devtools.synth.dates import REFERENCE_DATE, REFERENCE_DAY, day, years
 from devtools.synth.names import STREET_ABBREVIATIONS
 from devtools.synth.people import Household, Person
 
-#: given_name, family_name, date_of_birth, sex, address_line, postcode, uprn
-Identity = tuple[str, str, date, str, str, str | None, int | None]
+#: given_name, family_name, date_of_birth, sex, address_line, postcode, uprn, address_confirmed_on
+Identity = tuple[str, str, date, str, str, str | None, int | None, date]
 
 _VOWELS = "aeiou"
+_CONFIRMED_WITHIN = years(3)
 _NEIGHBOUR_KEYS = {
     "a": "sq",
     "b": "vn",
@@ -52,8 +53,11 @@ class FaultRates:
     Each applies only where the fault is possible: ``nickname`` to given names with a common short
     form, ``dob_day_month_swap`` to birth dates whose day is at most 12 and differs from the month
     (unless the swap would put the birth after the reference date),
-    ``stale_address`` to people whose household moved in the last three years (housing always has
-    the current address). Health holds every NHS number, correctly; the ``nhs_held_*`` rates say
+    ``stale_address`` to an agency's records of a household that moved in the last three years
+    (the agency missed the move, so every member it knows has the old address; housing always
+    has the current one), and ``stale_address_touched`` to each stale record: it was updated after
+    the move without its address being checked, so its as-of date is recent.
+    Health holds every NHS number, correctly; the ``nhs_held_*`` rates say
     how often the other agencies that record one have it (housing, police and welfare never do).
     """
 
@@ -61,6 +65,7 @@ class FaultRates:
     nickname: float = 0.12
     dob_day_month_swap: float = 0.02
     stale_address: float = 0.25
+    stale_address_touched: float = 0.03
     missing_postcode: float = 0.015
     missing_uprn: float = 0.15
     abbreviated_street: float = 0.10
@@ -121,11 +126,19 @@ def _abbreviate(line: str) -> str:
 class IdentityCopier:
     """Makes one agency record's copy of a person's identity, faults included."""
 
-    __slots__ = ("_rates", "_rng")
+    __slots__ = ("_missed_move", "_rates", "_rng")
 
     def __init__(self, rng: Random, rates: FaultRates) -> None:
         self._rng = rng
         self._rates = rates
+        self._missed_move = False
+
+    def visit(self, household: Household) -> None:
+        """One agency turns to a household: did it miss the household's last move?"""
+        self._missed_move = (
+            household.previous_address is not None
+            and self._rng.random() < self._rates.stale_address
+        )
 
     def copy(
         self, person: Person, household: Household, *, current_address: bool = False
@@ -145,16 +158,21 @@ class IdentityCopier:
             born = swapped if swapped <= REFERENCE_DATE else born
         sex = "U" if r() < rates.unknown_sex else person.sex
         home = household.address
-        if (
-            not current_address
-            and household.previous_address is not None
-            and r() < rates.stale_address
-        ):
+        moved_in = household.moved_in
+        # When the agency last confirmed the address: since the move for the current one (within
+        # the last three years), before it for a stale one unless the record was touched since.
+        confirmed = max(
+            moved_in, REFERENCE_DAY - _CONFIRMED_WITHIN, person.date_of_birth.toordinal()
+        )
+        confirmed += int(r() * (REFERENCE_DAY - confirmed + 1))
+        if not current_address and self._missed_move and household.previous_address is not None:
             home = household.previous_address
+            if r() >= rates.stale_address_touched:
+                confirmed = moved_in - 1 - int(r() * _CONFIRMED_WITHIN)
         line = _abbreviate(home.line) if r() < rates.abbreviated_street else home.line
         postcode = None if r() < rates.missing_postcode else home.postcode
         uprn = None if not current_address and r() < rates.missing_uprn else home.uprn
-        return given, family, born, sex, line, postcode, uprn
+        return given, family, born, sex, line, postcode, uprn, day(confirmed)
 
     def holds(self, rate: float) -> bool:
         """Whether this record has an item an agency records at ``rate``."""

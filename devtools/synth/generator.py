@@ -58,5 +58,6 @@ def generate_chunk(
     for household in households(rng, first + 1, count, seed):
         truth.add(household)
         for writer in writers:
+            ctx.identity.visit(household)
             writer.add(household)
     return rows.to_list()

@@ -22,6 +22,8 @@ _CULTURE_SHARES = tuple(c.share for c in CULTURES)
 _ERA_1965 = 1965
 _ERA_1995 = 1995
 _REFERENCE_YEAR = day(REFERENCE_DAY).year
+_LEAVER_AGE = 40  # a one-person household younger than this that moved recently left home
+_FAMILY_HOMES = 8
 
 # A latent household need (vulnerability): most households low, a few very high. It scales the
 # rates of the need-driven records (social care, police, arrears, UC ...) so that needs cluster
@@ -94,7 +96,9 @@ class Household:
         self.household_id = household_id
         self.authority = authority
         self.address = home
-        self.previous_address = previous  # where they lived before a move in the last three years
+        # where they lived before a move in the last three years: their own earlier home, or for a
+        # young adult who left home, the home of the household they left (still living there)
+        self.previous_address = previous
         self.moved_in = moved_in  # ordinal day
         self.need = need
         self.members: list[Person] = []
@@ -234,6 +238,7 @@ def households(rng: Random, first_person_id: int, count: int, seed: int) -> Iter
     r = rng.random
     next_id = first_person_id
     end = first_person_id + count
+    family_homes: list[Address] = []  # recent family homes a young adult may have left
     while next_id < end:
         size = min(_pick_index(r(), _SIZE_SHARES) + 1, end - next_id)
         authority = authority_at(r())
@@ -257,6 +262,11 @@ def households(rng: Random, first_person_id: int, count: int, seed: int) -> Iter
         if previous is None:  # not before the head was 16, yet more than three years ago
             head_born = builder.people[0].date_of_birth.toordinal()
             moved_in = min(REFERENCE_DAY - years(3), max(moved_in, head_born + years(16)))
+        head = builder.people[0]
+        if size == 1 and previous is not None and head.age < _LEAVER_AGE and family_homes:
+            previous = family_homes.pop()  # left home: the family still lives there
+        elif size >= 3 and previous is None:
+            family_homes = [*family_homes[-_FAMILY_HOMES + 1 :], home]
         household = Household(household_id, authority, home, previous, moved_in, need)
         household.members = builder.people
         household.family = family_needs_of(rng, household.members, need)

@@ -4,20 +4,22 @@ Every agency runs this on its ``mesh_identity`` view with the linkage key, which
 holds. What leaves the agency is, per record, an opaque ``record_ref`` (a keyed hash of its local
 id, which only the agency can recompute) and keyed hash tokens of normalised identifiers:
 
-=====================  ==================================================  =====================
-kind                   value hashed (after normalisation)                  tolerates
-=====================  ==================================================  =====================
-``nhs``                NHS number, only when the check digit is valid       everything else
-``name_dob``           surname, forename initial, date of birth             forename variants
-``fullname_dob``       canonical forename, surname, date of birth           nicknames (Bob)
-``phonetic_dob``       Soundex of surname, canonical forename, DOB          surname typos
-``forename_dob``       canonical forename, date of birth                    any surname change
-``name_dob_swapped``   surname, initial, birth year, {day, month} unordered  day/month swapped
-``dob_postcode``       date of birth, postcode                              name changes
-``name_postcode``      surname, forename initial, postcode                  a wrong birth date
-``uprn``               the property's UPRN (also the household's token)     missing postcode
-``address``            address line (street kind spelt out), postcode       missing UPRN
-=====================  ==================================================  =====================
+====================  ====================================================  ===================
+kind                  value hashed (after normalisation)                    tolerates
+====================  ====================================================  ===================
+``nhs``               NHS number, only when the check digit is valid        everything else
+``name_dob``          surname, forename initial, date of birth              forename variants
+``fullname_dob``      canonical forename, surname, date of birth            nicknames (Bob)
+``phonetic_dob``      Soundex of surname, canonical forename, DOB           surname typos
+``name_start_dob``    canonical forename, surname's first 2 letters, DOB    later surname slips
+``forename_dob``      canonical forename, date of birth                     any surname change
+``name_dob_swapped``  surname, initial, birth year, {day, month} unordered  day/month swapped
+``forename_swapped``  canonical forename, birth year, {day, month}          swapped and a slip
+``dob_postcode``      date of birth, postcode                               name changes
+``name_postcode``     surname, forename initial, postcode                   a wrong birth date
+``uprn``              the property's UPRN (also the household's token)      missing postcode
+``address``           address line (street kind spelt out), postcode        missing UPRN
+====================  ====================================================  ===================
 
 The forename initial is the initial of the canonical forename, so "Bob" and "Robert" agree.
 Each token is ``HMAC-SHA256(key, kind + ":" + value)``, so equal values give equal tokens only
@@ -31,20 +33,19 @@ import hmac
 import operator
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-
-import asyncpg
 
 TOKEN_KINDS: tuple[str, ...] = (
     "nhs",
     "name_dob",
     "fullname_dob",
     "phonetic_dob",
+    "name_start_dob",
     "forename_dob",
     "name_dob_swapped",
+    "forename_swapped",
     "dob_postcode",
     "name_postcode",
     "uprn",
@@ -52,11 +53,6 @@ TOKEN_KINDS: tuple[str, ...] = (
 )
 TOKEN_BYTES = 32
 
-IDENTITY_QUERY = """
-SELECT local_id, nhs_number, given_name, family_name, date_of_birth, sex, address_line, postcode,
-       uprn
-FROM mesh_identity
-"""
 
 # Real-world short forms -> the full name they stand for. Where the full name depends on sex,
 # _BY_SEX decides; a spelling variant maps to one spelling (Katherine -> catherine).
@@ -305,6 +301,9 @@ class KeyedHash:
     def tokens(self, identity: Identity) -> dict[str, bytes]:
         return {kind: self.digest(f"{kind}:{v}") for kind, v in identity_values(identity).items()}
 
+    def token(self, kind: str, value: str) -> bytes:
+        return self.digest(f"{kind}:{value}")
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -319,35 +318,60 @@ class Identity:
     postcode: str | None
     uprn: int | None
     address_line: str | None = None
+    address_confirmed_on: date | None = None  # when the agency last confirmed the address
 
 
 def identity_values(identity: Identity) -> dict[str, str]:
     """The normalised value behind each token kind the record can have (no key involved)."""
+    return values_of(
+        identity.nhs_number,
+        identity.given_name,
+        identity.family_name,
+        identity.date_of_birth,
+        identity.sex,
+        identity.postcode,
+        identity.uprn,
+        identity.address_line,
+    )
+
+
+def values_of(
+    nhs_number: str | None,
+    given_name: str | None,
+    family_name: str | None,
+    born: date | None,
+    sex: str | None,
+    postcode_text: str | None,
+    uprn: int | None,
+    address_line: str | None,
+) -> dict[str, str]:
+    """:func:`identity_values` from the fields themselves (what a million-record loop calls)."""
     values: dict[str, str] = {}
-    nhs = normalise_nhs_number(identity.nhs_number)
+    nhs = normalise_nhs_number(nhs_number)
     if nhs:
         values["nhs"] = nhs
-    surname = normalise_name(identity.family_name)
-    forename = canonical_forename(identity.given_name, identity.sex)
-    postcode = normalise_postcode(identity.postcode)
-    born = identity.date_of_birth
+    surname = normalise_name(family_name)
+    forename = canonical_forename(given_name, sex)
+    postcode = normalise_postcode(postcode_text)
     initial = forename[:1]
     if surname and initial and born is not None:
         dob = born.isoformat()
         values["name_dob"] = f"{surname}|{initial}|{dob}"
         values["fullname_dob"] = f"{forename}|{surname}|{dob}"
         values["phonetic_dob"] = f"{soundex(surname)}|{forename}|{dob}"
+        values["name_start_dob"] = f"{forename}|{surname[:2]}|{dob}"
         values["forename_dob"] = f"{forename}|{dob}"
         if born.day <= 12 and born.day != born.month:
             low, high = sorted((born.day, born.month))
             values["name_dob_swapped"] = f"{surname}|{initial}|{born.year}|{low:02d}|{high:02d}"
+            values["forename_swapped"] = f"{forename}|{born.year}|{low:02d}|{high:02d}"
     if born is not None and postcode:
         values["dob_postcode"] = f"{born.isoformat()}|{postcode}"
     if surname and initial and postcode:
         values["name_postcode"] = f"{surname}|{initial}|{postcode}"
-    if identity.uprn is not None:
-        values["uprn"] = str(identity.uprn)
-    line = normalise_address_line(identity.address_line)
+    if uprn is not None:
+        values["uprn"] = str(uprn)
+    line = normalise_address_line(address_line)
     if line and postcode:
         values["address"] = f"{line}|{postcode}"
     return values
@@ -356,40 +380,3 @@ def identity_values(identity: Identity) -> dict[str, str]:
 def identity_tokens(key: bytes, identity: Identity) -> dict[str, bytes]:
     """Keyed hash tokens for one record: the only identity that leaves the agency."""
     return {kind: token(key, kind, value) for kind, value in identity_values(identity).items()}
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One record as the index receives it: an opaque reference and keyed hashes."""
-
-    record_ref: bytes
-    tokens: Mapping[str, bytes]
-
-
-async def agency_submissions(
-    conn: asyncpg.Connection, agency: str, key: bytes, batch: int = 20_000
-) -> AsyncIterator[list[Submission]]:
-    """Read the agency's ``mesh_identity`` with a server-side cursor and yield tokenised batches."""
-    hasher = KeyedHash(key)
-    async with conn.transaction(readonly=True):
-        cursor = await conn.cursor(IDENTITY_QUERY)
-        while rows := await cursor.fetch(batch):
-            out = []
-            for row in rows:
-                identity = Identity(
-                    local_id=row["local_id"],
-                    nhs_number=row["nhs_number"],
-                    given_name=row["given_name"],
-                    family_name=row["family_name"],
-                    date_of_birth=row["date_of_birth"],
-                    sex=row["sex"],
-                    postcode=row["postcode"],
-                    uprn=row["uprn"],
-                    address_line=row["address_line"],
-                )
-                out.append(
-                    Submission(
-                        hasher.record_ref(agency, identity.local_id), hasher.tokens(identity)
-                    )
-                )
-            yield out

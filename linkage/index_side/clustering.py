@@ -29,85 +29,21 @@ a name-and-birth-date key alone links only where it is unique in every agency (h
 nearly everyone, so two people sharing it show up as two health clusters: the uniqueness rule
 of ONS deterministic matchkeys). Blocks larger than ``block_cap`` are skipped and counted.
 
-Households: each person takes the UPRN token seen most often among its records (ties go to the
-most preferred agency: housing, the landlord, then health, the GP register); persons sharing
-that token are one household. A record without a UPRN counts for the UPRN its ``address``
-token (address line and postcode) was seen with elsewhere, when that is a single one.
-
-A probabilistic (Fellegi-Sunter) clusterer can replace :class:`DeterministicClusterer` behind
-:class:`Clusterer`: it receives the same :class:`RecordSet` and returns a :class:`Clustering`.
+Households are formed by recency and evidence (:mod:`linkage.index_side.households`), the same
+for every clusterer. The default clusterer is probabilistic (Fellegi-Sunter, with Splink:
+:mod:`linkage.index_side.probabilistic`); this one stays selectable (``--method rules``) for
+comparison. Both receive a :class:`RecordSet` and return a :class:`Clustering`.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-TOKEN_BYTES = 32
-_MISSING = bytes(TOKEN_BYTES)
-
-
-class RecordSet:
-    """Submitted person records in compact columns: record i is an int everywhere.
-
-    Tokens are kept as fixed 32-byte slots of one ``bytearray`` per kind (zeros: no token), so
-    millions of records cost 32 bytes per token and no Python object each.
-    """
-
-    def __init__(self, kinds: Sequence[str]) -> None:
-        self.kinds: tuple[str, ...] = tuple(kinds)
-        self.agencies: list[str] = []
-        self.agency_of = array("B")
-        self.refs = bytearray()
-        self._columns: dict[str, bytearray] = {kind: bytearray() for kind in self.kinds}
-        self._agency_index: dict[str, int] = {}
-
-    def __len__(self) -> int:
-        return len(self.agency_of)
-
-    def add(self, agency: str, record_ref: bytes, tokens: Mapping[str, bytes]) -> int:
-        """Append one record; returns its index."""
-        if len(record_ref) != TOKEN_BYTES:
-            raise ValueError("a record_ref is a 32-byte keyed hash")
-        code = self._agency_index.get(agency)
-        if code is None:
-            if len(self.agencies) >= 64:
-                raise ValueError("at most 64 agencies take part in linkage")
-            code = self._agency_index[agency] = len(self.agencies)
-            self.agencies.append(agency)
-        used = 0
-        for kind, column in self._columns.items():
-            value = tokens.get(kind)
-            if value is None:
-                column += _MISSING
-            else:
-                if len(value) != TOKEN_BYTES:
-                    raise ValueError(f"token {kind!r} is not a 32-byte keyed hash")
-                column += value
-                used += 1
-        if used != len(tokens):
-            unknown = sorted(set(tokens) - set(self._columns))
-            raise ValueError(f"unknown token kinds {unknown}")
-        self.agency_of.append(code)
-        self.refs += record_ref
-        return len(self.agency_of) - 1
-
-    def ref(self, i: int) -> bytes:
-        return bytes(self.refs[i * TOKEN_BYTES : (i + 1) * TOKEN_BYTES])
-
-    def token(self, kind: str, i: int) -> bytes | None:
-        value = bytes(self._columns[kind][i * TOKEN_BYTES : (i + 1) * TOKEN_BYTES])
-        return None if value == _MISSING else value
-
-    def keys(self, kind: str) -> memoryview:
-        """The first 8 bytes of each record's token as an int64 (0: no token), for blocking."""
-        return memoryview(self._columns[kind]).cast("q")[:: TOKEN_BYTES // 8]
-
-    def indexes_of(self, agency: str) -> Iterable[int]:
-        code = self._agency_index.get(agency)
-        return () if code is None else (i for i, a in enumerate(self.agency_of) if a == code)
+from linkage.index_side.households import assign_households
+from linkage.index_side.records import RecordSet
 
 
 @dataclass(frozen=True)
@@ -151,6 +87,16 @@ class ClusterStats:
         return sum(self.skipped_blocks.values())
 
 
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records (by position) and the weight of evidence that they are one person."""
+
+    left: int
+    right: int
+    match_weight: float
+    linked: bool  # whether the clusterer put them in one person
+
+
 @dataclass
 class Clustering:
     """The clusterer's answer, all by position: record -> person -> household."""
@@ -160,6 +106,7 @@ class Clustering:
     household_of_person: array[int]  # per person: household number, -1 when no UPRN seen
     household_tokens: list[bytes]  # per household: its address (UPRN) token
     stats: ClusterStats
+    borderline: list[ScoredPair] = field(default_factory=list)  # for clerical review
 
     @property
     def households(self) -> int:
@@ -174,13 +121,20 @@ class Clusterer(Protocol):
 
     def parameters(self) -> dict[str, object]: ...
 
-    def cluster(self, records: RecordSet) -> Clustering: ...
+    def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
+        """Persons and households of ``records``; ``population`` (default: all of them) is how
+        many records the whole index holds when these are only a part (a delta's region)."""
+        ...
+
+    def keep(self) -> None:
+        """The run that used this clustering was committed: keep what it learnt (a model)."""
+        ...
 
 
 class _Forest:
     """Union-find over record indexes, each root knowing its agencies and NHS token."""
 
-    def __init__(self, agency_of: array[int], nhs: memoryview) -> None:
+    def __init__(self, agency_of: array[int], nhs: array[int]) -> None:
         n = len(agency_of)
         self.parent = array("i", range(n))
         self.size = array("i", [1]) * n
@@ -224,7 +178,7 @@ class _Forest:
         return len(roots) - 1
 
 
-def groups(column: memoryview) -> list[list[int]]:
+def groups(column: Sequence[int]) -> list[list[int]]:
     """Groups of two or more records with the same key in one column (0: no key)."""
     first: dict[int, int] = {}
     multi: dict[int, list[int]] = {}
@@ -240,7 +194,7 @@ def groups(column: memoryview) -> list[list[int]]:
     return list(multi.values())
 
 
-def refine(grouped: Iterable[list[int]], column: memoryview) -> Iterator[list[int]]:
+def refine(grouped: Iterable[list[int]], column: Sequence[int]) -> Iterator[list[int]]:
     """Split groups further by a second column: records must agree on both."""
     for group in grouped:
         if len(group) == 2:
@@ -255,73 +209,6 @@ def refine(grouped: Iterable[list[int]], column: memoryview) -> Iterator[list[in
         yield from (g for g in split.values() if len(g) > 1)
 
 
-def _properties(records: RecordSet) -> tuple[array[int], dict[int, int]]:
-    """Each record's UPRN key, or where it has none the UPRN its address token was seen with
-    (when that address was seen with one UPRN only); and a record holding each UPRN token."""
-    uprn = records.keys("uprn")
-    address = records.keys("address") if "address" in records.kinds else None
-    holder: dict[int, int] = {}
-    via_address: dict[int, int] = {}
-    for i, u in enumerate(uprn):
-        if u:
-            holder.setdefault(u, i)
-            if address is not None and (a := address[i]) and via_address.setdefault(a, u) != u:
-                via_address[a] = 0
-    effective = array("q", uprn)
-    if address is not None:
-        for i, u in enumerate(uprn):
-            if not u and (a := address[i]):
-                effective[i] = via_address.get(a, 0)
-    return effective, holder
-
-
-def assign_households(
-    records: RecordSet, person_of: array[int], persons: int, preference: Sequence[str]
-) -> tuple[array[int], list[bytes]]:
-    """Each person's most frequent UPRN token (ties: preferred agency first); persons sharing it
-    form one household. Returns (household per person, address token per household)."""
-    rank = array(
-        "i", (preference.index(a) if a in preference else len(preference) for a in records.agencies)
-    )
-    uprn, holder = _properties(records)
-    # Counting sort of records by person, so each person's records are adjacent.
-    start = array("i", [0]) * (persons + 1)
-    for p in person_of:
-        start[p + 1] += 1
-    for p in range(persons):
-        start[p + 1] += start[p]
-    order = array("i", [0]) * len(person_of)
-    fill = array("i", start)
-    for i, p in enumerate(person_of):
-        order[fill[p]] = i
-        fill[p] += 1
-    del fill
-    household_of_person = array("i", [-1]) * persons
-    household_of_key: dict[int, int] = {}
-    tokens: list[bytes] = []
-    for p in range(persons):
-        lo, hi = start[p], start[p + 1]
-        if hi - lo == 1:
-            best_key = uprn[order[lo]]
-        else:
-            votes: dict[int, list[int]] = {}  # key -> [count, -best agency rank, -first record]
-            for i in order[lo:hi]:  # in record order
-                if key := uprn[i]:
-                    r = -rank[records.agency_of[i]]
-                    vote = votes.setdefault(key, [0, r, -i])
-                    vote[0] += 1
-                    vote[1] = max(vote[1], r)
-            best_key = max(votes, key=votes.__getitem__) if votes else 0
-        if not best_key:
-            continue
-        household = household_of_key.get(best_key)
-        if household is None:
-            household = household_of_key[best_key] = len(tokens)
-            tokens.append(records.token("uprn", holder[best_key]) or _MISSING)
-        household_of_person[p] = household
-    return household_of_person, tokens
-
-
 @dataclass
 class DeterministicClusterer:
     """Linkage v1: the rule table above, guarded blocks, union-find."""
@@ -332,7 +219,7 @@ class DeterministicClusterer:
 
     @property
     def method(self) -> str:
-        return "deterministic-v1"
+        return "rules"
 
     def parameters(self) -> dict[str, object]:
         return {
@@ -341,7 +228,10 @@ class DeterministicClusterer:
             "household_preference": list(self.household_preference),
         }
 
-    def cluster(self, records: RecordSet) -> Clustering:
+    def keep(self) -> None:
+        """Nothing is learnt: the rules are fixed."""
+
+    def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
         forest = _Forest(records.agency_of, records.keys("nhs"))
         stats = ClusterStats()
         grouped: dict[str, list[list[int]]] = {}  # by a rule's first kind, while still needed

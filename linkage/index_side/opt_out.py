@@ -3,18 +3,38 @@ or unknown (no agency that holds the opt-out knows the person)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from linkage.index_side.clustering import Clustering, RecordSet
+from linkage.agency_side.submission import SubmissionBatch
+from linkage.agency_side.tokens import TOKEN_BYTES
+from linkage.index_side.clustering import Clustering
+from linkage.index_side.records import RecordSet
 
 
 @dataclass
 class OptOutReports:
-    """What the publishing agencies sent: who publishes, and which submitted records (by their
-    position in the :class:`RecordSet`) belong to a person who opted out."""
+    """What the publishing agencies sent: who publishes, the references of their opted-out
+    records, and (once located) those records' positions in the :class:`RecordSet`."""
 
     publishers: set[str] = field(default_factory=set)
+    opted_out_refs: dict[str, set[bytes]] = field(default_factory=dict)
     opted_out_records: set[int] = field(default_factory=set)
+
+    def locate(
+        self,
+        records: RecordSet,
+        positions: Mapping[str, range],
+        batches: Mapping[str, SubmissionBatch],
+    ) -> None:
+        """Find the submitted records the published references stand for."""
+        for agency, refs in self.opted_out_refs.items():
+            if not refs or agency not in positions:
+                continue
+            submitted = memoryview(batches[agency].refs)
+            for n, i in enumerate(positions[agency]):
+                if bytes(submitted[n * TOKEN_BYTES : (n + 1) * TOKEN_BYTES]) in refs:
+                    self.opted_out_records.add(i)
 
 
 def person_opt_out(

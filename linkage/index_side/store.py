@@ -1,26 +1,44 @@
-"""Write one linkage run into the index database, replacing the previous one atomically.
+"""Write a whole linkage run into the index database, replacing the previous one.
 
-Mesh ids are minted at random (:mod:`subgraphs.kit.ids`) and kept stable across runs, because
-clients hold them: a new person cluster takes the old mesh id that most of its records had
-(each old id goes to the new cluster holding most of its records), and a household keeps its
-id while its address token is unchanged. Everything is written with COPY in one transaction;
-the tables are truncated inside it (their indexes and keys rebuilt after the load), so readers
-wait rather than see a half-written run.
+One row per submitted record (``linked_record``: its agency, reference, mesh id and token set),
+one per mesh person and per mesh household. Mesh ids are minted at random
+(:mod:`subgraphs.kit.ids`) and kept stable across runs, because clients hold them: a new person
+cluster takes the old mesh id that most of its records had (each old id goes to the new cluster
+holding most of its records), and a household keeps its id while its UPRN token is unchanged.
+
+Everything is written with COPY inside the caller's transaction; the tables are truncated in it
+(their indexes and keys rebuilt after the load), so readers wait rather than see a half-written
+run, and a run that fails before its commit leaves the previous one as it was.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 
-from linkage.index_side.clustering import Clustering, RecordSet
+from linkage.agency_side.tokens import TOKEN_KINDS
+from linkage.index_side.clustering import Clustering
+from linkage.index_side.records import RecordSet
+from store.bulk import bulk_loaded
 from subgraphs.kit.ids import new_household_id, new_person_id
 
 PERSON = "Person"
+_MISSING = bytes(32)
+#: Token kinds stored as 64-bit keys; the UPRN token is stored whole.
+KEY_COLUMNS: tuple[str, ...] = tuple(kind for kind in TOKEN_KINDS if kind != "uprn")
+RECORD_COLUMNS: tuple[str, ...] = (
+    "agency",
+    "entity",
+    "record_ref",
+    "mesh_id",
+    *KEY_COLUMNS,
+    "uprn",
+    "address_confirmed_on",
+)
 
 _PREVIOUS_PERSON_IDS = """
 WITH votes AS (
@@ -54,183 +72,184 @@ class StoredRun:
     kept_household_ids: int
 
     def person_answer(
-        self, records: RecordSet, clustering: Clustering, agency: str
-    ) -> dict[bytes, str]:
-        """record_ref -> mesh person id for one agency's records."""
-        person_of = clustering.person_of
-        return {records.ref(i): self.person_ids[person_of[i]] for i in records.indexes_of(agency)}
+        self, records: RecordSet, clustering: Clustering, positions: Sequence[int]
+    ) -> list[str]:
+        """The mesh person id of each record at ``positions``, in that order."""
+        person_of, ids = clustering.person_of, self.person_ids
+        return [ids[person_of[i]] for i in positions]
 
     def household_answer(self, clustering: Clustering) -> dict[bytes, str]:
-        """address token -> mesh household id: an agency looks up the tokens of its own UPRNs."""
+        """UPRN token -> mesh household id: an agency looks up the tokens of its own UPRNs."""
         return dict(zip(clustering.household_tokens, self.household_ids, strict=True))
+
+
+async def new_run(conn: asyncpg.Connection, method: str, parameters: dict[str, object]) -> int:
+    """Open a ``linkage_run`` row; returns its id."""
+    run_id: int = await conn.fetchval(
+        "INSERT INTO linkage_run (method, parameters) VALUES ($1, $2::jsonb) RETURNING run_id",
+        method,
+        json.dumps(parameters, default=str),
+    )
+    return run_id
+
+
+async def finish_run(
+    conn: asyncpg.Connection, run_id: int, records: int, persons: int, households: int
+) -> None:
+    await conn.execute(
+        "UPDATE linkage_run SET finished_at = now(), records = $2, persons = $3, "
+        "households = $4 WHERE run_id = $1",
+        run_id,
+        records,
+        persons,
+        households,
+    )
 
 
 async def store_run(
     conn: asyncpg.Connection,
     records: RecordSet,
     clustering: Clustering,
-    method: str,
-    parameters: dict[str, object],
+    run_id: int,
     *,
-    keep_tokens: bool = True,
     opt_out: list[bool | None] | None = None,
 ) -> StoredRun:
-    """Replace the index's linkage with this run, in one transaction. ``opt_out`` is each
-    person's national data opt-out (:func:`linkage.index_side.opt_out.person_opt_out`); without it
-    every person's is unknown, which the gateway treats as opted out."""
-    async with conn.transaction():
-        run_id = await conn.fetchval(
-            "INSERT INTO linkage_run (method, parameters) VALUES ($1, $2::jsonb) RETURNING run_id",
-            method,
-            json.dumps(parameters),
+    """Replace the index's linkage with this run, inside the caller's transaction. ``opt_out``
+    is each person's national data opt-out (:func:`linkage.index_side.opt_out.person_opt_out`);
+    without it every person's is unknown, which the gateway treats as opted out."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("store_run writes inside the caller's transaction")
+    person_ids, kept_persons = await _person_ids(conn, records, clustering)
+    household_ids, kept_households = await _household_ids(conn, clustering)
+    await conn.execute("TRUNCATE linked_record, mesh_person, mesh_household")
+    async with bulk_loaded(conn, "mesh_household"):
+        await conn.copy_records_to_table(
+            "mesh_household",
+            columns=["mesh_id", "run_id", "address_token"],
+            records=(
+                (mesh_id, run_id, token)
+                for mesh_id, token in zip(household_ids, clustering.household_tokens, strict=True)
+            ),
         )
-        person_ids, kept_persons = await _person_ids(conn, records, clustering)
-        household_ids, kept_households = await _household_ids(conn, clustering)
-        await conn.execute("TRUNCATE linked_record, linkage_token, mesh_person, mesh_household")
-        async with _bulk_loaded(conn, "mesh_household"):
-            await conn.copy_records_to_table(
-                "mesh_household",
-                columns=["mesh_id", "run_id", "address_token"],
-                records=(
-                    (mesh_id, run_id, token)
-                    for mesh_id, token in zip(
-                        household_ids, clustering.household_tokens, strict=True
-                    )
-                ),
-            )
-        household_of = clustering.household_of_person
-        async with _bulk_loaded(conn, "mesh_person"):
-            await conn.copy_records_to_table(
-                "mesh_person",
-                columns=["mesh_id", "run_id", "household_id", "national_data_opt_out"],
-                records=(
-                    (
-                        mesh_id,
-                        run_id,
-                        household_ids[h] if (h := household_of[p]) >= 0 else None,
-                        opt_out[p] if opt_out is not None else None,
-                    )
-                    for p, mesh_id in enumerate(person_ids)
-                ),
-            )
-        person_of = clustering.person_of
-        agencies = records.agencies
-        async with _bulk_loaded(conn, "linked_record"):
-            await conn.copy_records_to_table(
-                "linked_record",
-                columns=["agency", "entity", "record_ref", "mesh_id"],
-                records=(
-                    (agencies[a], PERSON, records.ref(i), person_ids[person_of[i]])
-                    for i, a in enumerate(records.agency_of)
-                ),
-            )
-        if keep_tokens:
-            async with _bulk_loaded(conn, "linkage_token"):
-                await conn.copy_records_to_table(
-                    "linkage_token",
-                    columns=["agency", "entity", "record_ref", "kind", "token"],
-                    records=_token_rows(records),
+    household_of = clustering.household_of_person
+    async with bulk_loaded(conn, "mesh_person"):
+        await conn.copy_records_to_table(
+            "mesh_person",
+            columns=["mesh_id", "run_id", "household_id", "national_data_opt_out"],
+            records=(
+                (
+                    mesh_id,
+                    run_id,
+                    household_ids[h] if (h := household_of[p]) >= 0 else None,
+                    opt_out[p] if opt_out is not None else None,
                 )
-        await conn.execute(
-            "UPDATE linkage_run SET finished_at = now(), records = $2, persons = $3, "
-            "households = $4 WHERE run_id = $1",
-            run_id,
-            len(records),
-            clustering.persons,
-            clustering.households,
+                for p, mesh_id in enumerate(person_ids)
+            ),
         )
+    person_of = clustering.person_of
+    async with bulk_loaded(conn, "linked_record"):
+        await conn.copy_records_to_table(
+            "linked_record",
+            columns=list(RECORD_COLUMNS),
+            records=record_rows(records, range(len(records)), [person_ids[p] for p in person_of]),
+        )
+    await store_review_pairs(conn, records, clustering, run_id)
+    await finish_run(conn, run_id, len(records), clustering.persons, clustering.households)
     return StoredRun(run_id, person_ids, household_ids, kept_persons, kept_households)
 
 
-_INDEXES = """
-SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
-FROM pg_index i
-WHERE i.indrelid = $1::regclass
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-"""
-# Foreign keys, and primary keys or unique constraints no other table's foreign key relies on.
-_CONSTRAINTS = """
-SELECT conname AS name, contype AS kind, pg_get_constraintdef(oid) AS definition
-FROM pg_constraint c
-WHERE conrelid = $1::regclass
-  AND (contype = 'f' OR (contype IN ('p', 'u') AND NOT EXISTS (
-      SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid)))
-"""
+def record_rows(
+    records: RecordSet, positions: Sequence[int], mesh_ids: Sequence[str]
+) -> Iterator[tuple[object, ...]]:
+    """``linked_record`` rows (``RECORD_COLUMNS``) for the records at ``positions``, built a
+    column at a time (a few microseconds a row, for millions of rows)."""
+    agencies, agency_of = records.agencies, records.agency_of
+    refs, tokens = memoryview(records.refs), memoryview(records.address_tokens)
+    width, missing = len(_MISSING), _MISSING
+    days: dict[int, date] = {}
+    confirmed = records.confirmed
+    columns = [
+        [agencies[agency_of[i]] for i in positions],
+        [PERSON] * len(positions),
+        [refs[i * width : (i + 1) * width].tobytes() for i in positions],
+        mesh_ids,
+        *([key[i] or None for i in positions] for key in map(records.keys, KEY_COLUMNS)),
+        [
+            None if (t := tokens[i * width : (i + 1) * width].tobytes()) == missing else t
+            for i in positions
+        ],
+        [
+            (days.get(d) or days.setdefault(d, date.fromordinal(d)))
+            if (d := confirmed[i])
+            else None
+            for i in positions
+        ],
+    ]
+    return zip(*columns, strict=True)
 
 
-@asynccontextmanager
-async def _bulk_loaded(conn: asyncpg.Connection, table: str) -> AsyncIterator[None]:
-    """Drop a table's indexes, keys and foreign keys for a bulk load and restore them after,
-    exactly as defined: building an index or checking a key once, over the whole table, is far
-    cheaper than maintaining it row by row (as pg_restore does)."""
-    constraints = await conn.fetch(_CONSTRAINTS, table)
-    indexes = await conn.fetch(_INDEXES, table)
-    for constraint in constraints:
-        await conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quoted(constraint['name'])}")
-    for index in indexes:
-        await conn.execute(f"DROP INDEX {index['name']}")
-    yield
-    add = f"ALTER TABLE {table} ADD CONSTRAINT "
-    keys = [c for c in constraints if c["kind"] != "f"]
-    foreign_keys = [c for c in constraints if c["kind"] == "f"]
-    for constraint in keys:
-        await conn.execute(add + f"{_quoted(constraint['name'])} {constraint['definition']}")
-    for index in indexes:
-        await conn.execute(index["definition"])
-    for constraint in foreign_keys:  # checked last, against the finished keys
-        await conn.execute(add + f"{_quoted(constraint['name'])} {constraint['definition']}")
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _token_rows(records: RecordSet) -> Iterator[tuple[str, str, bytes, str, bytes]]:
-    agencies = records.agencies
-    for i, a in enumerate(records.agency_of):
-        ref = records.ref(i)
-        for kind in records.kinds:
-            value = records.token(kind, i)
-            if value is not None:
-                yield agencies[a], PERSON, ref, kind, value
+async def store_review_pairs(
+    conn: asyncpg.Connection, records: RecordSet, clustering: Clustering, run_id: int
+) -> None:
+    """Keep the clusterer's borderline pairs, by reference, for clerical review."""
+    agencies, agency_of = records.agencies, records.agency_of
+    await conn.executemany(
+        "INSERT INTO linkage_review_pair (run_id, agency_l, record_ref_l, agency_r, record_ref_r, "
+        "match_weight, linked) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (
+                run_id,
+                agencies[agency_of[pair.left]],
+                records.ref(pair.left),
+                agencies[agency_of[pair.right]],
+                records.ref(pair.right),
+                pair.match_weight,
+                pair.linked,
+            )
+            for pair in clustering.borderline
+        ],
+    )
 
 
 async def _person_ids(
     conn: asyncpg.Connection, records: RecordSet, clustering: Clustering
 ) -> tuple[list[str], int]:
-    await conn.execute(
-        "CREATE TEMP TABLE new_person_record (agency text, record_ref bytea, person integer) "
-        "ON COMMIT DROP"
-    )
-    agencies = records.agencies
-    person_of = clustering.person_of
-    await conn.copy_records_to_table(
-        "new_person_record",
-        records=(
-            (agencies[a], records.ref(i), person_of[i]) for i, a in enumerate(records.agency_of)
-        ),
-    )
-    await conn.execute("ANALYZE new_person_record")
     ids: list[str | None] = [None] * clustering.persons
     kept = 0
-    async for row in conn.cursor(_PREVIOUS_PERSON_IDS, prefetch=50_000):
-        ids[row["person"]] = row["mesh_id"]
-        kept += 1
+    if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM linked_record)"):
+        await conn.execute(
+            "CREATE TEMP TABLE new_person_record (agency text, record_ref bytea, person integer) "
+            "ON COMMIT DROP"
+        )
+        agencies = records.agencies
+        person_of = clustering.person_of
+        await conn.copy_records_to_table(
+            "new_person_record",
+            records=(
+                (agencies[a], records.ref(i), person_of[i]) for i, a in enumerate(records.agency_of)
+            ),
+        )
+        await conn.execute("ANALYZE new_person_record")
+        async for row in conn.cursor(_PREVIOUS_PERSON_IDS, prefetch=50_000):
+            ids[row["person"]] = row["mesh_id"]
+            kept += 1
     return [mesh_id or new_person_id() for mesh_id in ids], kept
 
 
 async def _household_ids(conn: asyncpg.Connection, clustering: Clustering) -> tuple[list[str], int]:
-    await conn.execute(
-        "CREATE TEMP TABLE new_household (household integer, address_token bytea) ON COMMIT DROP"
-    )
-    await conn.copy_records_to_table(
-        "new_household", records=enumerate(clustering.household_tokens)
-    )
-    await conn.execute("ANALYZE new_household")
     ids: list[str | None] = [None] * clustering.households
     kept = 0
-    async for row in conn.cursor(_PREVIOUS_HOUSEHOLD_IDS, prefetch=50_000):
-        if ids[row["household"]] is None:
-            ids[row["household"]] = row["mesh_id"]
-            kept += 1
+    if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM mesh_household)"):
+        await conn.execute(
+            "CREATE TEMP TABLE new_household (household integer, address_token bytea) "
+            "ON COMMIT DROP"
+        )
+        await conn.copy_records_to_table(
+            "new_household", records=enumerate(clustering.household_tokens)
+        )
+        await conn.execute("ANALYZE new_household")
+        async for row in conn.cursor(_PREVIOUS_HOUSEHOLD_IDS, prefetch=50_000):
+            if ids[row["household"]] is None:
+                ids[row["household"]] = row["mesh_id"]
+                kept += 1
     return [mesh_id or new_household_id() for mesh_id in ids], kept

@@ -23,6 +23,7 @@ CLIENT = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
         "primary_support_reason",
     ),
 )

@@ -27,6 +27,7 @@ CHILD = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
     ),
 )
 CIN_EPISODE = TableSpec(

@@ -29,6 +29,7 @@ PUPIL = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
         "send_status",
     ),
 )

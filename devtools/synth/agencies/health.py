@@ -23,6 +23,7 @@ PATIENT = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
         "gp_practice_code",
         "registered_on",
         "national_data_opt_out",

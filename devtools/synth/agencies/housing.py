@@ -27,6 +27,7 @@ HOUSEHOLD_MEMBER = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
     ),
 )
 TENANCY = TableSpec(

@@ -26,6 +26,7 @@ NOMINAL = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
     ),
 )
 INCIDENT = TableSpec(

@@ -27,6 +27,7 @@ CLAIMANT = TableSpec(
         "address_line",
         "postcode",
         "uprn",
+        "address_confirmed_on",
     ),
 )
 UC_CLAIM = TableSpec(

@@ -1,0 +1,104 @@
+"""Why the model scores a pair of records as it does: the prior, then each comparison's level
+and the weight it adds, summing to the match weight (Splink's own scoring of the pair).
+
+The index explains from the token keys it stored for each record (``linked_record``); it never
+needs a name or a date to do so, and the person asking resolves the records agency-side.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import asyncpg
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from linkage.index_side.model import COMPARISONS, LinkageModel
+from linkage.index_side.records import RecordSet
+from linkage.index_side.store import KEY_COLUMNS
+
+KINDS: tuple[str, ...] = tuple(sorted({kind for c in COMPARISONS for kind in c.kinds}))
+_DESCRIPTIONS = {c.name: c.description for c in COMPARISONS}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    comparison: str  # e.g. "name and date of birth"
+    level: str  # the level the pair reached, e.g. "surname sound, forename, DOB"
+    weight: float  # log2 of the level's m/u (0 when a side has no such token)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    prior: float  # log2 odds that two random records match, for this population
+    contributions: tuple[Contribution, ...]
+    match_weight: float
+    match_probability: float
+    threshold: float
+
+    @property
+    def links(self) -> bool:
+        """Whether the pair is strong enough to link (guards permitting)."""
+        return self.match_weight >= self.threshold
+
+
+def explain_pair(
+    model: LinkageModel,
+    left: Mapping[str, int | None],
+    right: Mapping[str, int | None],
+    population: int,
+) -> Explanation:
+    """Score one pair of records, given by their token keys per kind."""
+    schema = pa.schema([("record", pa.int32()), *[(kind, pa.int64()) for kind in KINDS]])
+    rows = [
+        {"record": n, **{kind: side.get(kind) for kind in KINDS}}
+        for n, side in enumerate((left, right))
+    ]
+    con = duckdb.connect()
+    try:
+        con.register("records", pa.Table.from_pylist(rows, schema=schema))
+        db = DuckDBAPI(con)
+        linker = Linker(
+            db.register("records"), model.settings_for(population), log_level=logging.ERROR
+        )
+        scored = linker.inference.score_pair(rows[0], rows[1]).as_record_list()[0]
+    finally:
+        con.close()
+    contributions = []
+    for comparison in model.settings["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = comparison["comparison_levels"]
+        gamma = int(scored[f"gamma_{name}"])
+        # Splink numbers levels from "different" (0) upwards; the null level is -1.
+        label = "missing" if gamma < 0 else levels[len(levels) - 1 - gamma]["label_for_charts"]
+        contributions.append(
+            Contribution(_DESCRIPTIONS.get(name, name), label, float(scored[f"mw_{name}"]))
+        )
+    weight = float(scored["match_weight"])
+    return Explanation(
+        prior=weight - sum(c.weight for c in contributions),
+        contributions=tuple(contributions),
+        match_weight=weight,
+        match_probability=float(scored["match_probability"]),
+        threshold=model.threshold,
+    )
+
+
+async def stored_record(
+    conn: asyncpg.Connection, agency: str, record_ref: bytes
+) -> tuple[str, dict[str, int | None]] | None:
+    """A stored record's mesh id and token keys (the UPRN token's too), or None."""
+    row = await conn.fetchrow(
+        f"SELECT mesh_id, {', '.join(KEY_COLUMNS)}, uprn FROM linked_record "
+        "WHERE agency = $1 AND entity = 'Person' AND record_ref = $2",
+        agency,
+        record_ref,
+    )
+    if row is None:
+        return None
+    keys: dict[str, int | None] = {kind: row[kind] for kind in KEY_COLUMNS}
+    keys["uprn"] = RecordSet.key_of(bytes(row["uprn"])) if row["uprn"] is not None else None
+    return str(row["mesh_id"]), keys

@@ -1,0 +1,8 @@
+-- When the landlord last confirmed each member's address (the record's as-of date for it), so that
+-- linkage can prefer the most recently confirmed address when agencies disagree. NULL: unknown.
+ALTER TABLE household_member ADD COLUMN address_confirmed_on date;
+
+CREATE OR REPLACE VIEW mesh_identity AS
+SELECT member_ref AS local_id, NULL::text AS nhs_number, given_name, family_name, date_of_birth, sex,
+       address_line, postcode, uprn, address_confirmed_on
+FROM household_member;

@@ -1,0 +1,334 @@
+"""Linkage runs on real PostgreSQL, in stores of their own (they change agency data): deltas,
+people moving house, mesh ids that never change for the unaffected, and bad input that changes
+nothing (tokens made with another key, a model from another key, a run failing half-way)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from devtools.seed import seed
+from linkage.delta import link_delta
+from linkage.exchange import LinkRefused, LinkReport, link_all
+from linkage.index_side.model import ModelError
+from linkage.index_side.probabilistic import SplinkClusterer
+from linkage.key import key_check
+from store import ServerAddress
+from store.migrate import migrate_all
+from store.server import connect
+from subgraphs.registry import AGENCIES
+from tests.conftest import LINKAGE_TEST_KEY
+
+PEOPLE = 900
+TODAY = date(2025, 4, 1)  # after every confirmation in the synthetic extract
+
+Crosswalks = dict[tuple[str, str, str], str]  # (agency, entity, local id) -> mesh id
+
+
+@pytest.fixture(scope="module")
+def stores(
+    pg_address: ServerAddress, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServerAddress, Path]]:
+    """Stores of this module's own (prefix test_lkrun_), seeded, and a model path."""
+    address = ServerAddress(pg_address.server_dsn, "test_lkrun_")
+    asyncio.run(migrate_all(address))
+    asyncio.run(seed(address, PEOPLE, 3, reset=True))
+    yield address, tmp_path_factory.mktemp("model") / "linkage-model.json"
+
+
+def clusterer(model: Path, key: bytes = LINKAGE_TEST_KEY) -> SplinkClusterer:
+    return SplinkClusterer(model, key_check(key))
+
+
+def full(stores: tuple[ServerAddress, Path], **kwargs: object) -> LinkReport:
+    address, model = stores
+    return asyncio.run(
+        link_all(address, LINKAGE_TEST_KEY, None, clusterer(model), workers=1, **kwargs)  # type: ignore[arg-type]
+    )
+
+
+def delta(stores: tuple[ServerAddress, Path]) -> LinkReport:
+    address, model = stores
+    return asyncio.run(link_delta(address, LINKAGE_TEST_KEY, None, clusterer(model), workers=1))
+
+
+def sql(address: ServerAddress, store: str, query: str, *args: object) -> list[dict[str, object]]:
+    async def run() -> list[dict[str, object]]:
+        conn = await connect(address, store)
+        try:
+            return [dict(r) for r in await conn.fetch(query, *args)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def crosswalks(address: ServerAddress) -> Crosswalks:
+    query = "SELECT entity, local_id, mesh_id FROM mesh_crosswalk"
+    return {
+        (agency, str(r["entity"]), str(r["local_id"])): str(r["mesh_id"])
+        for agency in AGENCIES
+        for r in sql(address, agency, query)
+    }
+
+
+def index_state(address: ServerAddress) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        table: [tuple(r.values()) for r in sql(address, "index", query)]
+        for table, query in {
+            "linked_record": "SELECT agency, record_ref, mesh_id FROM linked_record ORDER BY 1, 2",
+            "mesh_person": "SELECT mesh_id, household_id, national_data_opt_out FROM mesh_person "
+            "ORDER BY 1",
+            "mesh_household": "SELECT mesh_id, address_token FROM mesh_household ORDER BY 1",
+        }.items()
+    }
+
+
+def household_of(address: ServerAddress, agency: str, local_id: str) -> str | None:
+    mesh_id = crosswalks(address)[(agency, "Person", local_id)]
+    rows = sql(address, "index", "SELECT household_id FROM mesh_person WHERE mesh_id = $1", mesh_id)
+    return str(rows[0]["household_id"]) if rows[0]["household_id"] else None
+
+
+def test_a_run_links_everyone_and_a_second_run_keeps_every_mesh_id(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    first = full(stores)
+    before = crosswalks(address)
+    second = full(stores)
+    assert crosswalks(address) == before
+    assert second.kept_person_ids == second.persons == first.persons
+    assert second.kept_household_ids == second.households
+    people = sum(len(sql(address, a, "SELECT 1 FROM mesh_identity")) for a in AGENCIES)
+    assert sum(1 for k in before if k[1] == "Person") == people
+
+
+def test_nothing_changed_means_a_delta_changes_nothing(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    full(stores)
+    before = index_state(address), crosswalks(address)
+    report = delta(stores)
+    assert report.total_records == 0 and not report.run_id
+    assert (index_state(address), crosswalks(address)) == before
+
+
+def _two_households(address: ServerAddress) -> tuple[dict[str, object], dict[str, object]]:
+    """A health patient in a household of several (the mover), and a patient elsewhere."""
+    rows = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id, uprn, address_line, postcode FROM patient "
+        "WHERE uprn IN (SELECT uprn FROM patient WHERE uprn IS NOT NULL "
+        "GROUP BY uprn HAVING count(*) >= 3) ORDER BY patient_id LIMIT 2",
+    )
+    mover = rows[0]
+    target = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id, uprn, address_line, postcode FROM patient "
+        "WHERE uprn IS NOT NULL AND uprn <> $1 ORDER BY patient_id DESC LIMIT 1",
+        mover["uprn"],
+    )[0]
+    return mover, target
+
+
+def _move(address: ServerAddress, patient: str, to: dict[str, object], on: date) -> None:
+    sql(
+        address,
+        "health",
+        "UPDATE patient SET uprn = $2, address_line = $3, postcode = $4, "
+        "address_confirmed_on = $5 WHERE patient_id::text = $1",
+        patient, to["uprn"], to["address_line"], to["postcode"], on,
+    )  # fmt: skip
+
+
+def test_a_person_who_moves_moves_household_and_no_one_else_changes(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    full(stores)
+    mover, target = _two_households(address)
+    left_behind = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id FROM patient WHERE uprn = $1 "
+        "AND patient_id::text <> $2 ORDER BY patient_id LIMIT 1",
+        mover["uprn"], mover["local_id"],
+    )[0]["local_id"]  # fmt: skip
+    old_home = household_of(address, "health", str(mover["local_id"]))
+    new_home = household_of(address, "health", str(target["local_id"]))
+    assert old_home and new_home and old_home != new_home
+    before = crosswalks(address)
+
+    _move(address, str(mover["local_id"]), target, TODAY)
+    report = delta(stores)
+
+    assert report.records["health"] == 1 and report.total_records == 1
+    assert household_of(address, "health", str(mover["local_id"])) == new_home
+    assert household_of(address, "health", str(target["local_id"])) == new_home
+    assert household_of(address, "health", str(left_behind)) == old_home
+    after = crosswalks(address)
+    assert after == before  # nobody's mesh id changed, the mover's neither
+    # A whole run agrees with the delta.
+    full(stores)
+    assert household_of(address, "health", str(mover["local_id"])) == new_home
+    assert crosswalks(address) == before
+
+
+def test_a_delta_links_new_records_and_withdraws_deleted_ones(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    full(stores)
+    before = crosswalks(address)
+    # A person health knows is now known to the police (a new nominal, name in capitals).
+    patient = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id, given_name, family_name, date_of_birth, sex, "
+        "address_line, postcode, uprn, address_confirmed_on FROM patient "
+        "ORDER BY patient_id LIMIT 1 OFFSET 7",
+    )[0]
+    sql(
+        address,
+        "police",
+        "INSERT INTO nominal (nominal_ref, given_name, family_name, date_of_birth, sex, "
+        "address_line, postcode, uprn, address_confirmed_on) "
+        "VALUES ('GMP-N9999999', $1, upper($2), $3, $4, $5, $6, $7, $8)",
+        *[patient[c] for c in ("given_name", "family_name", "date_of_birth", "sex",
+                               "address_line", "postcode", "uprn", "address_confirmed_on")],
+    )  # fmt: skip
+    # And the school has removed a pupil's record.
+    pupil = sql(
+        address,
+        "education",
+        "SELECT upn FROM pupil WHERE upn NOT IN (SELECT upn FROM enrolment) "
+        "AND upn NOT IN (SELECT upn FROM attendance) AND upn NOT IN (SELECT upn FROM exclusion) "
+        "ORDER BY upn LIMIT 1",
+    )
+    if pupil:
+        sql(address, "education", "DELETE FROM pupil WHERE upn = $1", pupil[0]["upn"])
+
+    report = delta(stores)
+    after = crosswalks(address)
+    assert report.records["police"] == 1
+    patient_id = before[("health", "Person", str(patient["local_id"]))]
+    assert after[("police", "Person", "GMP-N9999999")] == patient_id
+    if pupil:
+        assert report.withdrawn["education"] == 1
+        assert ("education", "Person", pupil[0]["upn"]) not in after
+    unchanged = {k: v for k, v in before.items() if not pupil or k[2] != pupil[0]["upn"]}
+    assert {k: after[k] for k in unchanged} == unchanged
+    held = sql(address, "index", "SELECT count(*) AS n FROM linked_record")[0]["n"]
+    assert held == sum(1 for k in after if k[1] == "Person")
+
+
+def test_an_opt_out_after_linkage_reaches_the_index_with_a_delta(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    full(stores)
+    patient = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id FROM patient WHERE NOT national_data_opt_out "
+        "ORDER BY patient_id LIMIT 1 OFFSET 3",
+    )[0]["local_id"]
+    mesh_id = crosswalks(address)[("health", "Person", str(patient))]
+    opt_out = "SELECT national_data_opt_out AS v FROM mesh_person WHERE mesh_id = $1"
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
+    sql(
+        address,
+        "health",
+        "UPDATE patient SET national_data_opt_out = true WHERE patient_id::text = $1",
+        patient,
+    )
+    delta(stores)
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is True
+    sql(
+        address,
+        "health",
+        "UPDATE patient SET national_data_opt_out = false WHERE patient_id::text = $1",
+        patient,
+    )
+    delta(stores)
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
+
+
+def test_an_agency_using_another_key_is_refused_and_nothing_changes(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, model = stores
+    full(stores)
+    before = index_state(address), crosswalks(address)
+    keys = {agency: LINKAGE_TEST_KEY for agency in AGENCIES}
+    keys["police"] = b"police were given another key!!!"
+    with pytest.raises(LinkRefused, match="police submitted tokens made with another linkage key"):
+        asyncio.run(
+            link_all(address, LINKAGE_TEST_KEY, None, clusterer(model), keys=keys, workers=1)
+        )
+    with pytest.raises(LinkRefused, match="police submitted tokens made with another linkage key"):
+        asyncio.run(
+            link_delta(address, LINKAGE_TEST_KEY, None, clusterer(model), keys=keys, workers=1)
+        )
+    assert (index_state(address), crosswalks(address)) == before
+
+
+def test_a_failed_run_that_trained_a_model_does_not_keep_it(
+    stores: tuple[ServerAddress, Path], tmp_path: Path
+) -> None:
+    address, _ = stores
+    fresh = tmp_path / "model.json"
+
+    def fail(step: str, _count: int) -> None:
+        if step == "store":
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        asyncio.run(link_all(address, LINKAGE_TEST_KEY, fail, clusterer(fresh), workers=1))
+    assert not fresh.exists()
+
+
+def test_a_model_from_another_key_is_refused_and_nothing_changes(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, model = stores
+    full(stores)
+    before = index_state(address), crosswalks(address)
+    other = clusterer(model, b"a key of another deployment!!!!!")
+    with pytest.raises(ModelError, match="another linkage key"):
+        asyncio.run(link_all(address, LINKAGE_TEST_KEY, None, other, workers=1))
+    assert (index_state(address), crosswalks(address)) == before
+
+
+@pytest.mark.parametrize("phase", ["store", "crosswalk housing", "crosswalk welfare"])
+def test_a_run_failing_half_way_leaves_mesh_ids_and_crosswalks_as_they_were(
+    stores: tuple[ServerAddress, Path], phase: str
+) -> None:
+    address, model = stores
+    full(stores)
+    mover, target = _two_households(address)
+    _move(address, str(mover["local_id"]), target, TODAY)  # so a new run would change things
+    before = index_state(address), crosswalks(address)
+
+    def fail(step: str, _count: int) -> None:
+        if step == phase:
+            raise RuntimeError(f"disk full while writing {step}")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        asyncio.run(link_all(address, LINKAGE_TEST_KEY, fail, clusterer(model), workers=1))
+    assert (index_state(address), crosswalks(address)) == before
+    with pytest.raises(RuntimeError, match="disk full"):
+        asyncio.run(link_delta(address, LINKAGE_TEST_KEY, fail, clusterer(model), workers=1))
+    assert (index_state(address), crosswalks(address)) == before
+    delta(stores)  # and a run that succeeds afterwards applies the change
+    assert household_of(address, "health", str(mover["local_id"])) == household_of(
+        address, "health", str(target["local_id"])
+    )
