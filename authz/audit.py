@@ -251,6 +251,14 @@ class AuditLog:
     async def close(self) -> None:
         await self._pool.close()
 
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """Whether the store answers now (readiness: with the log down nothing is served)."""
+        try:
+            async with self._pool.acquire(timeout=timeout) as conn:
+                return bool(await conn.fetchval("SELECT true", timeout=timeout))
+        except _DB_ERRORS:
+            return False
+
     async def append(self, entry: AuditEntry) -> AuditReceipt:
         """Add one record at the head of the chain, in one round trip; AuditUnavailable when
         it cannot be written."""

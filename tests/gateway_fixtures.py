@@ -3,6 +3,7 @@ conftest, so the subgraph processes start once per session)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -28,9 +29,14 @@ SAFEGUARDING_LEAD = Caller(
 )
 
 
+# Ports for the processes tests start (MESH_TEST_BASE_PORT moves them, e.g. when several
+# checkouts run their tests on one machine).
+TEST_BASE_PORT = int(os.environ.get("MESH_TEST_BASE_PORT", "4410"))
+
+
 @pytest.fixture(scope="session")
 def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
-    with running_subgraphs(TEST_PREFIX, 4410) as urls:
+    with running_subgraphs(TEST_PREFIX, TEST_BASE_PORT) as urls:
         yield urls
 
 
@@ -81,4 +87,6 @@ def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
 
 @pytest.fixture(scope="session")
 def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
-    return gateway_app(PipelineHolder(raw_gateway.pipeline), raw_gateway.settings)
+    return gateway_app(
+        PipelineHolder(raw_gateway.pipeline), raw_gateway.settings, gateway=lambda: raw_gateway
+    )

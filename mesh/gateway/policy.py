@@ -77,6 +77,12 @@ class GovernancePolicy:
     """The pipeline's policy under the sharing rules."""
 
     public_introspection = True
+    single_valued_headers: tuple[str, ...] = (
+        "authorization",
+        "x-purpose-of-use",
+        "x-case-reference",
+        "x-justification",
+    )
 
     def __init__(
         self, governance: Governance, schema: GraphQLSchema, verifier: TokenVerifier | None

@@ -103,12 +103,24 @@ def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
     return open_server(mesh_settings).address.dsn(store)
 
 
-def readiness(settings: GatewaySettings) -> Callable[[], Awaitable[bool]]:
-    """Ready when composed (the app exists) and the index subgraph answers."""
+def readiness(
+    settings: GatewaySettings, gateway: Callable[[], Gateway | None] = lambda: None
+) -> Callable[[], Awaitable[bool]]:
+    """Ready when composed (the app exists), the index subgraph answers and, under
+    governance, the audit log answers: without it every personal-data request fails."""
     index_url = settings.subgraphs.get("index")
 
     async def check() -> bool:
         if index_url is None:
+            return False
+        built = gateway()
+        if settings.governance and (built is None or built.governance is None):
+            return False
+        if (
+            built is not None
+            and built.governance is not None
+            and not await built.governance.audit.ping()
+        ):
             return False
         try:
             async with httpx.AsyncClient(timeout=2.0) as client:
@@ -124,11 +136,13 @@ def gateway_app(
     holder: PipelineHolder,
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
+    gateway: Callable[[], Gateway | None] = lambda: None,
 ) -> Starlette:
-    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``)."""
+    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``);
+    ``gateway`` gives the served gateway once built (for readiness)."""
     return create_app(
         holder,
-        ready=readiness(settings),
+        ready=readiness(settings, gateway),
         startup=startup,
         graphiql=graphiql_page,
         max_body_bytes=settings.max_body_bytes,
@@ -144,13 +158,15 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+    built: list[Gateway] = []
 
     async def startup(holder: PipelineHolder) -> None:
         gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
+        built.append(gateway)
         holder.pipeline = gateway.pipeline
         holder.closers.append(gateway.aclose)
 
-    return gateway_app(PipelineHolder(), settings, startup)
+    return gateway_app(PipelineHolder(), settings, startup, lambda: built[0] if built else None)
 
 
 def serve(settings: GatewaySettings, host: str, port: int) -> None:

@@ -112,6 +112,7 @@ class TokenPolicy:
     """A policy after the civic one's shape: a token or nothing but the schema."""
 
     public_introspection = True
+    single_valued_headers = ("authorization",)
 
     def __init__(self) -> None:
         self.authorized = 0

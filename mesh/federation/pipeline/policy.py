@@ -49,6 +49,8 @@ class Authorization(Protocol):
 
 class Policy(Protocol):
     public_introspection: bool  # schema-only operations need no credentials and are cached
+    # Headers read as one value: sent twice, the request is refused (400), never first-wins.
+    single_valued_headers: tuple[str, ...]
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
         """The caller's identity from the request headers (raise a GraphQLRequestError)."""
@@ -84,6 +86,7 @@ class OpenPolicy:
     """No governance: everyone may run anything (federation conformance, benchmarks)."""
 
     public_introspection = True
+    single_valued_headers: tuple[str, ...] = ()
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
         return None
