@@ -26,8 +26,8 @@ from authz.agreements import (
     PURPOSE_WORDS,
     ROLES,
     ROW_RULE_KINDS,
-    SPECIAL_CATEGORIES,
     SharingAgreement,
+    category_problems,
 )
 from authz.categories import SensitiveCategory
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
@@ -262,12 +262,10 @@ def _agreement_problems(
             problem("unknown_coordinate", coordinate, "not a field of the contract")
         elif a.providing_agency not in item.agencies:
             problem("wrong_agency", coordinate, f"resolved by {', '.join(item.agencies)}")
-        elif (
-            item.category in SPECIAL_CATEGORIES
-            and a.providing_agency != "police"
-            and not a.lawful_basis.uk_gdpr_article_9
-        ):
-            problem("lawful_basis", coordinate, f"{item.category} data needs an Art 9 condition")
+        else:
+            # The law follows the field's category, even when the agreement names the field.
+            for message in category_problems(a, [item.category] if item.category else []):
+                problem("lawful_basis", coordinate, message)
     for key in a.masks:
         if "." not in key:
             continue

@@ -609,6 +609,17 @@ POLICE = {
     "covers": {"categories": ["criminal"]},
 }
 PART_3 = {"dpa_2018_part_3": "Part 3, Schedule 8 paragraph 4"}
+PROBATION = {
+    "id": "probation-risk",
+    "providing_agency": "probation",
+    "purposes": ["SAFEGUARDING"],
+    "receiving": {"roles": ["safeguarding_lead"]},
+    "covers": {"categories": ["criminal"]},
+}
+SCHEDULE_1 = {
+    "uk_gdpr_article_6": "6(1)(e)",
+    "dpa_2018_schedule_1": "Part 2 paragraph 18 (safeguarding of children and individuals at risk)",
+}
 
 
 @pytest.mark.parametrize(
@@ -661,6 +672,61 @@ def test_invalid_agreements_fail_to_load(changes: dict[str, Any], message: str) 
     with pytest.raises(AgreementError, match=r"test\.yaml") as caught:
         parse_agreement(yaml.safe_dump(variant(**changes)), "test.yaml")
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({**PROBATION, "lawful_basis": {"uk_gdpr_article_6": "6(1)(e)"}},
+         "criminal offence data (criminal, UK GDPR Art 10) needs a DPA 2018 Part 3"),
+        ({**PROBATION, "lawful_basis": SCHEDULE_1, "purposes": ["EARLY_HELP"]},
+         "criminal offence data is shared for SAFEGUARDING only"),
+        ({**PROBATION, "lawful_basis": SCHEDULE_1, "receiving": {"roles": ["housing_officer"]}},
+         "criminal offence data goes to safeguarding roles only, not housing_officer"),
+        ({**PROBATION, "lawful_basis": SCHEDULE_1, "covers": {"categories": ["mental_health"]}},
+         "special-category data (mental_health) needs a UK GDPR Art 9 condition"),
+    ],
+)  # fmt: skip
+def test_special_category_and_criminal_rules_follow_the_data_not_the_agency(
+    changes: dict[str, Any], message: str
+) -> None:
+    """A probation service's risk-of-serious-harm data is criminal offence data (Art 10)
+    whoever provides it: an Art 6 basis alone does not load (it used to, for any agency but
+    ``police``)."""
+    with pytest.raises(AgreementError) as caught:
+        parse_agreement(yaml.safe_dump(variant(**changes)), "probation.yaml")
+    assert message in str(caught.value)
+    parse_agreement(yaml.safe_dump(variant(**PROBATION, lawful_basis=SCHEDULE_1)), "ok.yaml")
+
+
+def test_check_applies_the_category_rules_to_agreements_that_name_fields(
+    tmp_path: Path,
+) -> None:
+    """An agreement that names a field rather than a category is held to the law of the
+    field's category as the live contract classifies it."""
+    contract = CONTRACT.replace(
+        '  links: [AgencyLink!] @sensitive(category: "linkage")\n',
+        '  links: [AgencyLink!] @sensitive(category: "linkage")\n'
+        '  riskOfSeriousHarm: String @sensitive(category: "criminal")\n',
+    )
+    assert "riskOfSeriousHarm" in contract
+    agencies = {f.coordinate: f.agencies for f in contract_fields(CONTRACT, parties=PARTIES)}
+    agencies["Person.riskOfSeriousHarm"] = ("probation",)
+    parties = Parties((*AGENCIES, "probation"), INDEX)
+    named = variant(
+        id="probation-rosh",
+        providing_agency="probation",
+        purposes=["SAFEGUARDING"],
+        receiving={"roles": ["safeguarding_lead"]},
+        covers={"coordinates": ["Person.riskOfSeriousHarm"]},
+    )
+    shipped = [a.model_dump(mode="json") for a in load_agreements()]
+    rules = SharingRules.load(write(tmp_path, *shipped, named))
+    problems = check(rules, contract, TODAY, agencies, parties=parties)
+    assert [(p.kind, p.subject, p.agreement) for p in problems] == [
+        ("lawful_basis", "Person.riskOfSeriousHarm", "probation-rosh@1.0")
+    ]
+    assert "Art 10" in problems[0].message
 
 
 def test_a_key_given_twice_fails_to_load() -> None:
