@@ -36,6 +36,8 @@ CHILDRENS_AGENCIES = frozenset({"childrens_services", "education"})
 # the rules below follow the data's category, whichever agency provides it.
 SPECIAL_CATEGORIES = frozenset({"health", "mental_health", "sexual_health"})
 CRIMINAL_OFFENCE_CATEGORIES = frozenset({"criminal"})
+TRACING = "tracing"  # person-level identity search
+OVERSIGHT_CATEGORIES = frozenset({"audit", "staff"})  # the access record, read by IG
 # DPA 2018 s10: these Art 9(2) conditions need a Schedule 1 condition as well.
 NEEDS_SCHEDULE_1 = frozenset({"9(2)(b)", "9(2)(g)", "9(2)(h)", "9(2)(i)", "9(2)(j)"})
 CHILD_PURPOSES = frozenset({PurposeOfUse.SAFEGUARDING, PurposeOfUse.EARLY_HELP})
@@ -79,6 +81,8 @@ ROLES: dict[str, Role] = {
     ),
     "analyst": Role("NHS planning analysts"),
     "ig_lead": Role("information governance leads (who run the agreements, not read records)"),
+    "dpo": Role("data protection officers"),
+    "caldicott_guardian": Role("Caldicott guardians"),
 }
 
 
@@ -108,6 +112,9 @@ CATEGORY_WORDS = {
     "housing": "tenancies and homelessness cases",
     "education": "school, attendance, exclusions and special educational needs",
     "linkage": "which services hold records about you",
+    "tracing": "finding you from your NHS number, name and date of birth, or postcode",
+    "audit": "the record of who looked at your information, when and why",
+    "staff": "which member of staff looked, and the reason they gave",
 }
 PURPOSE_WORDS = {
     PurposeOfUse.DIRECT_CARE: "to care for you (individual care)",
@@ -115,6 +122,7 @@ PURPOSE_WORDS = {
     PurposeOfUse.EARLY_HELP: "to offer your family early help (Supporting Families)",
     PurposeOfUse.PLANNING: "to plan services, without names (planning)",
     PurposeOfUse.EMERGENCY: "in an emergency, when you cannot be asked (break glass)",
+    PurposeOfUse.OVERSIGHT: "to check how your information was used (information governance)",
 }
 MASK_WORDS = {
     MaskRule.YEAR_ONLY: "only the year is shown",
@@ -254,6 +262,13 @@ def category_problems(a: SharingAgreement, categories: Iterable[str]) -> Iterabl
     its own sensitive-processing basis); Art 10 criminal offence data needs a Part 3 basis or
     a Schedule 1 condition, and goes only to safeguarding roles for SAFEGUARDING."""
     basis, categories = a.lawful_basis, set(categories)
+    purposes = set(a.purposes)
+    if TRACING in categories and PurposeOfUse.PLANNING in purposes:
+        yield "person-level identity search (tracing) is never shared for PLANNING"
+    if categories & OVERSIGHT_CATEGORIES and purposes - {PurposeOfUse.OVERSIGHT}:
+        yield "the access record (audit, staff) is shared for OVERSIGHT only"
+    if PurposeOfUse.OVERSIGHT in purposes and categories - OVERSIGHT_CATEGORIES:
+        yield "OVERSIGHT reads the access record (audit, staff) and nothing else"
     law_enforcement = bool(basis.dpa_2018_part_3)
     special = sorted(categories & SPECIAL_CATEGORIES)
     if special and not law_enforcement and not basis.uk_gdpr_article_9:

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -58,6 +58,14 @@ _APPEND = (
 
 class AuditUnavailable(RuntimeError):
     """The audit log could not take (or give back) a record: serve no personal data."""
+
+
+class FieldOutcome(Protocol):
+    """What the answer held, field by field (the gateway's field guard keeps this)."""
+
+    served: set[str]  # coordinates answered in the clear, whatever their classification
+    masked: set[str]  # coordinates answered masked
+    denied: set[str]  # coordinates withheld (by a decision or a row rule)
 
 
 @dataclass(frozen=True)
@@ -109,9 +117,12 @@ class AuditEntry:
         response: bytes,
         request_id: str | None = None,
         occurred_at: datetime | None = None,
+        shown: FieldOutcome | None = None,
     ) -> AuditEntry:
-        """The entry for one answered request: fields split by effect, the agreements that
-        allowed them, break-glass when the purpose is EMERGENCY or a decision says so."""
+        """The entry for one answered request: the agreements that allowed its fields,
+        break-glass when the purpose is EMERGENCY or a decision says so, and the fields
+        served, masked and denied — as ``shown`` says they were (what the answer really
+        held), else as the decisions split them by effect."""
         decisions = list(decisions)
         served: list[str] = []
         masked: list[str] = []
@@ -119,6 +130,9 @@ class AuditEntry:
         by_effect = {Effect.ALLOW: served, Effect.MASK: masked, Effect.DENY: denied}
         for decision in decisions:
             by_effect[decision.effect].append(decision.coordinate)
+        if shown is not None:
+            served, masked = sorted(shown.served), sorted(shown.masked)
+            denied = sorted({*denied, *shown.denied})
         principal = request.principal
         return cls(
             request_id=request_id or str(uuid.uuid4()),

@@ -65,6 +65,15 @@ class ContractField:
     type_name: str  # the field's named type
     category: str | None
     agencies: tuple[str, ...]
+    public: bool = False  # marked @public: not personal data
+
+    @property
+    def unclassified(self) -> bool:
+        return self.category is None and not self.public
+
+    @property
+    def facts(self) -> FieldFacts:
+        return FieldFacts(self.coordinate, self.category, self.agencies, self.public)
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,11 @@ def contract_fields(
         return list(fields)
     return [
         ContractField(
-            f.coordinate, f.type_name, f.category, tuple(field_agencies.get(f.coordinate, ()))
+            f.coordinate,
+            f.type_name,
+            f.category,
+            tuple(field_agencies.get(f.coordinate, ())),
+            f.public,
         )
         for f in fields
     ]
@@ -119,7 +132,7 @@ def contract_fields(
 @lru_cache(maxsize=4)
 def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField, ...]:
     schema = build_ast_schema(parse(contract_sdl))
-    roots = [schema.query_type.name] if schema.query_type else []
+    roots = [t.name for t in (schema.query_type, schema.mutation_type) if t is not None]
     owner: dict[str, str] = dict.fromkeys(roots, parties.index)
     queue = list(roots)
     for type_name in queue:  # breadth first from the root, so owners flow down
@@ -147,9 +160,15 @@ def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField
                     named_type,
                     _category(graphql_field),
                     (home,) if home else (),  # () when no path from the root reaches it
+                    _is_public(graphql_field),
                 )
             )
     return tuple(sorted(found, key=lambda f: f.coordinate))
+
+
+def _is_public(graphql_field: object) -> bool:
+    node = getattr(graphql_field, "ast_node", None)
+    return any(d.name.value == "public" for d in getattr(node, "directives", None) or ())
 
 
 def _category(graphql_field: object) -> str | None:
@@ -186,7 +205,7 @@ def explain(
     )
     rows = []
     for item in contract_fields(contract_sdl, field_agencies, parties=parties):
-        d = rules.decide(request, FieldFacts(item.coordinate, item.category, item.agencies))
+        d = rules.decide(request, item.facts)
         agreement = f"{d.agreement_id}@{d.agreement_version}" if d.agreement_id else None
         rows.append(
             Row(item.coordinate, item.category, item.agencies, d.effect, d.mask, agreement,
@@ -219,16 +238,31 @@ def check(
     for agreement in rules.agreements:
         if agreement.status != "withdrawn":
             problems.extend(_agreement_problems(agreement, by_coordinate, served, today, parties))
-    uncovered = [f for f in fields if f.category and not any(_covers(a, f) for a in rules.active)]
-    for f in uncovered:
-        message = f"{f.category} data from {', '.join(f.agencies)}: no active agreement covers it"
-        problems.append(Problem("uncovered_field", f.coordinate, message))
+    for f in fields:
+        agencies = ", ".join(f.agencies) or "no agency"
+        covered = any(_covers(a, f) for a in rules.active)
+        if f.unclassified:
+            # Even when an agreement names it: the law that applies (Art 9, Art 10) follows
+            # the category, and nobody can check an agreement against a category never given.
+            shared = "shared only by an agreement that names it" if covered else "denied"
+            problems.append(
+                Problem(
+                    "unclassified_field",
+                    f.coordinate,
+                    f"from {agencies}: neither @sensitive nor @public, so it is {shared}; "
+                    "its agency must classify it",
+                )
+            )
+        elif not f.public and not covered:
+            message = f"{f.category} data from {agencies}: no active agreement covers it"
+            problems.append(Problem("uncovered_field", f.coordinate, message))
     return problems
 
 
 def _covers(agreement: SharingAgreement, f: ContractField) -> bool:
     return agreement.providing_agency in f.agencies and (
-        f.category in agreement.covers.categories or f.coordinate in agreement.covers.coordinates
+        (f.category is not None and f.category in agreement.covers.categories)
+        or f.coordinate in agreement.covers.coordinates
     )
 
 

@@ -1,8 +1,11 @@
 """The decision engine: which agreement, if any, lets this request see this field.
 
-Deny by default. A field with no ``@sensitive`` category (ids, ``__typename``) is allowed;
-any other field needs an active agreement from one of the agencies that resolve it, covering
-its category or coordinate, for the stated purpose, to the caller's organisation and one of
+Deny by default. Only a field its agency marks ``@public`` (ids, structure, published
+reference data) is allowed to any caller. A field with a ``@sensitive`` category needs an
+active agreement from one of the agencies that resolve it, covering its category or its
+coordinate; an unclassified field (neither) is personal data of its agency that only an
+agreement naming the coordinate itself may share. Either way the agreement must be for the
+stated purpose, to the caller's organisation and one of
 their roles, whose conditions the request meets. When several do, the least restrictive
 wins (ALLOW over a partial mask over withheld) and the decision names it, id and version,
 for the audit record. Agreements past their review date still apply (the care record does
@@ -109,10 +112,10 @@ class SharingRules:
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
     def decide(self, request: AccessRequest, facts: FieldFacts) -> Decision:
-        if facts.category is None:
+        if facts.public:
             public = self._public.get(facts.coordinate)
             if public is None:
-                public = Decision(Effect.ALLOW, facts.coordinate, "not personal data")
+                public = Decision(Effect.ALLOW, facts.coordinate, "public: not personal data")
                 self._public[facts.coordinate] = public
             return public
         last = self._last  # one tuple, read once: safe if another thread replaces it
@@ -184,12 +187,20 @@ class SharingRules:
             for item in (coordinate, category):
                 for agreement in self._index.get((agency, item or ""), ()):
                     covering.setdefault(agreement.ref, agreement)
-        what = f"{category} data ({coordinate}) from {' or '.join(facts.agencies) or 'no agency'}"
+        agencies = " or ".join(facts.agencies) or "no agency"
+        what = f"{category} data ({coordinate}) from {agencies}"
+        if category is None:
+            what = f"unclassified data ({coordinate}) from {agencies}"
 
         def deny(reason: str) -> Decision:
             return Decision(Effect.DENY, coordinate, reason)
 
         if not covering:
+            if category is None:
+                return deny(
+                    f"{coordinate} from {agencies} is unclassified: personal data of its "
+                    "agency until it is marked @sensitive or @public, and no agreement names it"
+                )
             return deny(f"no agreement shares {what}")
         for_purpose = [a for a in covering.values() if purpose in a.purposes]
         if not for_purpose:

@@ -16,9 +16,7 @@ LEAD = Caller(
     "SAFEGUARDING",
     "CASE-77",
 )
-IG = Caller(
-    Principal("ig-1", "manchester-city-council", ("ig_lead",)), "SAFEGUARDING", "IG-REVIEW-1"
-)
+IG = Caller(Principal("ig-1", "manchester-city-council", ("ig_lead",)), "OVERSIGHT")
 PARAMEDIC = Caller(
     Principal("pm-7", "nwas", ("paramedic",)), "EMERGENCY", None, "collapsed at home"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 if TYPE_CHECKING:
@@ -119,19 +120,85 @@ def policy_explain(
     console.print(rows_table(rows, f"{role} at {org} for {wanted.value}"))
 
 
+def _checked_contract(
+    supergraph: Path | None, live: bool, subgraph: list[str] | None
+) -> tuple[str, dict[str, tuple[str, ...]] | None, Parties, str]:
+    """(contract SDL, coordinate -> parties or None, the parties, where it came from)."""
+    from authz.explain import Parties
+    from mesh.enforce.supergraph_contract import SupergraphUnreadable, read_supergraph
+    from mesh.schema_contract import CONTRACT_PATH
+    from subgraphs.registry import INDEX
+
+    if supergraph is not None:
+        try:
+            read = read_supergraph(supergraph.read_text(encoding="utf-8"))
+        except (OSError, SupergraphUnreadable) as exc:
+            raise _fail(f"cannot read the supergraph {supergraph}: {exc}") from None
+        centre = {"mesh": INDEX}
+        agencies = {
+            c: tuple(centre.get(a, a) for a in owners) for c, owners in read.field_agencies.items()
+        }
+        names = tuple(n for n in read.subgraphs if n not in (INDEX, "mesh"))
+        return read.contract_sdl, agencies, Parties(names, INDEX), str(supergraph)
+    if live or subgraph:
+        from devtools.topology import local_subgraph_urls
+        from mesh.gateway.discovery import live_contract
+        from mesh.gateway.settings import GatewaySettings
+
+        urls = dict(_name_url(item) for item in subgraph or ()) or (
+            GatewaySettings().subgraphs or local_subgraph_urls()
+        )
+        try:
+            sdl, agencies, names = asyncio.run(live_contract(urls))
+        except ConnectionError as exc:
+            raise _fail(str(exc)) from None
+        agencies_only = tuple(n for n in names if n != INDEX)
+        return sdl, agencies, Parties(agencies_only, INDEX), "the running subgraphs"
+    contract = CONTRACT_PATH.read_text(encoding="utf-8")
+    return contract, None, _parties(), str(CONTRACT_PATH)
+
+
+def _name_url(item: str) -> tuple[str, str]:
+    name, sep, url = item.partition("=")
+    if not sep or not name or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"expected name=http://host:port/graphql, got {item!r}")
+    return name, url
+
+
 @policy_app.command("check")
-def policy_check() -> None:
-    """Fail when a sensitive field has no agreement, a name is unknown, or a review is due."""
+def policy_check(
+    supergraph: Annotated[
+        Path | None,
+        typer.Option("--supergraph", help="Check this Federation supergraph SDL file."),
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Check what the running subgraphs compose to.")
+    ] = False,
+    subgraph: Annotated[
+        list[str] | None,
+        typer.Option("--subgraph", help="name=url of a running subgraph (implies --live)."),
+    ] = None,
+) -> None:
+    """Fail when a field is unclassified or has no agreement, a name is unknown, the law is not
+    met for a field's category, or a review is due. By default the committed contract; with
+    --supergraph or --live the supergraph a deployment really runs."""
     from datetime import date
 
+    from authz.agreements import AgreementError
     from authz.explain import check, problems_table
+    from authz.policy import SharingRules
 
-    rules, contract = _rules_and_contract()
-    problems = check(rules, contract, date.today(), parties=_parties())
+    try:
+        rules = SharingRules.load()
+    except AgreementError as exc:
+        raise _fail(f"the agreements do not load: {exc}") from None
+    contract, agencies, parties, source = _checked_contract(supergraph, live, subgraph)
+    problems = check(rules, contract, date.today(), agencies, parties=parties)
     if problems:
         console.print(problems_table(problems))
+        console.print(f"checked against {source}")
         raise typer.Exit(1)
-    console.print(f"{len(rules.agreements)} agreements checked: no problems")
+    console.print(f"{len(rules.agreements)} agreements checked: no problems ({source})")
 
 
 @policy_app.command("transparency")

@@ -1,16 +1,24 @@
-"""What the composed contract says about each field: its ``@sensitive`` category and owners."""
+"""What the composed contract says about each field: how it is classified (``@sensitive``
+category, ``@public``, or neither) and which agencies resolve it."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+
+from graphql import GraphQLObjectType, GraphQLSchema
+
 from authz.model import FieldFacts
 from mesh.compose import Supergraph
+
+log = logging.getLogger("mesh.gateway")
 
 
 def schema_field_facts(
     supergraph: Supergraph, centre: str = "mesh"
 ) -> dict[tuple[str, str], FieldFacts]:
-    """Facts per (type, field). Fields the centre's own subgraph resolves (search) are
-    governed by the index's agreements: they say who is known where, as the index does."""
+    """Facts per (type, field). Fields the centre's own subgraph resolves (search, oversight)
+    are governed by the index's agreements: the centre's data is the index's."""
     facts: dict[tuple[str, str], FieldFacts] = {}
     for type_def in supergraph.types.values():
         for field_def in type_def.fields.values():
@@ -20,5 +28,35 @@ def schema_field_facts(
                 coordinate=field_def.coordinate,
                 category=category,
                 agencies=tuple("index" if s == centre else s for s in field_def.resolvers),
+                public=bool(field_def.directive_args("public")),
             )
     return facts
+
+
+def unclassified_coordinates(
+    schema: GraphQLSchema, facts: Mapping[tuple[str, str], FieldFacts]
+) -> list[FieldFacts]:
+    """Fields clients can select that carry neither ``@sensitive`` nor ``@public``: the
+    gateway denies them (personal data of their agency until classified) and says so."""
+    found = []
+    for type_name, graphql_type in sorted(schema.type_map.items()):
+        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for field_name in graphql_type.fields:
+            known = facts.get((type_name, field_name))
+            if known is None or known.unclassified:
+                found.append(known or FieldFacts(f"{type_name}.{field_name}", None, ()))
+    return found
+
+
+def log_unclassified(schema: GraphQLSchema, facts: Mapping[tuple[str, str], FieldFacts]) -> int:
+    """One warning per unclassified coordinate, at composition; returns how many."""
+    found = unclassified_coordinates(schema, facts)
+    for item in found:
+        log.warning(
+            "unclassified field %s (from %s) is denied to every caller: mark it "
+            "@sensitive(category: ...) or @public in its subgraph",
+            item.coordinate,
+            ", ".join(item.agencies) or "no subgraph",
+        )
+    return len(found)

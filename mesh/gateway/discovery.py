@@ -49,3 +49,22 @@ async def compose_from_subgraphs(
             if attempt + 1 < attempts:
                 await asyncio.sleep(delay)
     raise last or ConnectionError("no subgraphs to compose")
+
+
+async def live_contract(
+    subgraphs: Mapping[str, str], timeout: float = 5.0
+) -> tuple[str, dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """What the running subgraphs (and the centre's own) compose to: the client contract,
+    each coordinate's resolving parties (the centre's fields are the index's) and the
+    subgraph names — for ``mesh policy check`` against the live mesh."""
+    from subgraphs.centre import CENTRE, centre_subgraph
+
+    supergraph = await compose_from_subgraphs(
+        subgraphs, timeout, local=[SubgraphSDL(CENTRE, centre_subgraph().sdl(), "local://mesh")]
+    )
+    agencies = {
+        field_def.coordinate: tuple("index" if s == CENTRE else s for s in field_def.resolvers)
+        for type_def in supergraph.types.values()
+        for field_def in type_def.fields.values()
+    }
+    return supergraph.client_sdl, agencies, tuple(subgraphs)

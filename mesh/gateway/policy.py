@@ -183,6 +183,7 @@ class GovernedRequest:
             decisions=decision.fields.values(),
             response=orjson.dumps(body),
             request_id=self.request_id,
+            shown=guard,
         )
         try:
             receipt = await self.policy.governance.writer.append(entry)

@@ -29,12 +29,14 @@ async def open_governance(
     from authz.audit import AuditLog
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
-    from mesh.enforce import schema_field_facts
+    from mesh.enforce.facts import log_unclassified, schema_field_facts
 
     signer, _ = ensure_gateway_keys(data_dir)
+    facts = schema_field_facts(supergraph, CENTRE)
+    log_unclassified(supergraph.client_schema, facts)
     return Governance(
         rules=SharingRules.load(agreements_dir) if agreements_dir else SharingRules.load(),
-        facts=schema_field_facts(supergraph, CENTRE),
+        facts=facts,
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
         apply_mask=apply_mask,

@@ -14,27 +14,32 @@ from subgraphs.centre.context import CentreContext, Forward
 from subgraphs.kit.directives import Sensitive, SensitiveCategory
 
 CENTRE = "mesh"
+AUDIT = Sensitive(category=SensitiveCategory.AUDIT.value)
 
 
 @strawberry.type
 class Query:
     search_people: search.PeopleSearch = strawberry.field(
         resolver=search.search_people,
-        directives=[Sensitive(category=SensitiveCategory.IDENTITY.value)],
+        directives=[Sensitive(category=SensitiveCategory.TRACING.value)],
         description="Find people by NHS number, family name + date of birth, or postcode, "
         "across every agency's own records (identity never leaves the agencies).",
     )
-    access_log: list[oversight.AccessEvent] = strawberry.field(resolver=oversight.access_log)
-    break_glass_to_review: list[oversight.AuditEvent] = strawberry.field(
-        resolver=oversight.break_glass_to_review
+    access_log: list[oversight.AccessEvent] = strawberry.field(
+        resolver=oversight.access_log, directives=[AUDIT]
     )
-    audit_search: list[oversight.AuditEvent] = strawberry.field(resolver=oversight.audit_search)
+    break_glass_to_review: list[oversight.AuditEvent] = strawberry.field(
+        resolver=oversight.break_glass_to_review, directives=[AUDIT]
+    )
+    audit_search: list[oversight.AuditEvent] = strawberry.field(
+        resolver=oversight.audit_search, directives=[AUDIT]
+    )
 
 
 @strawberry.type
 class Mutation:
     review_break_glass: oversight.AuditEvent = strawberry.mutation(
-        resolver=oversight.review_break_glass
+        resolver=oversight.review_break_glass, directives=[AUDIT]
     )
 
 

@@ -16,6 +16,8 @@ from strawberry.types import Info
 
 from authz import oversight
 from subgraphs.centre.context import CentreContext
+from subgraphs.kit.directives import SensitiveCategory as C
+from subgraphs.kit.directives import sensitive
 
 IG_ROLES = frozenset({"ig_lead", "dpo", "caldicott_guardian"})
 
@@ -37,33 +39,33 @@ def _require_ig(info: Info[CentreContext, Any]) -> Any:
 
 @strawberry.type(description="One consultation of a person's data.")
 class AccessEvent:
-    record: int
-    occurred_at: datetime
-    organisation: str
-    roles: list[str]
-    purpose: str
-    case_reference: str | None
-    break_glass: bool
-    fields_served: list[str]
-    fields_masked: list[str]
-    staff: str | None = strawberry.field(description="Only when includeStaff is true.")
+    record: int = sensitive(C.AUDIT)
+    occurred_at: datetime = sensitive(C.AUDIT)
+    organisation: str = sensitive(C.AUDIT)
+    roles: list[str] = sensitive(C.AUDIT)
+    purpose: str = sensitive(C.AUDIT)
+    case_reference: str | None = sensitive(C.AUDIT)
+    break_glass: bool = sensitive(C.AUDIT)
+    fields_served: list[str] = sensitive(C.AUDIT)
+    fields_masked: list[str] = sensitive(C.AUDIT)
+    staff: str | None = sensitive(C.STAFF, description="Only when includeStaff is true.")
 
 
 @strawberry.type(description="An audit record, for IG oversight.")
 class AuditEvent:
-    record: int
-    occurred_at: datetime
-    subject: str
-    organisation: str
-    roles: list[str]
-    purpose: str
-    case_reference: str | None
-    justification: str | None
-    break_glass: bool
-    people: list[str]
-    fields_served: list[str]
-    fields_denied: list[str]
-    agreements: list[str]
+    record: int = sensitive(C.AUDIT)
+    occurred_at: datetime = sensitive(C.AUDIT)
+    subject: str = sensitive(C.STAFF, description="The member of staff's token subject.")
+    organisation: str = sensitive(C.AUDIT)
+    roles: list[str] = sensitive(C.AUDIT)
+    purpose: str = sensitive(C.AUDIT)
+    case_reference: str | None = sensitive(C.AUDIT)
+    justification: str | None = sensitive(C.STAFF)
+    break_glass: bool = sensitive(C.AUDIT)
+    people: list[str] = sensitive(C.AUDIT)
+    fields_served: list[str] = sensitive(C.AUDIT)
+    fields_denied: list[str] = sensitive(C.AUDIT)
+    agreements: list[str] = sensitive(C.AUDIT)
 
 
 def _event(record: Any) -> AuditEvent:

@@ -19,34 +19,34 @@ from strawberry.types import Info
 
 from subgraphs.centre.context import CentreContext
 from subgraphs.kit.directives import SensitiveCategory as C
-from subgraphs.kit.directives import sensitive
+from subgraphs.kit.directives import public, sensitive
 
 MAX_RESULTS = 50
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = public()
 
 
 @strawberry.type(description="What one agency said about a candidate.")
 class AgencyMatch:
-    agency: str = sensitive(C.LINKAGE)
-    strength: float = sensitive(C.LINKAGE)
-    matched_on: list[str] = sensitive(C.LINKAGE)
+    agency: str = sensitive(C.TRACING)
+    strength: float = sensitive(C.TRACING)
+    matched_on: list[str] = sensitive(C.TRACING)
 
 
 @strawberry.type(description="A candidate person, with every agency that matched.")
 class PersonSearchResult:
-    person: Person
-    strength: float = sensitive(C.LINKAGE, description="Combined: 1 - Π(1 - agency strength).")
-    agencies: list[AgencyMatch] = sensitive(C.LINKAGE)
+    person: Person = public()
+    strength: float = sensitive(C.TRACING, description="Combined: 1 - Π(1 - agency strength).")
+    agencies: list[AgencyMatch] = sensitive(C.TRACING)
 
 
 @strawberry.type(description="The merged answer of every agency's search.")
 class PeopleSearch:
-    results: list[PersonSearchResult]
-    unavailable_agencies: list[str] = strawberry.field(
+    results: list[PersonSearchResult] = public()
+    unavailable_agencies: list[str] = public(
         description="Agencies that could not be searched (down, slow or refusing)."
     )
 

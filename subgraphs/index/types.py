@@ -6,8 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.index import queries
+from subgraphs.kit import Public, many, one, public, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, one, sensitive
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 
 
@@ -19,7 +19,7 @@ class AgencyLink:
 
 @strawberry.federation.type(keys=["id"], description="A household: people at one address.")
 class Household:
-    id: strawberry.ID
+    id: strawberry.ID = public()
 
     @classmethod
     async def resolve_reference(
@@ -39,7 +39,7 @@ class Household:
 
 @strawberry.federation.type(keys=["id"], description="A person as the mesh knows them.")
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = public()
     household_id: strawberry.Private[str | None]
 
     @classmethod
@@ -80,10 +80,15 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
+    @strawberry.field(
+        description="A person by mesh id; null when the index holds no such person.",
+        directives=[Public()],
+    )
     async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))
 
-    @strawberry.field(description="A household by mesh id; null when unknown.")
+    @strawberry.field(
+        description="A household by mesh id; null when unknown.", directives=[Public()]
+    )
     async def household(self, info: Info[Any, Any], id: strawberry.ID) -> Household | None:
         return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.definition import AgencySubgraph, HouseholdSection, PersonSection
-from subgraphs.kit.directives import Sensitive
+from subgraphs.kit.directives import Sensitive, public
 from subgraphs.kit.entities import MeshSubgraphSchema
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 from subgraphs.kit.search import PersonMatch, search_people
@@ -37,6 +37,7 @@ def _entity(name: str, prefix: str, section: PersonSection | HouseholdSection) -
 
     namespace: dict[str, Any] = {
         "__annotations__": {"id": strawberry.ID},
+        "id": public(),
         "__module__": __name__,
         "resolve_reference": classmethod(resolve_reference),
         section.field_name: _section_field(section),
