@@ -15,9 +15,11 @@ from typing import Any
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from authz.model import Decision, Effect, MaskRule
+from mesh.enforce.internal import OPT_OUT_ALIAS, RESERVED_ALIAS_PREFIX
+from mesh.enforce.subjects import subjects_of
 
-RESERVED_ALIAS_PREFIX = "_mesh"  # internal selections only; clients may not use it
-OPT_OUT_ALIAS = RESERVED_ALIAS_PREFIX + "OptOut"
+__all__ = ["OPT_OUT_ALIAS", "RESERVED_ALIAS_PREFIX", "FieldGuard"]
+
 Mask = Callable[[MaskRule, object], object]
 
 
@@ -28,6 +30,9 @@ class FieldGuard:
     decisions: dict[tuple[str, str], Decision]
     apply_mask: Mask
     opt_out_fields: frozenset[tuple[str, str]] = frozenset()
+    # fields returning subjects (Person, Household, ...) -> the path to their mesh id
+    subject_fields: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    subjects: dict[str, None] = field(default_factory=dict)  # served, in order
     served: set[str] = field(default_factory=set)
     masked: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
@@ -51,6 +56,9 @@ class FieldGuard:
                 return [self.apply_mask(decision.mask, v) for v in value]
             return self.apply_mask(decision.mask, value)
         self.served.add(decision.coordinate)
+        path = self.subject_fields.get(key)
+        if path is not None:
+            subjects_of(value, path, self.subjects)
         return value
 
     def _withheld(self, key: tuple[str, str], decision: Decision | None) -> GraphQLError:

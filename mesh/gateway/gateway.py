@@ -9,7 +9,7 @@ from typing import Any
 from authz.access import Caller
 from authz.identity import TokenVerifier
 from mesh.compose import Supergraph
-from mesh.enforce.guard import RESERVED_ALIAS_PREFIX
+from mesh.enforce.internal import RESERVED_ALIAS_PREFIX
 from mesh.execute import SubgraphTransport
 from mesh.federation.limits import alias_limit, depth_limit, reserved_aliases
 from mesh.federation.pipeline import (

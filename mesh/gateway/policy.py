@@ -28,8 +28,8 @@ from authz.identity import AuthenticationError, TokenVerifier
 from authz.model import FieldFacts, MaskRule
 from authz.policy import SharingRules
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
-from mesh.enforce.guard import OPT_OUT_ALIAS
-from mesh.enforce.subjects import subjects_in
+from mesh.enforce.internal import OPT_OUT_ALIAS
+from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
 from mesh.federation.pipeline import PreparedOperation
 
@@ -91,6 +91,8 @@ class GovernancePolicy:
         self.schema = schema
         self.verifier = verifier
         self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
+        self.subject_selections = subject_selections(schema)
+        self.subject_fields = subject_fields(schema)
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
         authorization = headers.get("authorization")
@@ -148,7 +150,10 @@ class GovernedRequest:
         self.decision = decision
         self.request_id = request_id  # ours, unique: the audit record's key
         self.guard = FieldGuard(
-            dict(decision.fields), governance.apply_mask, decision.opt_out_sections
+            dict(decision.fields),
+            governance.apply_mask,
+            decision.opt_out_sections,
+            policy.subject_fields,
         )
 
     @cached_property
@@ -156,7 +161,11 @@ class GovernedRequest:
         """Only computed when the plan is not cached yet."""
         extra = _opt_out_selection(self.decision.opt_out_sections) or None
         return prune_denied(
-            self.policy.schema, self.operation.document, set(self.decision.denied), extra
+            self.policy.schema,
+            self.operation.document,
+            set(self.decision.denied),
+            extra,
+            self.policy.subject_selections,
         )
 
     @property
@@ -179,7 +188,7 @@ class GovernedRequest:
         decision, guard = self.decision, self.guard
         entry = AuditEntry.for_request(
             decision.access,
-            subjects=subjects_in(body.get("data"), self.operation.variables),
+            subjects=guard.subjects,
             decisions=decision.fields.values(),
             response=orjson.dumps(body),
             request_id=self.request_id,
