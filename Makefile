@@ -11,7 +11,7 @@ SOURCES := mesh authz subgraphs store linkage devtools bench tests
 .PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help
 
 help:
-	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh"
+	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh (PORT=4000)"
 	@echo "make test        lint, type-check and run every test against real PostgreSQL"
 	@echo "make unit        the fast layer only: no PostgreSQL, no processes (seconds)"
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/mesh demo
+	$(BIN)/mesh demo $(if $(PORT),--port $(PORT),)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SOURCES)

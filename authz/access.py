@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from authz.errors import CodedError
 from authz.model import AccessRequest, Principal, PurposeOfUse
 
 # Both go into the audit record verbatim: short, printable, one line.
@@ -14,12 +15,8 @@ MAX_JUSTIFICATION = 500
 ECHO_LIMIT = 40  # at most this much of a header value is ever repeated in an error
 
 
-class CallerError(Exception):
+class CallerError(CodedError):
     """The request cannot proceed as asked (no purpose, unknown purpose, no justification)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
 
 
 def _purposes() -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from authz.errors import CodedError
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from authz.signing_keys import ensure_signing_key
 
@@ -27,12 +28,8 @@ KEY_FILE = "gateway-signing-key.pem"
 JWKS_FILE = "gateway-jwks.json"
 
 
-class ContextRejected(Exception):
+class ContextRejected(CodedError):
     """A subgraph request carried no valid gateway context."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

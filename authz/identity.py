@@ -28,6 +28,7 @@ from jwt.exceptions import (
     PyJWTError,
 )
 
+from authz.errors import CodedError
 from authz.model import Principal
 
 ALLOWED_ALGORITHMS: tuple[str, ...] = ("RS256", "ES256")
@@ -47,13 +48,8 @@ __all__ = [
 ]
 
 
-class AuthenticationError(Exception):
+class AuthenticationError(CodedError):
     """A request whose caller could not be identified; ``code`` is stable for clients."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 def load_jwks(source: Mapping[str, Any] | str | Path) -> dict[str, Any]:

@@ -8,14 +8,18 @@ what a federation team would build with Apollo's tools.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 from bench.gateways import PEERS_DIR
+from devtools.node_tools import (
+    INTEROP_DIR,
+    NodeToolError,
+    node_available,
+    npm_ci,
+    run_apollo_composition,
+)
 
-REPO = PEERS_DIR.parent.parent
-INTEROP_DIR = REPO / "interop"
 PEER_PACKAGES = ("@apollo/gateway", "@apollo/server", "@graphql-hive/gateway", "autocannon")
 
 
@@ -23,37 +27,22 @@ class PeerSetupError(RuntimeError):
     """Node or npm is missing, an install failed, or composition failed."""
 
 
-def _npm_ci(directory: Path) -> None:
-    if (directory / "node_modules").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise PeerSetupError("npm is not on PATH: install Node.js >= 20 with npm")
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise PeerSetupError(f"npm ci in {directory} failed:\n{done.stderr[-2000:]}")
-
-
 def install_peers() -> None:
     """``npm ci`` in ``bench/peers`` and ``interop`` when their node_modules is missing."""
-    if shutil.which("node") is None:
+    if not node_available():
         raise PeerSetupError("node is not on PATH: install Node.js >= 20")
-    _npm_ci(PEERS_DIR)
-    _npm_ci(INTEROP_DIR)
+    try:
+        npm_ci(PEERS_DIR, marker="@apollo/gateway")
+        npm_ci(INTEROP_DIR, marker="@apollo/composition")
+    except NodeToolError as exc:
+        raise PeerSetupError(str(exc)) from None
 
 
 def compose_supergraph(subgraph_urls: dict[str, str], out: Path) -> None:
     """Write the supergraph the peers serve, composed from the running subgraphs."""
-    argv = ["node", str(INTEROP_DIR / "compose.mjs"), "--supergraph", str(out), "--from-urls"]
+    argv = ["--supergraph", str(out), "--from-urls"]
     argv += [f"{name}={url}" for name, url in subgraph_urls.items()]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    done = run_apollo_composition(argv)
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:

@@ -97,8 +97,10 @@ def _run(args: argparse.Namespace) -> int:
     from bench.measure import LoadPlan, interleaved_rounds, subgraph_fan_out, summarise
     from bench.subgraphs import start_subgraphs, subgraph_set
     from bench.workloads import workload
+    from devtools.topology import port_offsets, ports_in_use
     from store import open_server
     from store.settings import MeshSettings
+    from subgraphs.registry import known_subgraphs
 
     started = time.monotonic()
     people = args.people or (FULL_GM if args.scale == "full" else DEFAULT_PEOPLE)
@@ -106,10 +108,10 @@ def _run(args: argparse.Namespace) -> int:
     order = args.gateways.split(",")
     if args.candidate:
         order.append("candidate")
-    ports = {"ours": 10, "ours-nogov": 11, "apollo": 12, "hive": 13, "candidate": 14}
-    busy = services.ports_in_use(
-        [args.base_port + i for i in range(1, 9)] + [args.base_port + ports[name] for name in order]
-    )
+    # gateways above the subgraphs' offsets (devtools.topology: 1..99)
+    ports = {"ours": 100, "ours-nogov": 101, "apollo": 102, "hive": 103, "candidate": 104}
+    subgraph_ports = [args.base_port + o for o in port_offsets(known_subgraphs()).values()]
+    busy = ports_in_use(subgraph_ports + [args.base_port + ports[name] for name in order])
     if busy:
         raise services.ServiceError(f"ports already in use: {busy}")
 

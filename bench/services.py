@@ -131,17 +131,3 @@ def wait_ready(
 def stop_all(services: Sequence[Service]) -> None:
     for service in reversed(services):
         service.stop()
-
-
-def ports_in_use(ports: Sequence[int], host: str = "127.0.0.1") -> list[int]:
-    import socket
-
-    busy = []
-    for port in ports:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((host, port))
-            except OSError:
-                busy.append(port)
-    return busy

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from bench.services import Service, wait_ready
+from devtools.topology import port_offsets
 from store.dsn import ServerAddress
 from subgraphs.registry import known_subgraphs
 
@@ -56,8 +57,9 @@ def subgraph_set(
     log_dir: Path,
 ) -> SubgraphSet:
     services, urls = [], {}
-    for offset, name in enumerate(known_subgraphs(), start=1):
-        port = base_port + offset
+    offsets = port_offsets(known_subgraphs())
+    for name in known_subgraphs():
+        port = base_port + offsets[name]
         urls[name] = f"http://{HOST}:{port}/graphql"
         env = {
             "PYTHONUNBUFFERED": "1",

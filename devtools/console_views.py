@@ -52,6 +52,11 @@ def seed_summary(report: SeedReport) -> Table:
     table.add_section()
     for store, total in report.rows_per_store().items():
         table.add_row(store, "[bold]all[/]", f"[bold]{total:,}[/]")
+    if report.without_generator:
+        table.caption = (
+            f"No synthetic generator for {', '.join(report.without_generator)}: "
+            "their stores are left empty (write devtools/synth/agencies/<name>.py to seed them)."
+        )
     return table
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from rich.text import Text
 from authz.context_token import ensure_gateway_keys
 from devtools.console_views import migrate_quietly, seed_summary, seed_with_progress
 from devtools.supervisor import ReadinessTimeout, Service, ServiceFailed, StopRequested, Supervisor
-from devtools.topology import HOST, local_subgraph_urls, subgraph_port
+from devtools.topology import HOST, local_subgraph_urls, ports_in_use, subgraph_port
 from linkage.key import LinkageKeyError, load_linkage_key
 from store import ServerAddress, open_server
 from store.server import connect
@@ -107,7 +106,7 @@ def graphiql_headers(token_file: Path) -> str:
 
 def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1) -> int:
     """Bring the mesh up and supervise it until Ctrl-C; returns the process exit code."""
-    busy = _ports_in_use(
+    busy = ports_in_use(
         [gateway_port, *(subgraph_port(n, gateway_port) for n in known_subgraphs())]
     )
     if busy:
@@ -203,18 +202,6 @@ async def _example_household(address: ServerAddress) -> str | None:
     return str(found) if found is not None else None
 
 
-def _ports_in_use(ports: list[int]) -> list[int]:
-    busy = []
-    for port in ports:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((HOST, port))
-            except OSError:
-                busy.append(port)
-    return busy
-
-
 def _mesh_command() -> list[str]:
     """How to run the ``mesh`` CLI with this interpreter: its console script, or ``-m``."""
     script = Path(sys.executable).with_name("mesh")
@@ -289,9 +276,7 @@ async def _serve(
             await supervisor.wait_ready(
                 "gateway", f"http://{HOST}:{gateway_port}/readyz", timeout=GATEWAY_READY_SECONDS
             )
-            console.print(running_panel(gateway_port, household, token))
-            console.print("GraphiQL headers:", style="bold")
-            console.print(graphiql_headers(token), soft_wrap=True, highlight=False)
+            print_running(console, gateway_port, household, token, data_dir)
             code = await supervisor.run()
         except StopRequested:
             code = 1 if supervisor.failed else 0
@@ -304,24 +289,53 @@ async def _serve(
     return code
 
 
+def curl_command(gateway_port: int, household: str, token_file: Path) -> str:
+    """The example query as a shell command, one short line per part so that it survives any
+    terminal width and copies whole (also written to .mesh/demo-query.sh)."""
+    url = f"http://{HOST}:{gateway_port}/graphql"
+    body = json.dumps({"query": EXAMPLE_QUERY % household})
+    headers = [f'-H "Authorization: Bearer $(cat {token_file})"']
+    headers += [f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items()]
+    headers.append("-H 'Content-Type: application/json'")
+    lines = [f"curl -s {url}", *headers, "--data @- <<'QUERY'"]
+    return " \\\n  ".join(lines) + f"\n{body}\nQUERY"
+
+
+def write_demo_query(data_dir: Path, command: str) -> Path:
+    path = data_dir / "demo-query.sh"
+    path.write_text("#!/bin/sh\n# The demo's example household query.\n" + command + "\n")
+    path.chmod(0o755)
+    return path
+
+
+def print_running(
+    console: Console, gateway_port: int, household: str | None, token: Path, data_dir: Path
+) -> None:
+    """The panel, then what must copy whole: the shell command and the GraphiQL headers,
+    printed without any line break the terminal width would add (also when piped)."""
+    console.print(running_panel(gateway_port, household, token))
+    if household is not None and _HOUSEHOLD_ID.match(household):
+        command = curl_command(gateway_port, household, token)
+        script = write_demo_query(data_dir, command)
+        console.print(f"The same from a shell (also in {script}):", style="bold")
+        console.print(command, soft_wrap=True, highlight=False, markup=False)
+    console.print("GraphiQL headers:", style="bold")
+    console.print(graphiql_headers(token), soft_wrap=True, highlight=False, markup=False)
+
+
 def running_panel(gateway_port: int, household: str | None, token_file: Path) -> Panel:
-    """Where to look once the mesh is up: GraphiQL, a real household, curl, authentication."""
+    """Where to look once the mesh is up: GraphiQL, a real household, authentication. The
+    shell command is printed after the panel, never wrapped (see :func:`curl_command`)."""
     url = f"http://{HOST}:{gateway_port}/graphql"
     parts: list[Text | Syntax] = [
         Text.assemble(("GraphiQL  ", "bold"), (url, "link " + url), " (open it in a browser)"),
         Text(""),
     ]
     if household is not None and _HOUSEHOLD_ID.match(household):
-        query = EXAMPLE_QUERY % household
         parts += [
             Text("A household known to several agencies, in one query:", style="bold"),
-            Syntax(query, "graphql", theme="ansi_dark", background_color="default"),
-            Text(""),
-            Text("The same from a shell:", style="bold"),
-            Text(
-                f'curl -sG {url} -H "Authorization: Bearer $(cat {token_file})" '
-                + " ".join(f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items())
-                + f" --data-urlencode 'query=\n{query}'"
+            Syntax(
+                EXAMPLE_QUERY % household, "graphql", theme="ansi_dark", background_color="default"
             ),
         ]
     else:

@@ -31,6 +31,15 @@ _DONE = "done"
 _FAILED = "failed"
 
 
+def agencies_without_generator() -> tuple[str, ...]:
+    """Agency stores the synthetic generator writes no records for (a newly added agency
+    until someone writes devtools/synth/agencies/<name>.py)."""
+    from devtools.synth.agencies import AGENCIES as GENERATED
+
+    generated = {name for name, _, _ in GENERATED}
+    return tuple(s.name for s in STORES if s.kind == "agency" and s.name not in generated)
+
+
 class AlreadySeeded(RuntimeError):
     """The stores hold data and ``--reset`` was not given."""
 
@@ -41,6 +50,8 @@ class SeedReport:
     seed: int
     seconds: float
     rows: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # agencies of the registry the synthetic generator knows nothing about: left empty
+    without_generator: tuple[str, ...] = ()
 
     def rows_per_store(self) -> dict[str, int]:
         totals: Counter[str] = Counter()
@@ -123,7 +134,9 @@ async def seed(
                 "them, or point MESH_DB_PREFIX / MESH_PG_DSN at empty stores."
             )
     started = time.perf_counter()
-    report = SeedReport(people=people, seed=seed, seconds=0.0)
+    report = SeedReport(
+        people=people, seed=seed, seconds=0.0, without_generator=agencies_without_generator()
+    )
     conns: dict[str, asyncpg.Connection] = {}
     transactions = []
     ctx = mp.get_context("spawn")

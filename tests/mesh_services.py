@@ -32,11 +32,22 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float) -> 
 
 @contextmanager
 def running_subgraphs(
-    prefix: str, base_port: int, names: tuple[str, ...] | None = None
+    prefix: str,
+    base_port: int,
+    names: tuple[str, ...] | None = None,
+    *,
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Start each subgraph as its own process; yield name -> GraphQL URL; stop them all."""
+    """Start each subgraph as its own process (from the source tree at ``root``); yield
+    name -> GraphQL URL; stop them all."""
     names = names or known_subgraphs()
-    env = {**os.environ, "MESH_DB_PREFIX": prefix, "MESH_SUBGRAPH_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "MESH_DB_PREFIX": prefix,
+        "MESH_SUBGRAPH_LOG_LEVEL": "WARNING",
+    }
     env.pop("MESH_SUBGRAPH_DSN", None)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
@@ -47,14 +58,14 @@ def running_subgraphs(
                 [
                     sys.executable,
                     "-m",
-                    "mesh.cli.app",
+                    "mesh",
                     "subgraph",
                     "serve",
                     name,
                     "--port",
                     str(port),
                 ],
-                cwd=ROOT,
+                cwd=root,
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,

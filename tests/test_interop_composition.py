@@ -6,9 +6,7 @@ needs nothing but `node` and `npm` on PATH.
 """
 
 import contextlib
-import functools
 import json
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -23,42 +21,16 @@ import strawberry
 from strawberry.federation.schema_directive import schema_directive
 from strawberry.schema_directive import Location
 
-INTEROP_DIR = Path(__file__).resolve().parent.parent / "interop"
-COMPOSE_SCRIPT = INTEROP_DIR / "compose.mjs"
-NPM_CI_TIMEOUT_SECONDS = 300
-COMPOSE_TIMEOUT_SECONDS = 60
+from devtools.node_tools import node_available, run_apollo_composition
 
-requires_node = pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
-
-
-@functools.cache
-def _ensure_npm_dependencies() -> None:
-    if (INTEROP_DIR / "node_modules" / "@apollo" / "composition").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("node is installed but npm is not; cannot install interop/ deps")
-    install = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"],
-        cwd=INTEROP_DIR,
-        capture_output=True,
-        text=True,
-        timeout=NPM_CI_TIMEOUT_SECONDS,
-    )
-    if install.returncode != 0:
-        raise RuntimeError(f"npm ci in {INTEROP_DIR} failed:\n{install.stderr[-2000:]}")
+requires_node = pytest.mark.skipif(not node_available(), reason="node not installed")
 
 
 def _run_compose(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    _ensure_npm_dependencies()
-    node = shutil.which("node")
-    assert node is not None
-    return subprocess.run(
-        [node, str(COMPOSE_SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        timeout=COMPOSE_TIMEOUT_SECONDS,
-    )
+    return run_apollo_composition(args, timeout=COMPOSE_TIMEOUT_SECONDS)
+
+
+COMPOSE_TIMEOUT_SECONDS = 60
 
 
 def compose_sdl(

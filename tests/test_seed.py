@@ -15,12 +15,15 @@ from typer.testing import CliRunner
 
 from devtools.seed import SEEDED_STORES, seed, stored_rows
 from devtools.synth import generate
+from devtools.synth.agencies import AGENCIES as GENERATORS
 from mesh.cli.app import app
 from store import STORES, ServerAddress
 from store.migrate import migrate_all
 from store.server import connect
 from subgraphs.registry import AGENCIES
 from tests.conftest import TEST_PREFIX, drop_databases
+
+GENERATED_AGENCIES = [name for name, _, _ in GENERATORS]
 
 PEOPLE = 1_500
 PREFIX = TEST_PREFIX + "seed_"
@@ -69,7 +72,7 @@ def test_every_agency_record_maps_to_exactly_one_true_person(own_stores: ServerA
         finally:
             await truth.close()
         assert max(mapped.values()) == 1
-        for agency in AGENCIES:
+        for agency in GENERATED_AGENCIES:
             conn = await connect(own_stores, agency)
             try:
                 local_ids = [
@@ -149,3 +152,17 @@ def test_seeding_over_data_without_reset_refuses_and_says_how(own_stores: Server
     assert result.returncode == 3
     assert "--reset" in result.stderr
     assert _counts(own_stores)[("truth", "truth_person")] == PEOPLE
+
+
+def test_agencies_without_a_generator_are_named_not_silently_empty(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from devtools import seed as seeding
+    from store.catalog import STORES, Store
+
+    assert seeding.agencies_without_generator() == tuple(
+        a for a in AGENCIES if a not in GENERATED_AGENCIES
+    )
+    probation = Store("probation", "agency", None)
+    monkeypatch.setattr(seeding, "STORES", (*STORES, probation))
+    assert seeding.agencies_without_generator() == ("probation",)

@@ -352,10 +352,3 @@ def test_generated_columns_match_the_migrations_and_truth_schema() -> None:
         (db, table): cols for db, tables in created.items() for table, cols in tables.items()
     }
     assert written == declared
-
-
-def test_the_truth_stores_migration_is_the_generators_schema() -> None:
-    """store/ finds the truth schema by path (it does not import the generator): the committed
-    file must stay what the generator would create."""
-    committed = Path(__file__).resolve().parents[1] / "devtools/synth/migrations/001_truth.sql"
-    assert committed.read_text(encoding="utf-8") == truth_schema_sql()

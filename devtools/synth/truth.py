@@ -5,6 +5,8 @@ Kept in its own database, 'truth', so that linkage can be scored; no agency stor
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from devtools.synth.dates import day
 from devtools.synth.people import Household
 from devtools.synth.rows import ChunkRows, TableSpec
@@ -46,54 +48,13 @@ TRUTH_PERSON = TableSpec(
 TRUTH_RECORD = TableSpec("truth", "truth_record", ("agency", "local_id", "person_id"))
 TABLES = (TRUTH_HOUSEHOLD, TRUTH_PERSON, TRUTH_RECORD)
 
-_SCHEMA = """\
--- truth: the synthetic population as it really is, and which agency record belongs to whom.
-
-CREATE TABLE truth_household (
-    household_id           bigint   PRIMARY KEY,
-    authority              text     NOT NULL,
-    uprn                   bigint   NOT NULL UNIQUE,
-    address_line           text     NOT NULL,
-    postcode               text     NOT NULL,
-    size                   smallint NOT NULL CHECK (size > 0),
-    moved_in               date     NOT NULL,
-    previous_uprn          bigint   UNIQUE,
-    previous_address_line  text,
-    previous_postcode      text
-);
-CREATE INDEX truth_household_postcode_idx ON truth_household (postcode);
-
-CREATE TABLE truth_person (
-    person_id      bigint PRIMARY KEY,
-    household_id   bigint NOT NULL REFERENCES truth_household (household_id),
-    authority      text   NOT NULL,
-    nhs_number     text   NOT NULL UNIQUE,
-    given_name     text   NOT NULL,
-    family_name    text   NOT NULL,
-    date_of_birth  date   NOT NULL,
-    sex            text   NOT NULL CHECK (sex IN ('F', 'M')),
-    relationship   text   NOT NULL CHECK (relationship IN ('head', 'partner', 'child', 'other')),
-    address_line   text   NOT NULL,
-    postcode       text   NOT NULL,
-    uprn           bigint NOT NULL
-);
-CREATE INDEX truth_person_household_idx ON truth_person (household_id);
-CREATE INDEX truth_person_family_name_dob_idx ON truth_person (family_name, date_of_birth);
-
--- Exactly one true person for each person-level agency record (local_id as in mesh_identity).
-CREATE TABLE truth_record (
-    agency     text   NOT NULL,
-    local_id   text   NOT NULL,
-    person_id  bigint NOT NULL REFERENCES truth_person (person_id),
-    PRIMARY KEY (agency, local_id)
-);
-CREATE INDEX truth_record_person_idx ON truth_record (person_id);
-"""
+_SCHEMA_FILE = Path(__file__).resolve().parent / "migrations" / "001_truth.sql"
 
 
 def truth_schema_sql() -> str:
-    """DDL for the 'truth' database."""
-    return _SCHEMA
+    """DDL for the 'truth' database: its migration, which the store applies (tests check it
+    creates exactly the columns the generator writes)."""
+    return _SCHEMA_FILE.read_text(encoding="utf-8")
 
 
 class TruthRecords:

@@ -12,6 +12,7 @@ from rich.console import Console
 from devtools import console_views
 from mesh.cli import governance as cli_governance
 from mesh.cli import linkage as cli_linkage
+from mesh.cli.agency import agency_app
 from store import StoreUnreachable, open_server
 from store.settings import MeshSettings
 
@@ -32,6 +33,7 @@ app.add_typer(cli_governance.audit_app, name="audit")
 app.add_typer(cli_governance.policy_app, name="policy")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
 app.add_typer(gateway_app, name="gateway")
+app.add_typer(agency_app, name="agency")
 
 console = Console()
 err_console = Console(stderr=True)

@@ -3,14 +3,15 @@
 Each statement takes an array of keys as $1 and returns a ``key`` column.
 """
 
-CLIENT_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.client_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth,
-       p.sex, p.address_line, p.postcode, p.primary_support_reason
-FROM mesh_crosswalk c
-JOIN client p ON p.client_id = c.local_id::bigint
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.client_id
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+CLIENT_BY_MESH_ID = by_mesh_id(
+    "client",
+    "client_id",
+    "p.client_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, "
+    "p.address_line, p.postcode, p.primary_support_reason",
+    local_id_type="bigint",
+)
 
 ASSESSMENTS = """
 SELECT client_id AS key, assessment_type, assessed_on, outcome

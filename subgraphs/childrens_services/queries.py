@@ -3,14 +3,15 @@
 Each statement takes an array of keys as $1 and returns a ``key`` column.
 """
 
-CHILD_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.child_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth,
-       p.sex, p.address_line, p.postcode
-FROM mesh_crosswalk c
-JOIN child p ON p.child_id = c.local_id::bigint
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.child_id
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+CHILD_BY_MESH_ID = by_mesh_id(
+    "child",
+    "child_id",
+    "p.child_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, "
+    "p.address_line, p.postcode",
+    local_id_type="bigint",
+)
 
 CHILD_IN_NEED_EPISODES = """
 SELECT child_id AS key, referral_date, start_date, end_date, primary_need_code

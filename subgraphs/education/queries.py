@@ -3,14 +3,14 @@
 Statements that name a school carry its columns as ``school_*``.
 """
 
-PUPIL_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.upn, p.nhs_number, p.given_name, p.family_name, p.date_of_birth,
-       p.sex, p.address_line, p.postcode, p.send_status
-FROM mesh_crosswalk c
-JOIN pupil p ON p.upn = c.local_id
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.upn
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+PUPIL_BY_MESH_ID = by_mesh_id(
+    "pupil",
+    "upn",
+    "p.upn, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, "
+    "p.address_line, p.postcode, p.send_status",
+)
 
 ENROLMENTS = """
 SELECT e.upn AS key, e.year_group, e.start_date, e.end_date,

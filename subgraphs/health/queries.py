@@ -1,14 +1,14 @@
 """Health's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column."""
 
-PATIENT_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.patient_id, p.nhs_number, p.given_name, p.family_name,
-       p.date_of_birth, p.sex, p.address_line, p.postcode, p.gp_practice_code,
-       p.registered_on, p.national_data_opt_out
-FROM mesh_crosswalk c
-JOIN patient p ON p.patient_id = c.local_id::bigint
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.patient_id
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+PATIENT_BY_MESH_ID = by_mesh_id(
+    "patient",
+    "patient_id",
+    "p.patient_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, "
+    "p.address_line, p.postcode, p.gp_practice_code, p.registered_on, p.national_data_opt_out",
+    local_id_type="bigint",
+)
 
 CONDITIONS = """
 SELECT patient_id AS key, snomed_code, description, diagnosed_on

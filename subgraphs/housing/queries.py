@@ -5,24 +5,23 @@ Housing knows people as household members (``member_ref``) and households as ten
 A homelessness case involves its lead applicant and the members listed on it.
 """
 
-MEMBER_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.member_ref, p.given_name, p.family_name, p.date_of_birth, p.sex,
-       p.address_line, p.postcode
-FROM mesh_crosswalk c
-JOIN household_member p ON p.member_ref = c.local_id
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.member_ref
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+MEMBER_BY_MESH_ID = by_mesh_id(
+    "household_member",
+    "member_ref",
+    "p.member_ref, p.given_name, p.family_name, p.date_of_birth, p.sex, p.address_line, p.postcode",
+)
 
 # The current tenancy first when a household's mesh id was linked to more than one.
-TENANCY_BY_MESH_ID = """
-SELECT c.mesh_id AS key, t.tenancy_ref, t.tenure, t.bedrooms, t.start_date, t.end_date,
-       t.weekly_rent::float8 AS weekly_rent, t.address_line, t.postcode
-FROM mesh_crosswalk c
-JOIN tenancy t ON t.tenancy_ref = c.local_id
-WHERE c.entity = 'Household' AND c.mesh_id = ANY($1::text[])
-ORDER BY t.end_date IS NULL DESC, t.start_date DESC, t.tenancy_ref
-"""
+TENANCY_BY_MESH_ID = by_mesh_id(
+    "tenancy",
+    "tenancy_ref",
+    "p.tenancy_ref, p.tenure, p.bedrooms, p.start_date, p.end_date, "
+    "p.weekly_rent::float8 AS weekly_rent, p.address_line, p.postcode",
+    entity="Household",
+    order_by="p.end_date IS NULL DESC, p.start_date DESC, p.tenancy_ref",
+)
 
 TENANCIES = """
 SELECT m.member_ref AS key, m.relationship, t.tenancy_ref, t.tenure, t.bedrooms, t.start_date,

@@ -4,14 +4,14 @@ Warning markers are read by three statements so that a field the gateway prunes 
 domestic-abuse and mental-health markers carry their own sharing categories.
 """
 
-NOMINAL_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.nominal_ref, p.given_name, p.family_name, p.date_of_birth, p.sex,
-       p.address_line, p.postcode
-FROM mesh_crosswalk c
-JOIN nominal p ON p.nominal_ref = c.local_id
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.nominal_ref
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+NOMINAL_BY_MESH_ID = by_mesh_id(
+    "nominal",
+    "nominal_ref",
+    "p.nominal_ref, p.given_name, p.family_name, p.date_of_birth, p.sex, p.address_line, "
+    "p.postcode",
+)
 
 INCIDENTS = """
 SELECT n.nominal_ref AS key, n.role, i.incident_type, i.occurred_at, i.postcode

@@ -1,13 +1,14 @@
 """Welfare's SQL. Each statement takes an array of keys as $1 and returns a ``key`` column."""
 
-CLAIMANT_BY_MESH_ID = """
-SELECT c.mesh_id AS key, p.claimant_id, p.national_insurance_number, p.given_name,
-       p.family_name, p.date_of_birth, p.sex, p.address_line, p.postcode
-FROM mesh_crosswalk c
-JOIN claimant p ON p.claimant_id = c.local_id::bigint
-WHERE c.entity = 'Person' AND c.mesh_id = ANY($1::text[])
-ORDER BY p.claimant_id
-"""
+from subgraphs.kit.crosswalk_sql import by_mesh_id
+
+CLAIMANT_BY_MESH_ID = by_mesh_id(
+    "claimant",
+    "claimant_id",
+    "p.claimant_id, p.national_insurance_number, p.given_name, p.family_name, "
+    "p.date_of_birth, p.sex, p.address_line, p.postcode",
+    local_id_type="bigint",
+)
 
 # A joint claim is the claimant's and the partner's: each sees it, with their role on it.
 UNIVERSAL_CREDIT_CLAIMS = """
