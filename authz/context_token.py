@@ -40,6 +40,10 @@ class MeshContext:
     request_id: str
     agreements: tuple[str, ...]
     break_glass: bool
+    # The agencies the caller may see something of for this purpose (search asks only these,
+    # links name only these) and those whose records the national data opt-out governs here.
+    agencies: frozenset[str] = frozenset()
+    opt_out: frozenset[str] = frozenset()
 
 
 class ContextSigner:
@@ -54,6 +58,9 @@ class ContextSigner:
         agreements: list[str],
         break_glass: bool,
         ttl: int = 60,
+        *,
+        agencies: frozenset[str] = frozenset(),
+        opt_out: frozenset[str] = frozenset(),
     ) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -69,6 +76,8 @@ class ContextSigner:
             "case": access.case_reference,
             "agreements": agreements,
             "break_glass": break_glass,
+            "agencies": sorted(agencies),
+            "opt_out": sorted(opt_out),
         }
         return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self._kid})
 
@@ -120,7 +129,15 @@ class ContextVerifier:
             str(claims.get("jti", "")),
             tuple(claims.get("agreements", ())),
             bool(claims.get("break_glass")),
+            _names(claims.get("agencies")),  # absent: no agency (fail closed)
+            _names(claims.get("opt_out")),
         )
+
+
+def _names(value: object) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return frozenset()
+    return frozenset(value)
 
 
 def ensure_gateway_keys(data_dir: Path) -> tuple[ContextSigner, Path]:

@@ -80,6 +80,29 @@ def _given(text: str | None) -> bool:
     return text is not None and bool(text.strip())
 
 
+def _shape(request: AccessRequest) -> _RequestShape:
+    """What decisions depend on: caller, purpose, and whether a case reference and a
+    justification were given."""
+    principal = request.principal
+    return (
+        principal.organisation,
+        principal.roles,
+        request.purpose.value,
+        _given(request.case_reference),
+        _given(request.justification),
+    )
+
+
+def _conditions_met(agreement: SharingAgreement, request: AccessRequest) -> bool:
+    conditions = agreement.conditions
+    needs_justification = (
+        conditions.requires_justification or request.purpose is PurposeOfUse.EMERGENCY
+    )
+    if needs_justification and not _given(request.justification):
+        return False
+    return not (conditions.requires_case_reference and not _given(request.case_reference))
+
+
 class SharingRules:
     """The loaded agreements, indexed for per-field decisions."""
 
@@ -97,6 +120,7 @@ class SharingRules:
         self._memo: dict[_RequestShape, _FieldMemo] = {}
         self._last: tuple[AccessRequest | None, _FieldMemo] = (None, {})
         self._row_memo: dict[tuple[str, tuple[str, ...], str], list[RowRule]] = {}
+        self._visible_memo: dict[_RequestShape, frozenset[str]] = {}
         self._public: dict[str, Decision] = {}
         self._overdue: frozenset[str] = frozenset()
         self._today: date | None = None
@@ -142,6 +166,25 @@ class SharingRules:
             found = self._row_memo[key] = self._row_rules(request)
         return list(found)
 
+    def visible_agencies(self, request: AccessRequest) -> frozenset[str]:
+        """The agencies this request may see something of, for its purpose: some active
+        agreement of theirs admits the caller's organisation and role for the purpose, with
+        its conditions met. Search asks only these agencies, and links name only these: that
+        an agency knows a person is itself that agency's data."""
+        shape = _shape(request)
+        found = self._visible_memo.get(shape)
+        if found is None:
+            if len(self._visible_memo) >= MEMO_LIMIT:
+                self._visible_memo.clear()
+            found = self._visible_memo[shape] = frozenset(
+                a.providing_agency
+                for a in self.active
+                if request.purpose in a.purposes
+                and a.receiving.admits(request.principal.organisation, request.principal.roles)
+                and _conditions_met(a, request)
+            )
+        return found
+
     def purposes_for(self, organisation: str, roles: Iterable[str]) -> tuple[PurposeOfUse, ...]:
         """The purposes some active agreement admits this caller for (for a purpose picker)."""
         roles = tuple(roles)
@@ -155,14 +198,7 @@ class SharingRules:
         whether a case reference and a justification were given)."""
         if time.monotonic() >= self._next_day_check:
             self._check_day()
-        principal = request.principal
-        shape = (
-            principal.organisation,
-            principal.roles,
-            request.purpose.value,
-            _given(request.case_reference),
-            _given(request.justification),
-        )
+        shape = _shape(request)
         memo = self._memo.get(shape)
         if memo is None:
             if len(self._memo) >= MEMO_LIMIT:

@@ -717,6 +717,14 @@ SCHEDULE_1 = {
             "Schedule 1",
         ),
         ({"purposes": ["EMERGENCY"]}, "requires_justification"),
+        ({"providing_agency": "index", "covers": {"categories": ["identity", "tracing"]},
+          "purposes": ["PLANNING"], "receiving": {"roles": ["analyst"]}},
+         "person-level identity search (tracing) is never shared for PLANNING"),
+        ({"providing_agency": "index", "covers": {"categories": ["audit"]}},
+         "the access record (audit, staff) is shared for OVERSIGHT only"),
+        ({"providing_agency": "index", "purposes": ["OVERSIGHT"],
+          "covers": {"categories": ["audit", "identity"]}, "receiving": {"roles": ["ig_lead"]}},
+         "OVERSIGHT reads the access record (audit, staff) and nothing else"),
         ({"masks": {"identity": "withheld"}}, "does not cover"),
         (
             {"purposes": ["DIRECT_CARE"],
@@ -790,6 +798,23 @@ def test_a_key_given_twice_fails_to_load() -> None:
     text = yaml.safe_dump(BASE) + "title: Another title\n"
     with pytest.raises(AgreementError, match="duplicate key 'title'"):
         parse_agreement(text, "twice.yaml")
+
+
+def test_visible_agencies_are_those_the_caller_may_see_something_of(
+    rules: SharingRules,
+) -> None:
+    assert rules.visible_agencies(request("analyst", PurposeOfUse.PLANNING)) == {
+        "health",
+        "adult_social_care",
+        "index",
+    }
+    early_help = rules.visible_agencies(request("early_help_worker", PurposeOfUse.EARLY_HELP))
+    assert "police" not in early_help and "childrens_services" in early_help
+    lead = request("safeguarding_lead", PurposeOfUse.SAFEGUARDING)
+    assert "police" in rules.visible_agencies(lead)
+    no_case = request("safeguarding_lead", PurposeOfUse.SAFEGUARDING, case=None)
+    assert "police" not in rules.visible_agencies(no_case)  # its condition is not met
+    assert rules.visible_agencies(request("gp", PurposeOfUse.OVERSIGHT)) == frozenset()
 
 
 def test_purposes_for(rules: SharingRules) -> None:

@@ -20,6 +20,7 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
+from authz.agreements import NATIONAL_DATA_OPT_OUT
 from authz.audit import AuditEntry, AuditLog, AuditUnavailable
 from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner
@@ -174,9 +175,20 @@ class GovernedRequest:
 
     @cached_property
     def subgraph_headers(self) -> Mapping[str, str]:
-        decision = self.decision
+        decision, rules = self.decision, self.policy.governance.rules
+        opt_out = frozenset(
+            agency
+            for rule in rules.row_rules(decision.access)
+            if rule.kind == NATIONAL_DATA_OPT_OUT
+            for agency in rule.agencies
+        )
         token = self.policy.governance.signer.sign(
-            decision.access, self.request_id, list(decision.agreements), decision.break_glass
+            decision.access,
+            self.request_id,
+            list(decision.agreements),
+            decision.break_glass,
+            agencies=rules.visible_agencies(decision.access),
+            opt_out=opt_out,
         )
         return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
 

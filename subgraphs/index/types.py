@@ -60,9 +60,23 @@ class Person:
         row = await one(info, queries.PERSONS, str(self.id))
         return None if row is None else row["national_data_opt_out"]
 
-    @sensitive(C.LINKAGE, description="Which agencies hold records linked to this person.")
+    @sensitive(
+        C.LINKAGE,
+        description="Which agencies hold records linked to this person: only those whose "
+        "data the caller may see something of for this purpose.",
+    )
     async def links(self, info: Info[Any, Any]) -> list[AgencyLink]:
         rows = await many(info, queries.AGENCY_LINKS, str(self.id))
+        context = info.context.mesh_context
+        if context is not None:
+            # That an agency knows someone is that agency's data: a link is named only where
+            # the caller may see something of the agency, and not for an agency whose records
+            # the opt-out governs here unless the person is known not to have opted out.
+            rows = [r for r in rows if r["agency"] in context.agencies]
+            if any(r["agency"] in context.opt_out for r in rows):
+                person = await one(info, queries.PERSONS, str(self.id))
+                opted_in = person is not None and person["national_data_opt_out"] is False
+                rows = [r for r in rows if opted_in or r["agency"] not in context.opt_out]
         return [AgencyLink(agency=r["agency"], records=r["records"]) for r in rows]
 
 
