@@ -3,7 +3,7 @@ in-process), load the sharing rules, open the audit log, then serve with uvicorn
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -11,6 +11,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
+from authz.model import FieldFacts
 from mesh.compose import SubgraphSDL, Supergraph
 from mesh.execute import SubgraphTransport
 from mesh.federation.http import PipelineHolder, create_app
@@ -49,6 +50,15 @@ def token_verifier(settings: GatewaySettings, data_dir: Path) -> TokenVerifier:
     from authz.dev_keys import dev_verifier
 
     return dev_verifier(data_dir)
+
+
+def fields_by_agency(facts: Mapping[tuple[str, str], FieldFacts]) -> dict[str, tuple[str, ...]]:
+    """Each agency's coordinates (for IG oversight: the data an organisation provides)."""
+    found: dict[str, list[str]] = {}
+    for known in facts.values():
+        for agency in known.agencies:
+            found.setdefault(agency, []).append(known.coordinate)
+    return {agency: tuple(sorted(coordinates)) for agency, coordinates in found.items()}
 
 
 def search_fields(supergraph: Supergraph) -> dict[str, str]:
@@ -96,6 +106,7 @@ async def build_gateway(
             supergraph, mesh_settings.data_dir, audit_dsn, settings.agreements_dir
         )
         centre.audit = governance.audit
+        centre.provided_fields = fields_by_agency(governance.facts)
     return Gateway(supergraph, transport, settings, governance, verifier)
 
 

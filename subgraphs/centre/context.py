@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from authz.context_token import MeshContext
+from authz.oversight import OversightScope
 
 AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 Forward = Callable[
@@ -20,3 +21,5 @@ class CentreContext:
     call_agency: AgencyCall  # (subgraph, query, variables) -> GraphQL response
     search_fields: dict[str, str]  # agency subgraph -> its @inaccessible search field
     audit: Any  # authz.audit.AuditLog | None
+    # What an IG lead of an organisation may read of the audit (None: oversight unavailable).
+    oversight_scope: Callable[[str], OversightScope] | None = None

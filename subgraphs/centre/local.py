@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
 
 from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier
+from authz.organisations import Organisation, load_organisations, provided_by
+from authz.oversight import OversightScope
 from subgraphs.centre import oversight, search
 from subgraphs.centre.context import CentreContext, Forward
 from subgraphs.kit.directives import Sensitive, SensitiveCategory
@@ -57,6 +59,18 @@ class LocalSubgraph:
     forward: Forward | None = None  # how to reach the other subgraphs (the transport)
     search_fields: dict[str, str] | None = None
     audit: Any = None
+    # agency -> the coordinates of its data (from composition), for IG oversight scopes
+    provided_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=load_organisations)
+
+    def oversight_scope(self, organisation: str) -> OversightScope:
+        """An IG lead's reach: their organisation's staff, and the data it provides."""
+        fields = {
+            coordinate
+            for agency in provided_by(self.organisations, organisation)
+            for coordinate in self.provided_fields.get(agency, ())
+        }
+        return OversightScope(organisation, tuple(sorted(fields)))
 
     def sdl(self) -> str:
         return self.schema.as_str()
@@ -88,6 +102,7 @@ class LocalSubgraph:
             call_agency=call_agency,
             search_fields=self.search_fields or {},
             audit=self.audit,
+            oversight_scope=self.oversight_scope,
         )
         result = await self.schema.execute(
             query, variable_values=dict(variables), context_value=context
