@@ -16,6 +16,7 @@ from authz.dev_keys import ensure_dev_keys, mint_token
 from authz.model import Principal
 from authz.oversight import unreviewed_break_glass
 from mesh.execute import SubgraphTransport
+from mesh.execute.transport import Headers
 from mesh.gateway import Gateway
 from store import ServerAddress
 from store.server import connect
@@ -48,7 +49,7 @@ class RecordingTransport(SubgraphTransport):
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
     ) -> dict[str, Any]:
         self.sent.append((subgraph, query))
         return await super().post(subgraph, query, variables, headers)

@@ -72,6 +72,58 @@ def audit_verify() -> None:
     )
 
 
+@audit_app.command("reconcile")
+def audit_reconcile(
+    hours: Annotated[
+        float, typer.Option("--hours", min=0.01, max=24 * 366, help="How far back to look.")
+    ] = 24.0,
+    grace: Annotated[
+        float,
+        typer.Option("--grace", min=0, max=3600, help="Seconds of requests still in flight."),
+    ] = 60.0,
+) -> None:
+    """Check every agency's own access log against the central chain: each request an agency
+    served must be recorded centrally, by the same caller, naming whom it asked about."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.table import Table
+
+    from authz.audit import AuditLog, AuditUnavailable
+    from authz.reconcile import ReconcileReport, reconcile
+    from store import STORES, StoreUnreachable, open_server
+
+    async def run() -> ReconcileReport:
+        address = open_server(MeshSettings()).address
+        logs = {s.name: address.dsn(s.name) for s in STORES if s.kind in ("agency", "index")}
+        log = await AuditLog.open(address.dsn("governance"))
+        now = datetime.now(UTC)
+        try:
+            return await reconcile(
+                log,
+                logs,
+                since=now - timedelta(hours=hours),
+                until=now - timedelta(seconds=grace),
+            )
+        finally:
+            await log.close()
+
+    try:
+        report = asyncio.run(run())
+    except (StoreUnreachable, AuditUnavailable) as exc:
+        raise _fail(str(exc)) from None
+    checked = sum(report.checked.values())
+    if report.ok:
+        console.print(f"{checked:,} agency log rows reconciled with the central chain")
+        return
+    table = Table(title=f"{len(report.discrepancies)} discrepancies in {checked:,} rows")
+    for column in ("kind", "agency", "request", "context", "detail"):
+        table.add_column(column)
+    for d in report.discrepancies:
+        table.add_row(d.kind, d.store, d.request_id, d.context_id, d.detail)
+    console.print(table)
+    raise typer.Exit(1)
+
+
 policy_app = typer.Typer(help="Data-sharing agreements, for IG leads.", no_args_is_help=True)
 
 

@@ -12,7 +12,7 @@ import orjson
 from graphql import FieldNode, SelectionNode
 
 from mesh.execute.merge import Path, deep_merge, objects_at
-from mesh.execute.transport import SubgraphFault, SubgraphTransport
+from mesh.execute.transport import Headers, SubgraphFault, SubgraphTransport
 from mesh.plan.model import FetchNode, QueryPlan
 
 
@@ -48,7 +48,7 @@ class _Run:
         self,
         transport: SubgraphTransport,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        headers: Headers | None,
     ) -> None:
         self.transport = transport
         self.variables = variables
@@ -165,7 +165,7 @@ async def execute_plan(
     plan: QueryPlan,
     transport: SubgraphTransport,
     variables: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
+    headers: Headers | None = None,
 ) -> ExecutionOutcome:
     """Fetch everything the plan needs; the result still has to be shaped for the client."""
     run = _Run(transport, variables or {}, headers)

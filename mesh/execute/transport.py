@@ -23,6 +23,9 @@ class SubgraphFault(Exception):
 LocalHandler = Callable[
     [str, Mapping[str, Any], Mapping[str, str] | None], Awaitable[dict[str, Any]]
 ]
+# Static headers, or headers made for each request from its subgraph and exact body (a
+# context the gateway signs over that one request).
+Headers = Mapping[str, str] | Callable[[str, bytes], Mapping[str, str]]
 
 
 class SubgraphTransport:
@@ -68,23 +71,24 @@ class SubgraphTransport:
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
     ) -> dict[str, Any]:
+        body = orjson.dumps({"query": query, "variables": dict(variables)})
+        sent = headers(subgraph, body) if callable(headers) else headers
         handler = self.local.get(subgraph)
         if handler is not None:
             self.requests[subgraph] += 1
-            return await handler(query, variables, headers)
+            return await handler(query, variables, sent)
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphFault(subgraph, "SUBGRAPH_UNAVAILABLE", "no URL configured")
         self.requests[subgraph] += 1
         timeout = self.timeouts.get(subgraph, self.default_timeout)
-        body = orjson.dumps({"query": query, "variables": dict(variables)})
         try:
             async with self._client().post(
                 url,
                 data=body,
-                headers=dict(headers or {}),
+                headers=dict(sent or {}),
                 timeout=aiohttp.ClientTimeout(total=timeout),
             ) as response:
                 status = response.status

@@ -13,6 +13,7 @@ from mesh.execute import ExecutionOutcome, SubgraphTransport, execute_plan
 from mesh.execute.response import shape_response
 from mesh.federation.errors import QueryPlanningFailed
 from mesh.federation.pipeline import ExecutionOutcome as Outcome
+from mesh.federation.pipeline import FetchHeaders
 from mesh.plan import PlanningError, QueryPlan, plan_operation
 
 
@@ -34,7 +35,7 @@ class ComposedEngine:
             raise QueryPlanningFailed(str(error)) from None
 
     async def execute(
-        self, plan: object, variables: Mapping[str, Any], headers: Mapping[str, str]
+        self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> Outcome:
         assert isinstance(plan, QueryPlan)
         return await execute_plan(plan, self.transport, variables, headers)

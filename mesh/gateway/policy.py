@@ -23,7 +23,7 @@ from authz.access import Caller, CallerError
 from authz.agreements import NATIONAL_DATA_OPT_OUT
 from authz.audit import AuditEntry, AuditLog, AuditUnavailable
 from authz.audit_writer import AuditWriter
-from authz.context_token import CONTEXT_HEADER, ContextSigner
+from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
 from authz.model import FieldFacts, MaskRule
@@ -174,7 +174,8 @@ class GovernedRequest:
         return (self.decision.denied, self.decision.opt_out_sections)
 
     @cached_property
-    def subgraph_headers(self) -> Mapping[str, str]:
+    def context(self) -> RequestContext:
+        """The decision as each agency is told it (signed afresh for every request to one)."""
         decision, rules = self.decision, self.policy.governance.rules
         opt_out = frozenset(
             agency
@@ -182,14 +183,23 @@ class GovernedRequest:
             if rule.kind == NATIONAL_DATA_OPT_OUT
             for agency in rule.agencies
         )
-        token = self.policy.governance.signer.sign(
+        return RequestContext(
             decision.access,
             self.request_id,
-            list(decision.agreements),
+            decision.agreements,
             decision.break_glass,
-            agencies=rules.visible_agencies(decision.access),
-            opt_out=opt_out,
+            rules.visible_agencies(decision.access),
+            opt_out,
         )
+
+    @cached_property
+    def _claims(self) -> dict[str, Any]:
+        return self.context.claims()
+
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """A context for this one subgraph request: its audience, its body, used once."""
+        signer = self.policy.governance.signer
+        token = signer.sign(self.context, subgraph, body, claims=self._claims)
         return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
 
     @property

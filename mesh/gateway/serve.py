@@ -76,8 +76,8 @@ def _centre(settings: GatewaySettings, data_dir: Path) -> LocalSubgraph:
         return centre_subgraph(None)
     from authz.context_token import ContextVerifier, ensure_gateway_keys
 
-    _, jwks_path = ensure_gateway_keys(data_dir)
-    return centre_subgraph(ContextVerifier.from_file(jwks_path))
+    signer, jwks_path = ensure_gateway_keys(data_dir)
+    return centre_subgraph(ContextVerifier.from_file(jwks_path), signer)
 
 
 async def build_gateway(

@@ -10,9 +10,9 @@ from authz.context_token import MeshContext
 from authz.oversight import OversightScope
 
 AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
-Forward = Callable[
-    [str, str, Mapping[str, Any], Mapping[str, str] | None], Awaitable[dict[str, Any]]
-]
+# Headers for one request, made from its subgraph and exact body (a context signed for it).
+FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
+Forward = Callable[[str, str, Mapping[str, Any], FetchHeaders], Awaitable[dict[str, Any]]]
 
 
 @dataclass

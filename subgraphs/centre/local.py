@@ -6,13 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import strawberry
 
-from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier
+from authz.context_token import (
+    CONTEXT_HEADER,
+    ContextRejected,
+    ContextSigner,
+    ContextVerifier,
+    MeshContext,
+)
 from authz.organisations import Organisation, load_organisations, provided_by
 from authz.oversight import OversightScope
 from subgraphs.centre import oversight, search
-from subgraphs.centre.context import CentreContext, Forward
+from subgraphs.centre.context import CentreContext, FetchHeaders, Forward
 from subgraphs.kit.directives import Sensitive, SensitiveCategory
 
 CENTRE = "mesh"
@@ -56,6 +63,7 @@ class LocalSubgraph:
     name: str
     schema: strawberry.federation.Schema
     verifier: ContextVerifier | None
+    signer: ContextSigner | None = None  # signs the context of each request it makes onward
     forward: Forward | None = None  # how to reach the other subgraphs (the transport)
     search_fields: dict[str, str] | None = None
     audit: Any = None
@@ -75,27 +83,45 @@ class LocalSubgraph:
     def sdl(self) -> str:
         return self.schema.as_str()
 
+    def _onward(
+        self, mesh_context: MeshContext | None, headers: Mapping[str, str] | None
+    ) -> FetchHeaders:
+        """Headers for the agencies the centre asks on the caller's behalf: the caller's
+        context, signed afresh for each agency and request (without one: none)."""
+        signer = self.signer
+        request_id = (headers or {}).get("x-request-id")
+
+        def made(subgraph: str, body: bytes) -> Mapping[str, str]:
+            if mesh_context is None or signer is None:
+                return {}
+            token = signer.sign(mesh_context.onward(), subgraph, body)
+            return {CONTEXT_HEADER: token, "x-request-id": request_id or mesh_context.request_id}
+
+        return made
+
     async def __call__(
         self, query: str, variables: Mapping[str, Any], headers: Mapping[str, str] | None
     ) -> dict[str, Any]:
         mesh_context = None
-        token = (headers or {}).get(CONTEXT_HEADER)
-        if self.verifier is not None and token is not None:
+        if self.verifier is not None:  # governed: every request needs its own context
+            sent = orjson.dumps({"query": query, "variables": dict(variables)})
             try:
-                mesh_context = self.verifier.verify(token)
+                mesh_context = self.verifier.verify(
+                    (headers or {}).get(CONTEXT_HEADER), audience=self.name, body=sent
+                )
             except ContextRejected as rejected:
                 return {
                     "data": None,
                     "errors": [{"message": str(rejected), "extensions": {"code": rejected.code}}],
                 }
-        forward = self.forward
+        forward, onward = self.forward, self._onward(mesh_context, headers)
 
         async def call_agency(
             subgraph: str, text: str, values: Mapping[str, Any]
         ) -> dict[str, Any]:
             if forward is None:
                 raise RuntimeError(f"no route to subgraph {subgraph}")
-            return await forward(subgraph, text, values, headers)
+            return await forward(subgraph, text, values, onward)
 
         context = CentreContext(
             mesh_context=mesh_context,
@@ -113,5 +139,7 @@ class LocalSubgraph:
         return body
 
 
-def centre_subgraph(verifier: ContextVerifier | None = None) -> LocalSubgraph:
-    return LocalSubgraph(CENTRE, centre_schema(), verifier)
+def centre_subgraph(
+    verifier: ContextVerifier | None = None, signer: ContextSigner | None = None
+) -> LocalSubgraph:
+    return LocalSubgraph(CENTRE, centre_schema(), verifier, signer)

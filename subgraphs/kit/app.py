@@ -18,7 +18,7 @@ from strawberry.schema import BaseSchema
 from authz.context_token import ContextRejected
 from authz.model import PurposeOfUse
 from subgraphs.kit.context import SubgraphContext
-from subgraphs.kit.database import Database
+from subgraphs.kit.database import Database, DatabaseUnavailable
 from subgraphs.kit.gatekeeper import Gatekeeper
 from subgraphs.kit.logs import configure_logging
 from subgraphs.kit.settings import SubgraphSettings
@@ -82,8 +82,14 @@ def create_app(
 ) -> Starlette:
     """A subgraph as an ASGI app; its pool opens lazily so it starts even if its store is down."""
     settings = settings or SubgraphSettings()
-    gatekeeper = Gatekeeper(settings.gateway_jwks, settings.require_context, refused_purposes)
     database = Database(dsn, settings)
+    gatekeeper = Gatekeeper(
+        settings.gateway_jwks,
+        settings.require_context,
+        refused_purposes,
+        audience=name,
+        database=database,
+    )
     graphql = _SubgraphGraphQL(schema, database, name, settings)
     log = configure_logging(name, settings.log_level)
 
@@ -111,6 +117,11 @@ def create_app(
                 },
                 status_code=403 if rejected.code == "FORBIDDEN_BY_AGENCY" else 401,
             )
+        except DatabaseUnavailable as down:  # the access log cannot be written: serve nothing
+            log.warning("refused", code="DATABASE_UNAVAILABLE")
+            # As GraphQL answers any request-level error (legacy JSON): the gateway passes the
+            # code on to the fields this subgraph would have given.
+            return JSONResponse({"data": None, "errors": [down.formatted]})
         try:
             response: Response = await graphql.run(request)
         except HTTPException as exc:

@@ -2,7 +2,8 @@
 
 The counter is fed by asyncpg's own query logger on every pooled connection, so it counts
 what really reached PostgreSQL, not what the kit meant to send. asyncpg's own housekeeping
-(type introspection, the reset on release) is left out: only statements the subgraph issued.
+(type introspection, the reset on release) and the access log's insert are left out: only the
+data statements the subgraph issued.
 """
 
 import asyncio
@@ -62,9 +63,12 @@ class Database:
                     raise DatabaseUnavailable(_reason(exc)) from None
         return self._pool
 
-    async def fetch(self, sql: str, *args: Any) -> Sequence[asyncpg.Record]:
+    async def fetch(self, sql: str, *args: Any, counted: bool = True) -> Sequence[asyncpg.Record]:
+        """Rows of one statement; ``counted=False`` for bookkeeping (the access log) that the
+        data-statement counter should not include."""
         pool = await self.pool()
-        self._issued.add(sql)
+        if counted:
+            self._issued.add(sql)
         try:
             return await pool.fetch(sql, *args)
         except (

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from graphql import (
     DocumentNode,
@@ -24,6 +25,7 @@ from mesh.federation.errors import Unauthenticated
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.federation.pipeline import (
     DocumentLimits,
+    FetchHeaders,
     GraphQLRequest,
     OpenPolicy,
     Pipeline,
@@ -61,9 +63,9 @@ class OneSchemaEngine:
         return (document, operation_name)
 
     async def execute(
-        self, plan: object, variables: Mapping[str, Any], headers: Mapping[str, str]
+        self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> Outcome:
-        self.executions.append(dict(headers))
+        self.executions.append(dict(headers("local", orjson.dumps(dict(variables)))))
         assert isinstance(plan, tuple)
         result = execute(
             SCHEMA,

@@ -89,7 +89,11 @@ class Pipeline:
         plan = self.plans.plan(
             query, operation_name, authorization.plan_key, authorization.document
         )
-        headers = {**self._propagated(request.headers), **authorization.subgraph_headers}
+        propagated = self._propagated(request.headers)
+
+        def headers(subgraph: str, body: bytes) -> dict[str, str]:
+            return {**propagated, **authorization.fetch_headers(subgraph, body)}
+
         outcome = await self.engine.execute(plan, operation.variables, headers)
         body = self.engine.shape(
             document, operation_name, operation.variables, outcome, authorization.field_resolver

@@ -32,9 +32,8 @@ class Authorization(Protocol):
         """Separates plans of the same query text under different decisions."""
         ...
 
-    @property
-    def subgraph_headers(self) -> Mapping[str, str]:
-        """Headers sent with every subgraph request of this operation."""
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """Headers for one subgraph request of this operation, given its exact body."""
         ...
 
     @property
@@ -77,6 +76,9 @@ class Unrestricted:
     plan_key: Hashable = None
     subgraph_headers: Mapping[str, str] = field(default_factory=dict)
     field_resolver: GraphQLFieldResolver | None = None
+
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        return self.subgraph_headers
 
     async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
         return body
