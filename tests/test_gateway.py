@@ -212,10 +212,17 @@ async def test_graphql_over_http_status_codes(http_app: Any) -> None:
     ok = await _post(http_app, {"query": "{ __typename }"}, accept=response_json)
     assert ok.status_code == 200 and ok.headers["content-type"] == response_json
     assert ok.json() == {"data": {"__typename": "Query"}}
-    parse_error = await _post(http_app, {"query": "{ person("}, accept=response_json)
+    parse_error = await _post(
+        http_app, {"query": "{ person("}, accept=response_json, **_signed_in()
+    )
     assert parse_error.status_code == 400
-    legacy = await _post(http_app, {"query": "{ person("}, accept="application/json")
+    assert parse_error.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    legacy = await _post(
+        http_app, {"query": "{ person("}, accept="application/json", **_signed_in()
+    )
     assert legacy.status_code == 200 and "errors" in legacy.json()
+    stranger = await _post(http_app, {"query": "{ person("}, accept=response_json)
+    assert stranger.status_code == 401  # a stranger's data query: refused before parsing
     stranger = await _post(http_app, {"query": "{ nope }"}, accept=response_json)
     assert stranger.status_code == 401  # authenticated before anything is validated
     invalid = await _post(http_app, {"query": "{ nope }"}, accept=response_json, **_signed_in())

@@ -83,6 +83,7 @@ class Gateway:
         return await self.pipeline.run(request)
 
     async def aclose(self) -> None:
+        self.pipeline.close()
         await self.transport.aclose()
         if self.governance is not None and self.owns_governance:
             await self.governance.close()

@@ -32,13 +32,15 @@ from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.enforce.internal import OPT_OUT_ALIAS
 from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
-from mesh.federation.pipeline import PreparedOperation
+from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
-# An unauthenticated request may only read the public schema: its parse is kept small so a
-# stranger's request costs about what a 401 costs.
-ANONYMOUS_TOKEN_BUDGET = 2_000
+# An unauthenticated request may only read the public schema: a data query is refused after a
+# few tokens, and an introspection query's parse is kept small, so a stranger's request costs
+# about what a 401 costs. (GraphiQL's introspection query is about 1.5 KB and 200 tokens.)
+ANONYMOUS_TOKEN_BUDGET = 1_000
+ANONYMOUS_MAX_BYTES = 8_192
 
 
 class Anonymous:
@@ -109,6 +111,12 @@ class GovernancePolicy:
             case_reference=headers.get("x-case-reference"),
             justification=headers.get("x-justification"),
         )
+
+    def admit_text(self, identity: object, query: str) -> None:
+        if isinstance(identity, Anonymous) and (
+            len(query) > ANONYMOUS_MAX_BYTES or not may_be_schema_only(query)
+        ):
+            raise Unauthenticated("a bearer token is required")
 
     def token_budget(self, identity: object) -> int | None:
         return ANONYMOUS_TOKEN_BUDGET if isinstance(identity, Anonymous) else None

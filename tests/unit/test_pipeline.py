@@ -127,6 +127,9 @@ class TokenPolicy:
             raise Unauthenticated("bad token", code="TOKEN_INVALID")
         return "alice"
 
+    def admit_text(self, identity: object, query: str) -> None:
+        return None
+
     def token_budget(self, identity: object) -> int | None:
         return 20 if identity is None else None
 

@@ -7,7 +7,11 @@ from mesh.federation.pipeline.engine import (
     PlanCache,
     QueryEngine,
 )
-from mesh.federation.pipeline.operation import PreparedOperation, is_introspection_only
+from mesh.federation.pipeline.operation import (
+    PreparedOperation,
+    is_introspection_only,
+    may_be_schema_only,
+)
 from mesh.federation.pipeline.pipeline import Pipeline
 from mesh.federation.pipeline.policy import Authorization, OpenPolicy, Policy, Unrestricted
 from mesh.federation.pipeline.request import GraphQLRequest
@@ -28,4 +32,5 @@ __all__ = [
     "QueryEngine",
     "Unrestricted",
     "is_introspection_only",
+    "may_be_schema_only",
 ]

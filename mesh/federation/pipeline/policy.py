@@ -55,6 +55,10 @@ class Policy(Protocol):
         """The caller's identity from the request headers (raise a GraphQLRequestError)."""
         ...
 
+    def admit_text(self, identity: object, query: str) -> None:
+        """Refuse, before parsing, what this caller may never run (raise); cheap checks only."""
+        ...
+
     def token_budget(self, identity: object) -> int | None:
         """The most parser tokens this caller's operation may have (None: the engine's)."""
         ...
@@ -91,6 +95,9 @@ class OpenPolicy:
     single_valued_headers: tuple[str, ...] = ()
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
+        return None
+
+    def admit_text(self, identity: object, query: str) -> None:
         return None
 
     def token_budget(self, identity: object) -> int | None:
