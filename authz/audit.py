@@ -5,6 +5,12 @@ cannot take the record, :class:`AuditUnavailable` is raised and the gateway fail
 database serialises appends (``append_audit`` in ``migrations/001_audit.sql``) and refuses
 UPDATE, DELETE and TRUNCATE; :meth:`AuditLog.verify` recomputes the chain
 (:mod:`authz.audit_chain`) to show nobody got round that.
+
+Gateway replicas share the chain through the database alone: ``append_audit()`` takes a
+transaction-scoped advisory lock, reads the head and inserts head + 1 chained to the head's
+hash, and ``seq`` and ``prev_hash`` are both unique, so two replicas can never extend one
+head (no fork) and a rolled-back append burns no number (no gap). Nothing is coordinated
+between the processes themselves (tests/test_gateway_replicas.py runs three under load).
 """
 
 from __future__ import annotations
