@@ -119,7 +119,7 @@ async def test_a_captured_context_cannot_be_replayed_or_reused(
     ]
     assert len({c["jti"] for c in contexts}) == len(sent)  # one context per subgraph request
     assert {c["aud"] for c in contexts} == {name for name, *_ in sent}
-    assert all(c["exp"] - c["iat"] <= 30 for c in contexts)
+    assert contexts and max(c["exp"] - c["iat"] for c in contexts) <= 30
     served = 0
     for _ in range(2):  # the reviewer's attack: replayed for another person, twice in 60 s
         someone_else = body.replace(victim.encode(), other.encode())

@@ -272,8 +272,9 @@ def test_an_unclassified_field_is_shared_only_by_an_agreement_that_names_it(
 def test_deny_by_default_for_an_unknown_role(rules: SharingRules) -> None:
     rows = explain(rules, CONTRACT, ICB, "caretaker", PurposeOfUse.DIRECT_CARE, parties=PARTIES)
     sensitive = [r for r in rows if r.category]
-    assert sensitive and all(r.effect is Effect.DENY for r in sensitive)
-    assert all("caretaker" in r.reason for r in sensitive if "LongTermCondition" in r.coordinate)
+    assert sensitive and {r.effect for r in sensitive} == {Effect.DENY}
+    conditions = [r for r in sensitive if "LongTermCondition" in r.coordinate]
+    assert conditions and all("caretaker" in r.reason for r in conditions)
 
 
 def test_deny_by_default_for_an_organisation_outside_the_agreement(rules: SharingRules) -> None:
@@ -406,10 +407,10 @@ def test_shipped_agreements_keep_the_governance_rules(rules: SharingRules) -> No
         if agreement.providing_agency == "police":
             assert purposes == {PurposeOfUse.SAFEGUARDING}
             assert agreement.lawful_basis.dpa_2018_part_3
-            assert all(ROLES[r].safeguarding for r in agreement.receiving.roles)
+            assert {ROLES[r].safeguarding for r in agreement.receiving.roles} == {True}
         if agreement.providing_agency in ("childrens_services", "education"):
             assert purposes <= {PurposeOfUse.SAFEGUARDING, PurposeOfUse.EARLY_HELP}
-            assert all(ROLES[r].works_with_children for r in agreement.receiving.roles)
+            assert {ROLES[r].works_with_children for r in agreement.receiving.roles} == {True}
         if PurposeOfUse.EMERGENCY in purposes:
             assert agreement.conditions.requires_justification
 
