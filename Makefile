@@ -8,7 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := mesh authz subgraphs store linkage devtools bench tests
 
-.PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help
+.PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help wheelhouse \
+	deploy-check graphiql
 
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh (PORT=4000)"
@@ -17,6 +18,9 @@ help:
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
 	@echo "make db-stop     stop the embedded PostgreSQL"
+	@echo "make wheelhouse  every wheel the image installs, in build/wheelhouse (for docker build)"
+	@echo "make deploy-check  build the image, run the Compose stack, query it, tear it down"
+	@echo "make graphiql    rebuild the bundled GraphiQL from tools/graphiql (needs Node and npm)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -53,6 +57,16 @@ bench-seed: $(STAMP)
 
 db-stop: $(STAMP)
 	$(BIN)/mesh db stop
+
+wheelhouse: $(STAMP)
+	rm -rf build/wheelhouse
+	$(BIN)/python -m pip wheel --quiet --wheel-dir build/wheelhouse .
+
+deploy-check: $(STAMP)
+	bash docker/deploy-check.sh
+
+graphiql:
+	cd tools/graphiql && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -48,8 +48,8 @@ LIMIT 1
 _HOUSEHOLD_ID = re.compile(r"^mh_[0-9a-f]{20}$")
 
 EXAMPLE_QUERY = """\
-query Household {
-  household(id: "%s") {
+query Household($id: ID!) {
+  household(id: $id) {
     id
     size
     housing { tenure weeklyRent postcode }
@@ -69,6 +69,9 @@ DEMO_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "MASH-20
 
 
 TOKEN_FILE = "demo-token.txt"
+PRESET_FILE = "graphiql-preset.json"
+# The gateway reads its GraphiQL preset from the file this names (mesh/gateway/graphiql.py).
+GRAPHIQL_PRESET_ENV = "MESH_GRAPHIQL_PRESET"
 
 
 def demo_token(data_dir: Path) -> Path:
@@ -97,6 +100,20 @@ def auth_instructions(token_file: Path) -> str:
         "are printed below. Other roles: `mesh token --org ORG --role ROLE`; what a role "
         "may see: `mesh policy explain --org ORG --role ROLE --purpose PURPOSE`."
     )
+
+
+def graphiql_preset(data_dir: Path, household: str | None, token_file: Path) -> Path:
+    """What the gateway's GraphiQL opens with: the demo principal's headers (the token is read
+    from ``token_file`` at each page load) and the example household in the variables."""
+    preset = {
+        "query": EXAMPLE_QUERY,
+        "variables": {"id": household} if household else {"id": "mh_…"},
+        "headers": dict(DEMO_HEADERS),
+        "tokenFile": str(token_file),
+    }  # the gateway's preset file (mesh/gateway/graphiql.py, GraphiQLPreset)
+    path = data_dir / PRESET_FILE
+    path.write_text(json.dumps(preset, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def graphiql_headers(token_file: Path) -> str:
@@ -134,8 +151,17 @@ def run_demo(console: Console, *, people: int, gateway_port: int, seed: int = 1)
         data_dir = settings.data_dir.resolve()
         _, gateway_jwks = ensure_gateway_keys(data_dir)
         token = demo_token(data_dir)
+        preset = graphiql_preset(data_dir, household, token)
         return asyncio.run(
-            _serve(console, handle.address, gateway_port, household, data_dir, gateway_jwks, token)
+            _serve(
+                console,
+                handle.address,
+                gateway_port,
+                household,
+                data_dir,
+                (gateway_jwks, preset),
+                token,
+            )
         )
     finally:
         if handle.started_here:
@@ -209,8 +235,11 @@ def _mesh_command() -> list[str]:
 
 
 def _services(
-    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_jwks: Path
+    address: ServerAddress, gateway_port: int, data_dir: Path, gateway_files: tuple[Path, Path]
 ) -> tuple[list[Service], Service]:
+    """The subgraph processes and the gateway's; ``gateway_files`` are the gateway's public
+    JWKS (which subgraphs verify the context with) and the GraphiQL preset."""
+    gateway_jwks, preset = gateway_files
     mesh = _mesh_command()
     # Every service sees the same data directory: the gateway signs with its key there,
     # and each subgraph verifies the gateway's context with the public half.
@@ -242,7 +271,7 @@ def _services(
     gateway = Service(
         "gateway",
         [*mesh, "gateway", "serve", "--host", HOST, "--port", str(gateway_port), *routes],
-        env=unbuffered,
+        env={**unbuffered, GRAPHIQL_PRESET_ENV: str(preset)},
     )
     return subgraphs, gateway
 
@@ -253,10 +282,10 @@ async def _serve(
     gateway_port: int,
     household: str | None,
     data_dir: Path,
-    gateway_jwks: Path,
+    gateway_files: tuple[Path, Path],
     token: Path,
 ) -> int:
-    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_jwks)
+    subgraphs, gateway = _services(address, gateway_port, data_dir, gateway_files)
     supervisor = Supervisor(console)
     with supervisor.stop_on_signals():
         try:
@@ -293,7 +322,7 @@ def curl_command(gateway_port: int, household: str, token_file: Path) -> str:
     """The example query as a shell command, one short line per part so that it survives any
     terminal width and copies whole (also written to .mesh/demo-query.sh)."""
     url = f"http://{HOST}:{gateway_port}/graphql"
-    body = json.dumps({"query": EXAMPLE_QUERY % household})
+    body = json.dumps({"query": EXAMPLE_QUERY, "variables": {"id": household}})
     headers = [f'-H "Authorization: Bearer $(cat {token_file})"']
     headers += [f"-H '{k}: {v}'" for k, v in DEMO_HEADERS.items()]
     headers.append("-H 'Content-Type: application/json'")
@@ -326,17 +355,18 @@ def print_running(
 def running_panel(gateway_port: int, household: str | None, token_file: Path) -> Panel:
     """Where to look once the mesh is up: GraphiQL, a real household, authentication. The
     shell command is printed after the panel, never wrapped (see :func:`curl_command`)."""
-    url = f"http://{HOST}:{gateway_port}/graphql"
+    page = f"http://{HOST}:{gateway_port}/graphiql/"
     parts: list[Text | Syntax] = [
-        Text.assemble(("GraphiQL  ", "bold"), (url, "link " + url), " (open it in a browser)"),
+        Text.assemble(
+            ("GraphiQL  ", "bold"), (page, "link " + page), " (open it in a browser: ready to run)"
+        ),
         Text(""),
     ]
     if household is not None and _HOUSEHOLD_ID.match(household):
         parts += [
             Text("A household known to several agencies, in one query:", style="bold"),
-            Syntax(
-                EXAMPLE_QUERY % household, "graphql", theme="ansi_dark", background_color="default"
-            ),
+            Syntax(EXAMPLE_QUERY, "graphql", theme="ansi_dark", background_color="default"),
+            Text(f'variables: {{"id": "{household}"}}'),
         ]
     else:
         parts.append(Text("The index holds no household yet: run `mesh link`, then ask again."))

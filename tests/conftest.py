@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from authz.context_token import ensure_gateway_keys
+from authz.context_token import ContextSigner, ensure_gateway_keys
 from store import STORES, PostgresServerHandle, ServerAddress, open_server
 from store.migrate import migrate_all, quote_ident
 from store.server import connect_database
@@ -22,11 +23,8 @@ from store.settings import MeshSettings
 
 TEST_PREFIX = os.environ.get("MESH_TEST_DB_PREFIX", "test_")
 
-# The gateway's context-signing key for this session; subgraphs (in-process and the
-# processes tests start) verify X-Mesh-Context against its public JWKS.
-TEST_KEYS_DIR = Path(tempfile.mkdtemp(prefix="civic-mesh-test-keys-"))
-GATEWAY_SIGNER, GATEWAY_JWKS = ensure_gateway_keys(TEST_KEYS_DIR)
-os.environ["MESH_SUBGRAPH_GATEWAY_JWKS"] = str(GATEWAY_JWKS)
+# Where this session's keys live (made by the ``gateway_keys`` fixture, not at import).
+TEST_KEYS_DIR = Path(tempfile.gettempdir()) / f"civic-mesh-test-keys-{os.getpid()}"
 TEST_PEOPLE = 3_000
 TEST_SEED = 7
 
@@ -48,6 +46,18 @@ async def drop_databases(address: ServerAddress, prefix: str) -> None:
             await conn.execute(f"DROP DATABASE {quote_ident(name)} WITH (FORCE)")
     finally:
         await conn.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gateway_keys() -> Iterator[ContextSigner]:
+    """The gateway's context-signing key for this session. Subgraphs (in-process, and the
+    processes tests start, which inherit the environment) verify X-Mesh-Context against its
+    public JWKS, named in MESH_SUBGRAPH_GATEWAY_JWKS for the session only."""
+    signer, jwks = ensure_gateway_keys(TEST_KEYS_DIR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MESH_SUBGRAPH_GATEWAY_JWKS", str(jwks))
+        yield signer
+    shutil.rmtree(TEST_KEYS_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ conftest, so the subgraph processes start once per session)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -29,14 +28,9 @@ SAFEGUARDING_LEAD = Caller(
 )
 
 
-# Ports for the processes tests start (MESH_TEST_BASE_PORT moves them, e.g. when several
-# checkouts run their tests on one machine).
-TEST_BASE_PORT = int(os.environ.get("MESH_TEST_BASE_PORT", "4410"))
-
-
 @pytest.fixture(scope="session")
 def subgraph_urls(linked: ServerAddress) -> Iterator[dict[str, str]]:
-    with running_subgraphs(TEST_PREFIX, TEST_BASE_PORT) as urls:
+    with running_subgraphs(TEST_PREFIX, None) as urls:  # free ports: runs side by side
         yield urls
 
 
@@ -87,6 +81,4 @@ def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
 
 @pytest.fixture(scope="session")
 def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
-    return gateway_app(
-        PipelineHolder(raw_gateway.pipeline), raw_gateway.settings, gateway=lambda: raw_gateway
-    )
+    return gateway_app(PipelineHolder(raw_gateway.pipeline), raw_gateway.settings)

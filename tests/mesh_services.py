@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -30,17 +31,32 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline: float) -> 
     raise TimeoutError(f"{url} not ready in time")
 
 
+def free_ports(count: int) -> list[int]:
+    """Ports nothing listens on right now (the OS's choice), so that test runs side by side
+    (other worktrees, other sessions) never answer each other's requests."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 @contextmanager
 def running_subgraphs(
     prefix: str,
-    base_port: int,
+    base_port: int | None,
     names: tuple[str, ...] | None = None,
     *,
     root: Path = ROOT,
     env: dict[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Start each subgraph as its own process (from the source tree at ``root``); yield
-    name -> GraphQL URL; stop them all."""
+    """Start each subgraph as its own process (from the source tree at ``root``) on free
+    ports (or from ``base_port`` on); yield name -> GraphQL URL; stop them all."""
     names = names or known_subgraphs()
     env = {
         **os.environ,
@@ -51,9 +67,13 @@ def running_subgraphs(
     env.pop("MESH_SUBGRAPH_DSN", None)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
+    ports = (
+        free_ports(len(names))
+        if base_port is None
+        else [base_port + offset for offset in range(len(names))]
+    )
     try:
-        for offset, name in enumerate(names):
-            port = base_port + offset
+        for name, port in zip(names, ports, strict=True):
             processes[name] = subprocess.Popen(
                 [
                     sys.executable,

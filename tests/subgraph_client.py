@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 import orjson
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 
-from authz.context_token import CONTEXT_HEADER, RequestContext
+from authz.context_token import CONTEXT_HEADER, RequestContext, ensure_gateway_keys
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from store import ServerAddress
 from subgraphs.kit.serve import build_app
@@ -31,12 +32,13 @@ def signed_request(
     body = orjson.dumps(payload)
     headers = {"content-type": "application/json"}
     if access is not None:
-        from tests.conftest import GATEWAY_SIGNER
+        from tests.conftest import TEST_KEYS_DIR
 
+        signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)  # the session's key (gateway_keys)
         context = RequestContext(
             access, str(uuid.uuid4()), ("test@1",), False, frozenset(known_subgraphs())
         )
-        headers[CONTEXT_HEADER] = GATEWAY_SIGNER.sign(context, audience, body)
+        headers[CONTEXT_HEADER] = signer.sign(context, audience, body)
     return body, headers
 
 
@@ -70,10 +72,15 @@ class SubgraphClient:
 
 @asynccontextmanager
 async def subgraph(
-    name: str, address: ServerAddress | None = None, *, dsn: str | None = None, **settings: Any
+    name: str,
+    address: ServerAddress | None = None,
+    *,
+    dsn: str | None = None,
+    tracer_provider: TracerProvider | None = None,
+    **settings: Any,
 ) -> AsyncIterator[SubgraphClient]:
     target = dsn if dsn is not None else address.dsn(name)  # type: ignore[union-attr]
-    app = build_app(name, target, SubgraphSettings(**settings))
+    app = build_app(name, target, SubgraphSettings(**settings), tracer_provider=tracer_provider)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
         try:

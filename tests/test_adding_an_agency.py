@@ -24,12 +24,10 @@ from store import ServerAddress
 from store.server import connect
 from subgraphs.registry import known_subgraphs
 from tests.conftest import drop_databases
-from tests.mesh_services import ROOT, running_subgraphs
+from tests.mesh_services import ROOT, free_ports, running_subgraphs
 
 PREFIX = "tagency_"
 PACKAGES = ("mesh", "authz", "subgraphs", "store", "linkage", "devtools", "schema")
-GATEWAY_PORT = 4390
-SUBGRAPH_BASE_PORT = 4391
 
 
 def _mesh(tree: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -128,6 +126,7 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def test_a_scaffolded_agency_is_served_end_to_end(tree: Path, env: dict[str, str]) -> None:
+    (gateway_port,) = free_ports(1)
     made = _mesh(tree, env, "agency", "new", "probation_service")
     assert "subgraphs/probation_service/subgraph.py" in made.stdout
     assert '"probation_service",' in (tree / "subgraphs" / "registry.py").read_text()
@@ -140,25 +139,25 @@ def test_a_scaffolded_agency_is_served_end_to_end(tree: Path, env: dict[str, str
     _activate_agreement(tree)
 
     names_in_copy = (*known_subgraphs(), "probation_service")
-    with running_subgraphs(PREFIX, SUBGRAPH_BASE_PORT, names_in_copy, root=tree, env=env) as urls:
+    with running_subgraphs(PREFIX, None, names_in_copy, root=tree, env=env) as urls:
         gateway_env = {
             **env,
             "MESH_GATEWAY_SUBGRAPHS": json.dumps(urls),
             "MESH_GATEWAY_AUDIT_DSN": address.dsn("governance"),
         }
         gateway = subprocess.Popen(
-            [sys.executable, "-m", "mesh", "gateway", "serve", "--port", str(GATEWAY_PORT)],
+            [sys.executable, "-m", "mesh", "gateway", "serve", "--port", str(gateway_port)],
             cwd=tree,
             env=gateway_env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         try:
-            _wait(f"http://127.0.0.1:{GATEWAY_PORT}/readyz", gateway)
+            _wait(f"http://127.0.0.1:{gateway_port}/readyz", gateway)
             mesh_ids = asyncio.run(_crosswalk(address))
             token = mint_token(ensure_dev_keys(Path(env["MESH_DATA_DIR"])), "rw6", ["gp"])
             answer = httpx.post(
-                f"http://127.0.0.1:{GATEWAY_PORT}/graphql",
+                f"http://127.0.0.1:{gateway_port}/graphql",
                 json={
                     "query": "query ($id: ID!) { person(id: $id) { probationService "
                     "{ givenName familyName } } }",

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from authz.access import Caller
 from authz.audit import AuditLog
-from authz.context_token import CONTEXT_HEADER, RequestContext
+from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext, ensure_gateway_keys
 from authz.model import Principal
 from authz.reconcile import reconcile
 from mesh.cli.app import app
@@ -32,7 +32,7 @@ from mesh.execute.transport import Headers
 from mesh.gateway import Gateway
 from store import ServerAddress
 from store.server import connect
-from tests.conftest import GATEWAY_SIGNER, TEST_PREFIX
+from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
 
 LEAD = Caller(
     Principal("lead-5", "manchester-city-council", ("safeguarding_lead",)),
@@ -97,6 +97,12 @@ async def captured(
     return tapped, answer.body, tap.sent, victim, other
 
 
+def _signer() -> ContextSigner:
+    """The gateway's key for this session (anyone holding it can sign: reconcile finds out)."""
+    signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)
+    return signer
+
+
 async def _send(url: str, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
     async with httpx.AsyncClient(timeout=10) as client:
         return await client.post(url, content=body, headers=dict(headers))
@@ -136,7 +142,7 @@ async def test_a_captured_context_cannot_be_replayed_or_reused(
 async def test_a_stale_context_is_refused(subgraph_urls: dict[str, str]) -> None:
     body = json.dumps({"query": '{ policePeopleSearch(postcode: "M1 1AA") { meshId } }'})
     context = RequestContext(LEAD.access_request(), str(uuid.uuid4()), (), False)
-    stale = GATEWAY_SIGNER.sign(context, "police", body.encode(), ttl=-60)
+    stale = _signer().sign(context, "police", body.encode(), ttl=-60)
     answer = await _send(
         subgraph_urls["police"], body.encode(), {CONTEXT_HEADER: stale, "content-type": "json"}
     )
@@ -187,7 +193,7 @@ async def _stray(police: str, person: str) -> str:
         }
     ).encode()
     stray_id = str(uuid.uuid4())
-    token = GATEWAY_SIGNER.sign(
+    token = _signer().sign(
         RequestContext(LEAD.access_request(), stray_id, (), False), "police", body
     )
     served = await _send(police, body, {CONTEXT_HEADER: token, "content-type": "application/json"})

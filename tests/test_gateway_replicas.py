@@ -29,7 +29,7 @@ from authz.dev_keys import ensure_dev_keys, mint_token
 from store import ServerAddress
 from store.server import connect
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
-from tests.gateway_fixtures import TEST_BASE_PORT
+from tests.mesh_services import free_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLICAS = 3
@@ -51,7 +51,7 @@ def replicas(subgraph_urls: dict[str, str], linked: ServerAddress) -> Iterator[l
         "MESH_GATEWAY_AUDIT_DSN": linked.dsn("governance"),
         "MESH_GATEWAY_SUBGRAPHS": json.dumps(subgraph_urls),
     }
-    ports = [TEST_BASE_PORT + 50 + i for i in range(REPLICAS)]
+    ports = free_ports(REPLICAS)
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "mesh.cli.app", "gateway", "serve", "--port", str(port)],

@@ -39,11 +39,10 @@ from store.server import connect
 from store.settings import MeshSettings
 from subgraphs.centre import centre_subgraph
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
-from tests.gateway_fixtures import TEST_BASE_PORT
+from tests.mesh_services import free_ports
 from tests.test_interop_composition import _run_compose, requires_node
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBATION_PORT = TEST_BASE_PORT + 40
 FIELDS = {"Person.riskOfSeriousHarm", "Person.nextAppointment"}
 
 
@@ -84,9 +83,10 @@ NAMED = {
 
 @pytest.fixture(scope="module")
 def probation() -> Iterator[str]:
-    url = f"http://127.0.0.1:{PROBATION_PORT}/graphql"
+    (port,) = free_ports(1)
+    url = f"http://127.0.0.1:{port}/graphql"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.foreign.probation", "--port", str(PROBATION_PORT)],
+        [sys.executable, "-m", "tests.foreign.probation", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from mesh.execute import SubgraphTransport
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
-from mesh.gateway.graphiql import graphiql_page
+from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
 from store.settings import MeshSettings
@@ -157,7 +157,8 @@ def gateway_app(
         holder,
         ready=readiness(settings, gateway),
         startup=startup,
-        graphiql=graphiql_page,
+        graphiql=browser_redirect,
+        routes=graphiql_routes(),
         max_body_bytes=settings.max_body_bytes,
     )
 

@@ -1,11 +1,20 @@
-"""The HTTP app every subgraph serves: ``/graphql``, ``/healthz`` and ``/readyz``."""
+"""The HTTP app every subgraph serves: ``/graphql``, ``/healthz``, ``/readyz`` and ``/metrics``.
+
+Each GraphQL request gets a request id (the gateway's ``X-Request-Id``, or a new one), a span
+that continues the caller's ``traceparent`` (see tracing.py), one log line, and its count and
+latency in the metrics under its operation name and outcome.
+"""
 
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,20 +29,30 @@ from authz.model import PurposeOfUse
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.database import Database, DatabaseUnavailable
 from subgraphs.kit.gatekeeper import Gatekeeper
-from subgraphs.kit.logs import configure_logging
+from subgraphs.kit.logs import configure_logging, request_log_context
+from subgraphs.kit.metrics import SubgraphMetrics, operation_of
 from subgraphs.kit.settings import SubgraphSettings
+from subgraphs.kit.tracing import SubgraphTracing, trace_id_of, tracer_provider_from_env
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
     def __init__(
-        self, schema: BaseSchema, database: Database, agency: str, settings: SubgraphSettings
+        self,
+        schema: BaseSchema,
+        database: Database,
+        agency: str,
+        settings: SubgraphSettings,
+        metrics: SubgraphMetrics,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        # No GraphiQL here: only the gateway calls a subgraph (and Strawberry's page loads
+        # its scripts from a CDN).
+        super().__init__(schema, graphql_ide=None)
         self._database = database
         self._agency = agency
         self._settings = settings
+        self._metrics = metrics
 
     async def get_context(self, request: Any, response: Any) -> SubgraphContext:
         return SubgraphContext(
@@ -43,6 +62,7 @@ class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
             max_batch=self._settings.max_representations,
             max_representations=self._settings.max_representations,
             mesh_context=request.scope.get("mesh_context"),
+            metrics=self._metrics,
         )
 
 
@@ -73,16 +93,52 @@ class BodyLimit:
         await self.app(scope, receive, send)
 
 
+async def _operation(request: Request) -> str:
+    """The GraphQL operation's name, for metrics and the span (``invalid`` if unreadable)."""
+    if request.method == "GET":
+        query, name = request.query_params.get("query"), request.query_params.get("operationName")
+    else:
+        try:
+            payload = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return "invalid"
+        if not isinstance(payload, dict):
+            return "invalid"
+        query, name = payload.get("query"), payload.get("operationName")
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return "invalid"
+    return operation_of(query, name)
+
+
+def _outcome(response: Response) -> str:
+    status = response.status_code
+    if status in (401, 403):
+        return "refused"
+    if status >= 500:
+        return "fault"
+    if status >= 400:
+        return "bad_request"
+    return "error" if b'"errors"' in bytes(response.body) else "ok"
+
+
 def create_app(
     name: str,
     schema: BaseSchema,
     dsn: str,
     settings: SubgraphSettings | None = None,
     refused_purposes: Iterable[PurposeOfUse] = (),
+    *,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
-    """A subgraph as an ASGI app; its pool opens lazily so it starts even if its store is down."""
+    """A subgraph as an ASGI app; its pool opens lazily so it starts even if its store is down.
+    ``tracer_provider`` records spans (tests pass one); without it, the environment decides."""
     settings = settings or SubgraphSettings()
-    database = Database(dsn, settings)
+    metrics = SubgraphMetrics(name)
+    own_provider = tracer_provider is None
+    tracing = SubgraphTracing(
+        name, tracer_provider if tracer_provider is not None else tracer_provider_from_env(name)
+    )
+    database = Database(dsn, settings, metrics=metrics, tracing=tracing)
     gatekeeper = Gatekeeper(
         settings.gateway_jwks,
         settings.require_context,
@@ -90,7 +146,7 @@ def create_app(
         audience=name,
         database=database,
     )
-    graphql = _SubgraphGraphQL(schema, database, name, settings)
+    graphql = _SubgraphGraphQL(schema, database, name, settings, metrics)
     log = configure_logging(name, settings.log_level)
 
     async def healthz(_: Request) -> Response:
@@ -103,9 +159,13 @@ def create_app(
             status_code=200 if ready else 503,
         )
 
-    async def graphql_endpoint(request: Request) -> Response:
-        started = time.perf_counter()
-        before = database.statements
+    async def metrics_endpoint(_: Request) -> Response:
+        usage = database.pool_usage()
+        if usage is not None:
+            metrics.set_pool(in_use=usage[0], idle=usage[1], maximum=usage[2])
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def answer(request: Request) -> Response:
         try:
             request.scope["mesh_context"] = await gatekeeper.admit(request)
         except ContextRejected as rejected:
@@ -126,13 +186,39 @@ def create_app(
             response: Response = await graphql.run(request)
         except HTTPException as exc:
             response = PlainTextResponse(exc.reason, status_code=exc.status_code)
-        log.info(
-            "request",
-            method=request.method,
-            status=response.status_code,
-            ms=round((time.perf_counter() - started) * 1000, 2),
-            statements=database.statements - before,
-        )
+        return response
+
+    async def graphql_endpoint(request: Request) -> Response:
+        started = time.perf_counter()
+        before = database.statements
+        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        operation = metrics.operation_label(await _operation(request))
+        attributes = {
+            "http.request.method": request.method,
+            "graphql.operation.name": operation,
+            "mesh.subgraph": name,
+            "mesh.request_id": request_id,
+        }
+        with (
+            tracing.request(request.headers, f"graphql {operation}", attributes) as span,
+            request_log_context(name, request_id, trace_id_of(span)),
+        ):
+            response = await answer(request)
+            seconds = time.perf_counter() - started
+            outcome = _outcome(response)
+            span.set_attribute("http.response.status_code", response.status_code)
+            span.set_attribute("mesh.outcome", outcome)
+            metrics.observe_request(operation, outcome, seconds)
+            log.info(
+                "request",
+                method=request.method,
+                operation=operation,
+                status=response.status_code,
+                outcome=outcome,
+                ms=round(seconds * 1000, 2),
+                statements=database.statements - before,
+            )
+        response.headers["x-request-id"] = request_id
         return response
 
     @asynccontextmanager
@@ -140,16 +226,20 @@ def create_app(
         log.info("starting", subgraph=name)
         yield
         await database.close()
+        if own_provider:
+            tracing.shutdown()  # flushes spans still queued for export
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         middleware=[Middleware(BodyLimit)],
         lifespan=lifespan,
     )
     app.state.database = database
     app.state.subgraph = name
+    app.state.metrics = metrics
     return app

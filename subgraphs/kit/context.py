@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from authz.context_token import MeshContext
 from subgraphs.kit.database import Database
+from subgraphs.kit.metrics import SubgraphMetrics
 
 
 @dataclass
@@ -32,5 +33,6 @@ class SubgraphContext:
     max_batch: int
     max_representations: int
     mesh_context: MeshContext | None = None
+    metrics: SubgraphMetrics | None = None
     loaders: RequestLoaders = field(default_factory=RequestLoaders)
     extra: dict[str, Any] = field(default_factory=dict)

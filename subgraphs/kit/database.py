@@ -7,13 +7,17 @@ data statements the subgraph issued.
 """
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 from graphql import GraphQLError
 
+from subgraphs.kit.metrics import SubgraphMetrics
 from subgraphs.kit.settings import SubgraphSettings
+from subgraphs.kit.tracing import SubgraphTracing
 
 
 class DatabaseUnavailable(GraphQLError):
@@ -28,9 +32,19 @@ class DatabaseUnavailable(GraphQLError):
 class Database:
     """The pool of one subgraph's own database."""
 
-    def __init__(self, dsn: str, settings: SubgraphSettings) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        settings: SubgraphSettings,
+        *,
+        metrics: SubgraphMetrics | None = None,
+        tracing: SubgraphTracing | None = None,
+    ) -> None:
         self._dsn = dsn
         self._settings = settings
+        self._metrics = metrics
+        self._tracing = tracing
+        self.name = urlsplit(dsn).path.lstrip("/") or "postgres"
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
         self.statements = 0
@@ -69,8 +83,15 @@ class Database:
         pool = await self.pool()
         if counted:
             self._issued.add(sql)
+        started, ok = time.perf_counter(), False
         try:
-            return await pool.fetch(sql, *args)
+            if self._tracing is None:
+                rows = await pool.fetch(sql, *args)
+            else:
+                with self._tracing.sql(sql, self.name):
+                    rows = await pool.fetch(sql, *args)
+            ok = True
+            return rows
         except (
             TimeoutError,
             OSError,
@@ -78,6 +99,16 @@ class Database:
             asyncpg.exceptions.CannotConnectNowError,
         ) as exc:
             raise DatabaseUnavailable(_reason(exc)) from None
+        finally:
+            if self._metrics is not None:
+                self._metrics.observe_sql(time.perf_counter() - started, ok)
+
+    def pool_usage(self) -> tuple[int, int, int] | None:
+        """Connections (in use, idle, maximum); None before the pool is opened."""
+        if self._pool is None:
+            return None
+        idle = self._pool.get_idle_size()
+        return self._pool.get_size() - idle, idle, self._pool.get_max_size()
 
     async def ping(self) -> bool:
         try:

@@ -12,10 +12,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 from strawberry.utils.inspect import get_func_args
 
 from subgraphs.kit.context import SubgraphContext
+from subgraphs.kit.logs import log_graphql_errors
 
 
 class MeshSubgraphSchema(strawberry.federation.Schema):
@@ -33,6 +34,8 @@ class MeshSubgraphSchema(strawberry.federation.Schema):
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
         context: SubgraphContext = info.context
+        if context.metrics is not None:
+            context.metrics.observe_entities(len(representations))
         limit = context.max_representations
         if len(representations) > limit:
             raise GraphQLError(
@@ -40,6 +43,12 @@ class MeshSubgraphSchema(strawberry.federation.Schema):
                 extensions={"code": "TOO_MANY_REPRESENTATIONS", "limit": limit},
             )
         return [self._resolve_one(info, rep) for rep in representations]
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """One line per client error, a traceback only for a real fault (see logs.py)."""
+        log_graphql_errors(errors)
 
     def _resolve_one(self, info: Info, representation: Any) -> Any:
         if not isinstance(representation, dict) or not isinstance(

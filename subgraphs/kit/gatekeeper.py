@@ -1,16 +1,26 @@
 """The subgraph's own gate: only requests the gateway signed reach the agency's data.
 
 The schema stays public (``_service``, ``__typename`` and introspection need no context, as
-composition reads them); everything else needs a valid ``X-Mesh-Context`` signed for this
-subgraph and this very request body, never used before (the agency's own access log records
-it first). An agency may also refuse whole purposes of use (its own, stricter rule).
+composition and tools read them, with or without fragments); everything else needs a valid
+``X-Mesh-Context`` signed for this subgraph and this very request body, never used before (the
+agency's own access log records it first). An agency may also refuse whole purposes of use
+(its own, stricter rule).
 """
 
 from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
 from starlette.requests import Request
 
 from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier, MeshContext
@@ -81,14 +91,36 @@ def _only_public_fields(request: Request, body: bytes) -> bool:
         document = parse(query)
     except GraphQLError:
         return True  # a syntax error reveals nothing; GraphQL reports it
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            for selection in definition.selection_set.selections:
-                if (
-                    not isinstance(selection, FieldNode)
-                    or selection.name.value not in _PUBLIC_ROOT_FIELDS
-                ):
-                    return False
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(
+        _public_root(operation.selection_set, fragments, set()) for operation in operations
+    )
+
+
+def _public_root(
+    selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> bool:
+    """Every root field, through inline fragments and fragment spreads, is a public one (the
+    fields under ``__schema`` and ``__type`` are the schema's own types, never data)."""
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value not in _PUBLIC_ROOT_FIELDS:
+                return False
+        elif isinstance(selection, InlineFragmentNode):
+            if not _public_root(selection.selection_set, fragments, seen):
+                return False
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen:
+                continue  # a cycle is invalid GraphQL; validation will refuse it
+            fragment = fragments.get(name)
+            if fragment is None or not _public_root(
+                fragment.selection_set, fragments, seen | {name}
+            ):
+                return False
         else:
             return False
     return True
