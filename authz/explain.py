@@ -239,7 +239,9 @@ def check(
         if agreement.status != "withdrawn":
             problems.extend(_agreement_problems(agreement, by_coordinate, served, today, parties))
     for f in fields:
-        agencies = ", ".join(f.agencies) or "no agency"
+        if not f.agencies:
+            continue  # no path from a root reaches it (an orphan type): nobody can select it
+        agencies = ", ".join(f.agencies)
         covered = any(_covers(a, f) for a in rules.active)
         if f.unclassified:
             # Even when an agreement names it: the law that applies (Art 9, Art 10) follows

@@ -19,6 +19,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from tests.mesh_services import free_ports
+
 USERS = {"1": ("Ada Lovelace", "ada"), "2": ("Alan Turing", "alan")}
 PRODUCTS = {"p1": ("Table", 899, 100), "p2": ("Couch", 1299, 1000), "p3": ("Chair", 54, 50)}
 REVIEWS = [("r1", "1", "p1", "Love it"), ("r2", "1", "p2", "Too big"), ("r3", "2", "p3", "Meh")]
@@ -191,22 +193,15 @@ def schemas() -> dict[str, strawberry.federation.Schema]:
     }
 
 
-BASE_PORT = 4520
-NAMES = ("accounts", "products", "inventory", "reviews")
-
-
-def urls() -> dict[str, str]:
-    return {name: f"http://127.0.0.1:{BASE_PORT + i}/graphql" for i, name in enumerate(NAMES)}
-
-
 @contextmanager
 def serving() -> Iterator[dict[str, str]]:
     """The four subgraphs on real sockets (uvicorn in threads), stopped afterwards."""
     servers = []
     threads = []
-    for i, (name, schema) in enumerate(schemas().items()):
+    ports = dict(zip(schemas(), free_ports(len(schemas())), strict=True))
+    for name, schema in schemas().items():
         app = Starlette(routes=[Route("/graphql", GraphQL(schema), methods=["GET", "POST"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=BASE_PORT + i, log_level="error")
+        config = uvicorn.Config(app, host="127.0.0.1", port=ports[name], log_level="error")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"subgraph-{name}", daemon=True)
         thread.start()
@@ -218,7 +213,7 @@ def serving() -> Iterator[dict[str, str]]:
             if time.monotonic() > deadline:
                 raise TimeoutError("federation fixture subgraphs did not start")
             time.sleep(0.05)
-        yield urls()
+        yield {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
     finally:
         for server in servers:
             server.should_exit = True

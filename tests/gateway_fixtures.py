@@ -12,10 +12,10 @@ import pytest_asyncio
 from authz.access import Caller
 from authz.dev_keys import dev_verifier
 from authz.model import Principal
-from mesh.execute import SubgraphTransport
 from mesh.federation.http import PipelineHolder
 from mesh.gateway import Gateway, GatewaySettings
 from mesh.gateway.serve import build_gateway, gateway_app
+from mesh.gateway.transport import MeshTransport
 from store import ServerAddress
 from store.settings import MeshSettings
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
@@ -75,7 +75,12 @@ def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
     """The same composed graph and rules, but a transport with other URLs or timeouts."""
     inner = gateway.gateway
     urls = {**inner.transport.urls, **changes.get("urls", {})}
-    transport = SubgraphTransport(urls, changes.get("timeouts"), inner.settings.timeout)
+    transport = MeshTransport(
+        urls,
+        timeouts=changes.get("timeouts"),
+        default_timeout=inner.settings.timeout,
+        local=inner.transport.local,
+    )
     return AsCaller(inner.with_transport(transport), gateway.caller)
 
 

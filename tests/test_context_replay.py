@@ -27,9 +27,9 @@ from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext, e
 from authz.model import Principal
 from authz.reconcile import reconcile
 from mesh.cli.app import app
-from mesh.execute import SubgraphTransport
-from mesh.execute.transport import Headers
+from mesh.federation.execute.transport import Headers
 from mesh.gateway import Gateway
+from mesh.gateway.transport import MeshTransport
 from store import ServerAddress
 from store.server import connect
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
@@ -42,11 +42,11 @@ LEAD = Caller(
 INCIDENTS = "query ($id: ID!) { person(id: $id) { police { incidents { incidentType } } } }"
 
 
-class WireTap(SubgraphTransport):
+class WireTap(MeshTransport):
     """The real transport, keeping each request's subgraph, exact body and headers."""
 
-    def __init__(self, urls: Mapping[str, str]) -> None:
-        super().__init__(urls)
+    def __init__(self, urls: Mapping[str, str], local: Mapping[str, Any]) -> None:
+        super().__init__(urls, local=local)
         self.sent: list[tuple[str, bytes, dict[str, str]]] = []
 
     async def post(
@@ -90,7 +90,7 @@ async def captured(
     raw_gateway: Gateway, linked: ServerAddress
 ) -> tuple[Gateway, dict[str, Any], list[tuple[str, bytes, dict[str, str]]], str, str]:
     victim, other = await _known_to_police(linked)
-    tap = WireTap(raw_gateway.transport.urls)
+    tap = WireTap(raw_gateway.transport.urls, raw_gateway.transport.local)
     tapped = raw_gateway.with_transport(tap)
     answer = await tapped.execute(INCIDENTS, {"id": victim}, caller=LEAD)
     assert answer.body["data"]["person"]["police"] is not None, answer.body

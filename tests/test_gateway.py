@@ -273,7 +273,28 @@ async def test_readiness_fails_when_the_index_is_unreachable(gateway: AsCaller) 
 
 
 def test_running_subgraphs_compose_to_the_committed_contract(raw_gateway: Gateway) -> None:
-    from mesh.schema_contract import CONTRACT_PATH, HEADER
+    from mesh.gateway.contract import contract_sdl
+    from mesh.schema_contract import CONTRACT_PATH
 
     committed = CONTRACT_PATH.read_text(encoding="utf-8")
-    assert HEADER + raw_gateway.supergraph.client_sdl == committed
+    assert contract_sdl(raw_gateway.supergraph.api_schema) == committed
+
+
+async def test_the_household_view_takes_eight_subgraph_requests(
+    gateway: AsCaller, linked: ServerAddress
+) -> None:
+    """The bench's household view: the index once, then one request per agency — housing's
+    Household section and its members' Person sections share one _entities call."""
+    from bench.workloads import HOUSEHOLD_VIEW
+
+    household_id = (await _households(linked))[0]
+    before = dict(gateway.transport.requests)
+    result = await gateway.execute(HOUSEHOLD_VIEW, {"id": household_id})
+    assert "errors" not in result.body, result.body
+    after = gateway.transport.requests
+    sent = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+    assert sum(sent.values()) == 8, sent
+    assert sent == dict.fromkeys(
+        ("index", "health", "adult_social_care", "childrens_services", "housing", "police",
+         "education", "welfare"), 1
+    )  # fmt: skip

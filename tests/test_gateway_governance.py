@@ -15,9 +15,9 @@ from authz.audit import AuditLog
 from authz.dev_keys import ensure_dev_keys, mint_token
 from authz.model import Principal
 from authz.oversight import unreviewed_break_glass
-from mesh.execute import SubgraphTransport
-from mesh.execute.transport import Headers
+from mesh.federation.execute.transport import Headers
 from mesh.gateway import Gateway
+from mesh.gateway.transport import MeshTransport
 from store import ServerAddress
 from store.server import connect
 from tests.conftest import TEST_KEYS_DIR
@@ -37,11 +37,11 @@ LEAD = Caller(
 )
 
 
-class RecordingTransport(SubgraphTransport):
+class RecordingTransport(MeshTransport):
     """The real transport, keeping the text of every subgraph request for inspection."""
 
-    def __init__(self, urls: Mapping[str, str]) -> None:
-        super().__init__(urls)
+    def __init__(self, urls: Mapping[str, str], local: Mapping[str, Any]) -> None:
+        super().__init__(urls, local=local)
         self.sent: list[tuple[str, str]] = []
 
     async def post(
@@ -57,7 +57,8 @@ class RecordingTransport(SubgraphTransport):
 
 @pytest.fixture()
 def recording(raw_gateway: Gateway) -> Gateway:
-    return raw_gateway.with_transport(RecordingTransport(raw_gateway.transport.urls))
+    transport = raw_gateway.transport
+    return raw_gateway.with_transport(RecordingTransport(transport.urls, transport.local))
 
 
 async def _person_known_to(address: ServerAddress, agency: str, where: str = "true") -> str:

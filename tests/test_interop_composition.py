@@ -335,9 +335,9 @@ def test_from_urls_unreachable_subgraph_is_a_usage_error() -> None:
 def test_the_mesh_subgraphs_compose_under_apollo_composition(tmp_path: Path) -> None:
     """Every Civic Mesh subgraph (and the centre's) composes with the reference composer, and
     the supergraph keeps @sensitive: the independent check of our own composition."""
-    from mesh.schema_contract import subgraph_sdls
+    from mesh.schema_contract import subgraph_sources
 
-    files = {sdl.name: sdl.sdl for sdl in subgraph_sdls()}
+    files = {source.name: source.sdl for source in subgraph_sources()}
     supergraph_path = tmp_path / "supergraph.graphql"
     result = compose_sdl(files, extra_args=["--supergraph", str(supergraph_path)])
     report = _report(result)

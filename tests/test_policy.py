@@ -479,12 +479,11 @@ def test_explain_without_a_case_reference_shows_the_condition(rules: SharingRule
 
 
 def test_contract_agencies_agree_with_composition() -> None:
-    from mesh.compose import compose
     from mesh.enforce import schema_field_facts
-    from mesh.schema_contract import subgraph_sdls
+    from mesh.schema_contract import composed_supergraph
 
     # The gateway's own facts: fields of the centre's subgraph are governed as the index's.
-    facts = schema_field_facts(compose(subgraph_sdls()))
+    facts = schema_field_facts(composed_supergraph()[1])
     for item in contract_fields(CONTRACT, parties=PARTIES):
         if item.category:
             type_name, field_name = item.coordinate.split(".")

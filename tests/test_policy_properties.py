@@ -354,7 +354,7 @@ async def test_every_served_value_and_every_record_agrees_with_the_rules(
     raw_gateway: Gateway, pools: Pools, data: st.DataObject
 ) -> None:
     assert raw_gateway.governance is not None
-    schema = raw_gateway.supergraph.client_schema
+    schema = raw_gateway.pipeline.engine.api_schema
     operation = data.draw(operations(schema, pools), label="operation")
     caller = data.draw(_callers(raw_gateway.governance.rules), label="caller")
     await _check(raw_gateway, pools, operation, caller)
@@ -365,7 +365,7 @@ async def test_every_served_value_and_every_record_agrees_with_the_rules(
 async def test_masks_the_opt_out_and_links_hold_for_the_callers_they_bind(
     raw_gateway: Gateway, pools: Pools, data: st.DataObject
 ) -> None:
-    schema = raw_gateway.supergraph.client_schema
+    schema = raw_gateway.pipeline.engine.api_schema
     must = ("health", "adultSocialCare", "links", "welfare")
     operation = data.draw(operations(schema, pools, ("person",), must), label="operation")
     caller = data.draw(st.builds(_caller, st.sampled_from(MASKING), st.just("CASE-1")))

@@ -205,28 +205,88 @@ def gateway_serve(
         list[str] | None,
         typer.Option("--subgraph", help="name=url; repeat. Default: the local ports."),
     ] = None,
+    supergraph: Annotated[
+        str | None,
+        typer.Option(
+            "--supergraph",
+            help="Serve this supergraph SDL (a file or an http(s) URL, from rover, the Hive "
+            "CLI, @apollo/composition or `mesh compose`) instead of composing the running "
+            "subgraphs; reloaded when it changes.",
+        ),
+    ] = None,
+    poll: Annotated[
+        float, typer.Option("--poll", min=0.5, max=3600, help="Seconds between reload checks.")
+    ] = 10.0,
+    open_router: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="No sharing rules and no audit: a plain federation router (benchmarks, "
+            "conformance suites). A supergraph without the mesh's subgraphs is served so "
+            "anyway.",
+        ),
+    ] = False,
 ) -> None:
-    """Compose the running subgraphs and serve the graph (GraphiQL at /graphql)."""
+    """Serve the graph: compose the running subgraphs, or serve a given supergraph
+    (GraphiQL at /graphiql/)."""
     from devtools.topology import local_subgraph_urls
+    from mesh.gateway.discovery import CompositionFailed
     from mesh.gateway.serve import serve
     from mesh.gateway.settings import GatewaySettings
 
     settings = GatewaySettings()
+    if open_router:
+        settings.governance = False
     if subgraph:
         settings.subgraphs = dict(_name_url(item) for item in subgraph)
-    elif not settings.subgraphs:
+    elif not settings.subgraphs and supergraph is None:
         settings.subgraphs = local_subgraph_urls(port)
     try:
-        serve(settings, host, port)
-    except ConnectionError as exc:
+        serve(settings, host, port, supergraph=supergraph, poll_seconds=poll)
+    except (ConnectionError, CompositionFailed) as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command("plan")
+def plan_command(
+    query: Annotated[str, typer.Argument(help="The operation, or @FILE to read it from a file.")],
+    supergraph: Annotated[
+        str | None,
+        typer.Option(
+            "--supergraph", help="Plan over this supergraph SDL file (default: the mesh's own)."
+        ),
+    ] = None,
+    operation_name: Annotated[str | None, typer.Option("--operation")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The plan as JSON.")] = False,
+) -> None:
+    """Print the query plan for an operation: which subgraphs are asked, in what order."""
+    from pathlib import Path
+
+    from mesh.federation.plan import PlanningError, describe_plan, plan_operation, plan_to_json
+    from mesh.federation.supergraph import SupergraphError, load_supergraph
+    from mesh.schema_contract import CompositionFailed, composed_supergraph
+
+    try:
+        text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+        if supergraph is not None:
+            loaded = load_supergraph(Path(supergraph).read_text(encoding="utf-8"))
+        else:
+            loaded = composed_supergraph()[1]
+        plan = plan_operation(loaded, text, operation_name)
+    except (OSError, SupergraphError, CompositionFailed, PlanningError) as exc:
+        raise _fail(str(exc), 2 if isinstance(exc, OSError) else 1) from None
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(plan_to_json(plan), indent=2))
+    else:
+        typer.echo(describe_plan(plan))
 
 
 @schema_app.command("write")
 def schema_write() -> None:
     """Compose every subgraph and write the client contract to schema/supergraph.graphql."""
-    from mesh.compose import CompositionFailed
-    from mesh.schema_contract import CONTRACT_PATH, write_contract
+    from mesh.schema_contract import CONTRACT_PATH, CompositionFailed, write_contract
 
     try:
         write_contract()
@@ -238,8 +298,7 @@ def schema_write() -> None:
 @schema_app.command("check")
 def schema_check() -> None:
     """Fail when the committed contract differs from what the subgraphs compose to."""
-    from mesh.compose import CompositionFailed
-    from mesh.schema_contract import contract_drift
+    from mesh.schema_contract import CompositionFailed, contract_drift
 
     try:
         drift = contract_drift()

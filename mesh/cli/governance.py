@@ -183,31 +183,34 @@ def _checked_contract(
 
     if supergraph is not None:
         try:
-            read = read_supergraph(supergraph.read_text(encoding="utf-8"))
-        except (OSError, SupergraphUnreadable) as exc:
+            text, source = supergraph.read_text(encoding="utf-8"), str(supergraph)
+        except OSError as exc:
             raise _fail(f"cannot read the supergraph {supergraph}: {exc}") from None
-        centre = {"mesh": INDEX}
-        agencies = {
-            c: tuple(centre.get(a, a) for a in owners) for c, owners in read.field_agencies.items()
-        }
-        names = tuple(n for n in read.subgraphs if n not in (INDEX, "mesh"))
-        return read.contract_sdl, agencies, Parties(names, INDEX), str(supergraph)
-    if live or subgraph:
+    elif live or subgraph:
         from devtools.topology import local_subgraph_urls
-        from mesh.gateway.discovery import live_contract
+        from mesh.gateway.discovery import CompositionFailed, live_supergraph
         from mesh.gateway.settings import GatewaySettings
 
         urls = dict(_name_url(item) for item in subgraph or ()) or (
             GatewaySettings().subgraphs or local_subgraph_urls()
         )
         try:
-            sdl, agencies, names = asyncio.run(live_contract(urls))
-        except ConnectionError as exc:
+            text, source = asyncio.run(live_supergraph(urls)), "the running subgraphs"
+        except (ConnectionError, CompositionFailed) as exc:
             raise _fail(str(exc)) from None
-        agencies_only = tuple(n for n in names if n != INDEX)
-        return sdl, agencies, Parties(agencies_only, INDEX), "the running subgraphs"
-    contract = CONTRACT_PATH.read_text(encoding="utf-8")
-    return contract, None, _parties(), str(CONTRACT_PATH)
+    else:
+        contract = CONTRACT_PATH.read_text(encoding="utf-8")
+        return contract, None, _parties(), str(CONTRACT_PATH)
+    try:
+        read = read_supergraph(text)
+    except SupergraphUnreadable as exc:
+        raise _fail(f"cannot read the supergraph ({source}): {exc}") from None
+    centre = {"mesh": INDEX}  # the centre's own fields are the index's
+    agencies = {
+        c: tuple(centre.get(a, a) for a in owners) for c, owners in read.field_agencies.items()
+    }
+    names = tuple(n for n in read.subgraphs if n not in (INDEX, "mesh"))
+    return read.contract_sdl, agencies, Parties(names, INDEX), source
 
 
 def _name_url(item: str) -> tuple[str, str]:

@@ -1,5 +1,5 @@
-"""What the composed contract says about each field: how it is classified (``@sensitive``
-category, ``@public``, or neither) and which agencies resolve it."""
+"""What the supergraph says about each field: how it is classified (``@sensitive`` category,
+``@public``, or neither) and who serves it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from graphql import GraphQLObjectType, GraphQLSchema
 
 from authz.model import FieldFacts
-from mesh.compose import Supergraph
+from mesh.federation.supergraph import Supergraph
 
 log = logging.getLogger("mesh.gateway")
 
@@ -20,15 +20,16 @@ def schema_field_facts(
     """Facts per (type, field). Fields the centre's own subgraph resolves (search, oversight)
     are governed by the index's agreements: the centre's data is the index's."""
     facts: dict[tuple[str, str], FieldFacts] = {}
-    for type_def in supergraph.types.values():
-        for field_def in type_def.fields.values():
-            sensitive = field_def.directive_args("sensitive")
+    for type_info in supergraph.types.values():
+        for field_info in type_info.fields.values():
+            sensitive = field_info.directive_args("sensitive")
             category = sensitive[0].get("category") if sensitive else None
-            facts[(type_def.name, field_def.name)] = FieldFacts(
-                coordinate=field_def.coordinate,
-                category=category,
-                agencies=tuple("index" if s == centre else s for s in field_def.resolvers),
-                public=bool(field_def.directive_args("public")),
+            providers = field_info.resolvers() or field_info.subgraphs
+            facts[(type_info.name, field_info.name)] = FieldFacts(
+                coordinate=field_info.coordinate,
+                category=str(category) if category is not None else None,
+                agencies=tuple("index" if s == centre else s for s in providers),
+                public=bool(field_info.directive_args("public")),
             )
     return facts
 

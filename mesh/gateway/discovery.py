@@ -7,7 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import httpx
 
-from mesh.compose import SubgraphSDL, Supergraph, compose
+from mesh.federation.compose import SubgraphSource, compose
+
+
+class CompositionFailed(RuntimeError):
+    """The subgraphs do not compose; the message lists every error (code, coordinate,
+    subgraphs, rule)."""
 
 
 async def fetch_sdl(name: str, url: str, timeout: float = 5.0) -> str:
@@ -31,40 +36,36 @@ async def compose_from_subgraphs(
     timeout: float,
     attempts: int = 1,
     delay: float = 1.0,
-    local: Sequence[SubgraphSDL] = (),
-) -> Supergraph:
-    """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start)."""
+    local: Sequence[SubgraphSource] = (),
+) -> str:
+    """Fetch every subgraph's ``_service { sdl }`` and compose (retrying while they start):
+    the supergraph SDL, or CompositionFailed naming every error."""
     last: Exception | None = None
     for attempt in range(attempts):
         try:
             sdls = await asyncio.gather(
                 *(fetch_sdl(name, url, timeout) for name, url in subgraphs.items())
             )
-            fetched = [
-                SubgraphSDL(n, s, u) for (n, u), s in zip(subgraphs.items(), sdls, strict=True)
-            ]
-            return compose([*fetched, *local])
         except ConnectionError as exc:
             last = exc
             if attempt + 1 < attempts:
                 await asyncio.sleep(delay)
+            continue
+        fetched = [
+            SubgraphSource(n, u, s) for (n, u), s in zip(subgraphs.items(), sdls, strict=True)
+        ]
+        result = compose([*fetched, *local])
+        if result.supergraph_sdl is None:
+            raise CompositionFailed("\n".join(map(str, result.errors)))
+        return result.supergraph_sdl
     raise last or ConnectionError("no subgraphs to compose")
 
 
-async def live_contract(
-    subgraphs: Mapping[str, str], timeout: float = 5.0
-) -> tuple[str, dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """What the running subgraphs (and the centre's own) compose to: the client contract,
-    each coordinate's resolving parties (the centre's fields are the index's) and the
-    subgraph names — for ``mesh policy check`` against the live mesh."""
+async def live_supergraph(subgraphs: Mapping[str, str], timeout: float = 5.0) -> str:
+    """The supergraph SDL the running subgraphs (and the centre's own) compose to, for
+    ``mesh policy check`` against the live mesh."""
     from subgraphs.centre import CENTRE, centre_subgraph
 
-    supergraph = await compose_from_subgraphs(
-        subgraphs, timeout, local=[SubgraphSDL(CENTRE, centre_subgraph().sdl(), "local://mesh")]
+    return await compose_from_subgraphs(
+        subgraphs, timeout, local=[SubgraphSource(CENTRE, "local://mesh", centre_subgraph().sdl())]
     )
-    agencies = {
-        field_def.coordinate: tuple("index" if s == CENTRE else s for s in field_def.resolvers)
-        for type_def in supergraph.types.values()
-        for field_def in type_def.fields.values()
-    }
-    return supergraph.client_sdl, agencies, tuple(subgraphs)

@@ -8,9 +8,8 @@ from typing import Any
 
 from authz.access import Caller
 from authz.identity import TokenVerifier
-from mesh.compose import Supergraph
 from mesh.enforce.internal import RESERVED_ALIAS_PREFIX
-from mesh.execute import SubgraphTransport
+from mesh.federation.engine import FederatedEngine
 from mesh.federation.limits import alias_limit, depth_limit, reserved_aliases
 from mesh.federation.pipeline import (
     DocumentLimits,
@@ -20,9 +19,11 @@ from mesh.federation.pipeline import (
     Pipeline,
     Policy,
 )
-from mesh.gateway.engine import ComposedEngine
+from mesh.federation.supergraph import Supergraph
+from mesh.gateway.contract import contract_schema
 from mesh.gateway.policy import Governance, GovernancePolicy
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.transport import MeshTransport
 
 
 class Gateway:
@@ -31,7 +32,7 @@ class Gateway:
     def __init__(
         self,
         supergraph: Supergraph,
-        transport: SubgraphTransport,
+        transport: MeshTransport,
         settings: GatewaySettings,
         governance: Governance | None = None,
         verifier: TokenVerifier | None = None,
@@ -42,7 +43,9 @@ class Gateway:
         self.governance = governance
         self.verifier = verifier
         self.owns_governance = True
-        engine = ComposedEngine(supergraph, transport)
+        engine = FederatedEngine(
+            supergraph, transport, api_schema=contract_schema(supergraph.api_schema)
+        )
         policy: Policy = (
             GovernancePolicy(governance, engine.api_schema, verifier)
             if governance is not None
@@ -60,7 +63,7 @@ class Gateway:
             cache_size=max(settings.document_cache, 1),
         )
 
-    def with_transport(self, transport: SubgraphTransport) -> Gateway:
+    def with_transport(self, transport: MeshTransport) -> Gateway:
         """The same graph and rules over another transport (other URLs, timeouts, recording)."""
         copy = Gateway(self.supergraph, transport, self.settings, self.governance, self.verifier)
         copy.owns_governance = False  # the audit log stays open for the original

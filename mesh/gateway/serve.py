@@ -3,25 +3,34 @@ in-process), load the sharing rules, open the audit log, then serve with uvicorn
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
 from authz.model import FieldFacts
-from mesh.compose import SubgraphSDL, Supergraph
-from mesh.execute import SubgraphTransport
+from mesh.federation.compose import SubgraphSource
+from mesh.federation.engine import FederatedEngine
+from mesh.federation.execute import HttpTransport
 from mesh.federation.http import PipelineHolder, create_app
+from mesh.federation.limits import alias_limit, depth_limit
+from mesh.federation.pipeline import DocumentLimits, OpenPolicy, Pipeline
+from mesh.federation.router import SupergraphRouter, subgraphs_answer
+from mesh.federation.supergraph import Supergraph, load_supergraph
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
 from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.transport import MeshTransport
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
+
+LOCAL_CENTRE_URL = "local://mesh"  # the centre's subgraph is served inside the gateway
 
 
 async def open_governance(
@@ -34,7 +43,7 @@ async def open_governance(
 
     signer, _ = ensure_gateway_keys(data_dir)
     facts = schema_field_facts(supergraph, CENTRE)
-    log_unclassified(supergraph.client_schema, facts)
+    log_unclassified(supergraph.api_schema, facts)
     return Governance(
         rules=SharingRules.load(agreements_dir) if agreements_dir else SharingRules.load(),
         facts=facts,
@@ -64,10 +73,11 @@ def fields_by_agency(facts: Mapping[tuple[str, str], FieldFacts]) -> dict[str, t
 def search_fields(supergraph: Supergraph) -> dict[str, str]:
     """Each agency's own (``@inaccessible``) search field, found in the composition."""
     found: dict[str, str] = {}
-    for field_def in supergraph.types["Query"].fields.values():
-        if field_def.inaccessible and field_def.name.endswith("PeopleSearch"):
-            for subgraph in field_def.resolvers:
-                found[subgraph] = field_def.name
+    query = supergraph.types[supergraph.root_types["query"]]
+    for field_info in query.fields.values():
+        if field_info.inaccessible and field_info.name.endswith("PeopleSearch"):
+            for subgraph in field_info.resolvers():
+                found[subgraph] = field_info.name
     return found
 
 
@@ -86,16 +96,37 @@ async def build_gateway(
     mesh_settings: MeshSettings | None = None,
     verifier: TokenVerifier | None = None,
 ) -> Gateway:
+    """Compose the running subgraphs (and the centre's own) and build the gateway over them."""
     mesh_settings = mesh_settings or MeshSettings()
     centre = _centre(settings, mesh_settings.data_dir)
-    supergraph = await compose_from_subgraphs(
+    supergraph_sdl = await compose_from_subgraphs(
         settings.subgraphs,
         settings.timeout,
         attempts=attempts,
-        local=[SubgraphSDL(CENTRE, centre.sdl(), "local://mesh")],
+        local=[SubgraphSource(CENTRE, LOCAL_CENTRE_URL, centre.sdl())],
     )
-    transport = SubgraphTransport(
-        settings.subgraphs, settings.timeouts, settings.timeout, local={CENTRE: centre}
+    return await gateway_for(
+        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre
+    )
+
+
+async def gateway_for(
+    supergraph: Supergraph,
+    settings: GatewaySettings,
+    mesh_settings: MeshSettings,
+    verifier: TokenVerifier | None,
+    centre: LocalSubgraph | None = None,
+) -> Gateway:
+    """The gateway over a loaded supergraph: its subgraphs over HTTP (the supergraph's URLs,
+    overridden by ``settings.subgraphs``), the centre's in-process, the rules when governed."""
+    centre = centre or _centre(settings, mesh_settings.data_dir)
+    urls = {name: sub.url for name, sub in supergraph.subgraphs.items() if name != CENTRE}
+    urls.update(settings.subgraphs)
+    transport = MeshTransport(
+        urls,
+        timeouts=settings.timeouts,
+        default_timeout=settings.timeout,
+        local={CENTRE: centre} if CENTRE in supergraph.subgraphs else {},
     )
     centre.forward = transport.post
     centre.search_fields = search_fields(supergraph)
@@ -110,6 +141,16 @@ async def build_gateway(
     return Gateway(supergraph, transport, settings, governance, verifier)
 
 
+def is_civic(supergraph: Supergraph) -> bool:
+    """Whether the supergraph is the mesh's own (its index or centre is in it, or its fields
+    carry the mesh's data categories): then it is only ever served under the rules."""
+    if {"index", CENTRE} & set(supergraph.subgraphs):
+        return True
+    return any(
+        f.directive_args("sensitive") for t in supergraph.types.values() for f in t.fields.values()
+    )
+
+
 def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
     from store import open_server
 
@@ -117,30 +158,23 @@ def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
 
 
 def readiness(
-    settings: GatewaySettings, gateway: Callable[[], Gateway | None] = lambda: None
-) -> Callable[[], Awaitable[bool]]:
-    """Ready when composed (the app exists), the index subgraph answers and, under
-    governance, the audit log answers: without it every personal-data request fails."""
-    index_url = settings.subgraphs.get("index")
+    urls: Callable[[], Mapping[str, str]], gateway: Callable[[], Gateway | None] | None = None
+) -> Callable[[], Awaitable[str | None]]:
+    """Ready when a supergraph is loaded (the app checks), every subgraph it names answers
+    and, for a governed ``gateway``, its audit log answers: without it every personal-data
+    request fails."""
 
-    async def check() -> bool:
-        if index_url is None:
-            return False
-        built = gateway()
-        if settings.governance and (built is None or built.governance is None):
-            return False
-        if (
-            built is not None
-            and built.governance is not None
-            and not await built.governance.audit.ping()
-        ):
-            return False
-        try:
-            async with httpx.AsyncClient(timeout=2.0) as client:
-                response = await client.post(index_url, json={"query": "{ __typename }"})
-            return response.status_code == 200
-        except httpx.HTTPError:
-            return False
+    async def check() -> str | None:
+        if gateway is not None:
+            built = gateway()
+            if built is None:
+                return "starting"
+            if built.governance is not None and not await built.governance.audit.ping():
+                return "the audit log does not answer: no personal data can be served"
+        down = {name: why for name, why in (await subgraphs_answer(urls())).items() if why}
+        if not down:
+            return None
+        return "subgraphs not answering: " + ", ".join(f"{n} {why}" for n, why in down.items())
 
     return check
 
@@ -149,13 +183,15 @@ def gateway_app(
     holder: PipelineHolder,
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
-    gateway: Callable[[], Gateway | None] = lambda: None,
+    ready: Callable[[], Awaitable[str | None]] | None = None,
+    *,
+    gateway: Callable[[], Gateway | None] | None = None,
 ) -> Starlette:
     """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``);
-    ``gateway`` gives the served gateway once built (for readiness)."""
+    ``gateway`` gives the served gateway once built, for readiness (its audit log)."""
     return create_app(
         holder,
-        ready=readiness(settings, gateway),
+        ready=ready or readiness(lambda: settings.subgraphs, gateway),
         startup=startup,
         graphiql=browser_redirect,
         routes=graphiql_routes(),
@@ -172,17 +208,91 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+
     built: list[Gateway] = []
 
     async def startup(holder: PipelineHolder) -> None:
         gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
-        built.append(gateway)
+        built[:] = [gateway]
         holder.pipeline = gateway.pipeline
         holder.closers.append(gateway.aclose)
 
-    return gateway_app(PipelineHolder(), settings, startup, lambda: built[0] if built else None)
+    return gateway_app(
+        PipelineHolder(), settings, startup, gateway=lambda: built[0] if built else None
+    )
 
 
-def serve(settings: GatewaySettings, host: str, port: int) -> None:
-    app = build_app(settings)
+def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) -> Starlette:
+    """Serve the supergraph at ``source`` (file or URL), reloaded when it changes. The mesh's own
+    supergraph is served under the rules (unless governance is switched off); any other as a
+    plain federation router, with no database, index or centre."""
+    mesh_settings = MeshSettings()
+    verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+
+    governed: list[Gateway] = []  # the gateway being served, when the supergraph is civic
+
+    async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
+        if not is_civic(supergraph):
+            governed.clear()
+            return open_pipeline(supergraph, settings)
+        gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
+        governed[:] = [gateway]
+        return gateway.pipeline, gateway.aclose
+
+    router = SupergraphRouter(source, build)
+
+    async def startup(holder: PipelineHolder) -> None:
+        await router.load()
+        watcher = asyncio.create_task(router.watch(poll_seconds))
+
+        async def stop() -> None:
+            watcher.cancel()
+            await router.close()
+
+        holder.closers.append(stop)
+
+    async def ready() -> str | None:
+        if router.problem is not None:
+            return router.problem
+        supergraph = router.supergraph
+        urls = {n: s.url for n, s in supergraph.subgraphs.items()} if supergraph else {}
+        gateway = (lambda: governed[0]) if governed else None
+        return await readiness(lambda: urls, gateway)()
+
+    return gateway_app(router.holder, settings, startup, ready)
+
+
+def open_pipeline(
+    supergraph: Supergraph, settings: GatewaySettings
+) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
+    """A plain federation router over a foreign supergraph: no rules, no audit, no centre."""
+    transport = HttpTransport(
+        {n: s.url for n, s in supergraph.subgraphs.items()},
+        timeouts=settings.timeouts,
+        default_timeout=settings.timeout,
+    )
+    pipeline = Pipeline(
+        FederatedEngine(supergraph, transport),
+        OpenPolicy(),
+        limits=DocumentLimits(max_tokens=settings.max_tokens),
+        rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
+        cache_size=max(settings.document_cache, 1),
+    )
+    print(
+        "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "
+        "router (no sharing rules, no audit)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return pipeline, transport.aclose
+
+
+def serve(
+    settings: GatewaySettings,
+    host: str,
+    port: int,
+    supergraph: str | None = None,
+    poll_seconds: float = 10.0,
+) -> None:
+    app = supergraph_app(settings, supergraph, poll_seconds) if supergraph else build_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

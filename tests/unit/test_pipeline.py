@@ -58,7 +58,10 @@ class OneSchemaEngine:
     def api_schema(self) -> GraphQLSchema:
         return SCHEMA
 
-    def plan(self, document: DocumentNode, operation_name: str | None) -> object:
+    def plan_variant(self) -> Hashable:
+        return None
+
+    def plan(self, document: DocumentNode, operation_name: str | None, variant: Hashable) -> object:
         self.plans += 1
         return (document, operation_name)
 
@@ -214,7 +217,7 @@ async def test_the_policy_rewrites_headers_and_keys_the_plan_cache() -> None:
     answer = await pipeline.run(GraphQLRequest("{ count }", headers=headers))
     assert answer.body == {"data": {"count": 3}}
     assert engine.executions == [{"x-request-id": "r-1", "x-caller": "alice"}]
-    assert list(pipeline.plans._plans) == [("{ count }", None, ("key", "alice"))]
+    assert list(pipeline.plans._plans) == [("{ count }", None, ("key", "alice"), None)]
 
 
 async def test_graphql_over_http_maps_statuses_once() -> None:
@@ -253,8 +256,8 @@ async def test_graphql_over_http_maps_statuses_once() -> None:
 
 
 async def test_readiness_needs_a_pipeline_and_the_check() -> None:
-    async def never() -> bool:
-        return False
+    async def never() -> str | None:
+        return "the check says no"
 
     empty = create_app(PipelineHolder())
     failing = create_app(PipelineHolder(_pipeline()[0]), ready=never)

@@ -31,7 +31,8 @@ from mesh.federation.pipeline import GraphQLRequest, Pipeline
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 HtmlPage = Callable[[Request], Awaitable[Response]]
-ReadyCheck = Callable[[], Awaitable[bool]]
+ReadyCheck = Callable[[], Awaitable[str | None]]
+"""None when ready to serve; otherwise why not (shown by ``/readyz``)."""
 
 
 @dataclass
@@ -156,10 +157,12 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        ok = holder.pipeline is not None and (await ready() if ready is not None else True)
-        return JSONResponse(
-            {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
-        )
+        problem = "no supergraph is loaded" if holder.pipeline is None else None
+        if problem is None and ready is not None:
+            problem = await ready()
+        if problem is None:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
 
     app = Starlette(
         routes=[

@@ -24,7 +24,12 @@ class QueryEngine(Protocol):
     @property
     def api_schema(self) -> GraphQLSchema: ...
 
-    def plan(self, document: DocumentNode, operation_name: str | None) -> object:
+    def plan_variant(self) -> Hashable:
+        """What, beside the operation and the policy's decision, this request's plan depends
+        on (e.g. which progressive-override labels are on); part of the plan's cache key."""
+        ...
+
+    def plan(self, document: DocumentNode, operation_name: str | None, variant: Hashable) -> object:
         """A plan for one operation of a validated document (raise QueryPlanningFailed)."""
         ...
 
@@ -49,18 +54,25 @@ class PlanCache:
 
     def __init__(self, engine: QueryEngine, size: int = 2_048) -> None:
         self.engine = engine
-        self._plans: LRUCache[tuple[str, str | None, Hashable], object] = LRUCache(max(size, 1))
+        self._plans: LRUCache[tuple[str, str | None, Hashable, Hashable], object] = LRUCache(
+            max(size, 1)
+        )
         self.hits = 0
         self.misses = 0
 
     def plan(
-        self, query: str, operation_name: str | None, plan_key: Hashable, document: DocumentNode
+        self,
+        query: str,
+        operation_name: str | None,
+        plan_key: Hashable,
+        document: DocumentNode,
+        variant: Hashable = None,
     ) -> object:
-        key = (query, operation_name, plan_key)
+        key = (query, operation_name, plan_key, variant)
         plan = self._plans.get(key)
         if plan is None:
             self.misses += 1
-            plan = self._plans[key] = self.engine.plan(document, operation_name)
+            plan = self._plans[key] = self.engine.plan(document, operation_name, variant)
         else:
             self.hits += 1
         return plan

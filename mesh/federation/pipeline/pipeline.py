@@ -91,7 +91,11 @@ class Pipeline:
             return self._schema_answer(operation)
         authorization = self.policy.authorize(identity, operation)
         plan = self.plans.plan(
-            query, operation_name, authorization.plan_key, authorization.document
+            query,
+            operation_name,
+            authorization.plan_key,
+            authorization.document,
+            self.engine.plan_variant(),
         )
         propagated = self._propagated(request.headers)
 

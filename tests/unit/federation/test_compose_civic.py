@@ -18,9 +18,11 @@ from mesh.federation.compose import CompositionResult, SubgraphSource, compose
 
 @functools.cache
 def civic_sources() -> tuple[SubgraphSource, ...]:
-    from mesh.schema_contract import subgraph_sdls
+    from mesh.schema_contract import subgraph_sources
 
-    return tuple(SubgraphSource(s.name, f"http://{s.name}/graphql", s.sdl) for s in subgraph_sdls())
+    return tuple(
+        SubgraphSource(s.name, f"http://{s.name}/graphql", s.sdl) for s in subgraph_sources()
+    )
 
 
 @functools.cache
@@ -61,7 +63,7 @@ def test_every_sensitive_field_keeps_its_category_in_the_supergraph() -> None:
     assert len(expected) > 100
     assert in_supergraph == expected
     assert "directive @sensitive(category: String!) on FIELD_DEFINITION" in supergraph
-    assert '/sensitive/v1.0", import: ["@sensitive"])' in supergraph
+    assert '/sensitive/v1.0", import: ["@public", "@sensitive"])' in supergraph
 
 
 def test_inaccessible_search_fields_stay_in_the_supergraph_but_hidden() -> None:

@@ -1,0 +1,134 @@
+"""Walking and merging the response data the fetches build up (plain dicts and lists)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mesh.federation.plan.nodes import LIST, InputSelection, OutputRewrite, Path
+
+ClientPath = tuple[str | int, ...]
+
+
+def objects_at(data: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], ClientPath]]:
+    """The objects at ``path`` (lists flattened, type filters applied) with their paths."""
+    current: list[tuple[Any, ClientPath]] = [(data, ())]
+    for element in path:
+        following: list[tuple[Any, ClientPath]] = []
+        if element == LIST:
+            for value, where in current:
+                if isinstance(value, list):
+                    following.extend((item, (*where, i)) for i, item in enumerate(value))
+        elif isinstance(element, frozenset):
+            following = [
+                (value, where)
+                for value, where in current
+                if isinstance(value, dict) and value.get("__typename") in element
+            ]
+        else:
+            for value, where in current:
+                if isinstance(value, dict):
+                    child = value.get(element)
+                    if child is not None:
+                        following.append((child, (*where, element)))
+        current = following
+        if not current:
+            return []
+    return [(value, where) for value, where in current if isinstance(value, dict)]
+
+
+def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Merge a fetch's answer into the data: objects key by key, lists element by element
+    (several subgraphs answering parts of one shared list); a null never hides a value."""
+    for key, value in source.items():
+        known = target.get(key)
+        if known is None:
+            target[key] = value
+        elif isinstance(value, dict):
+            if isinstance(known, dict):
+                deep_merge(known, value)
+            else:
+                target[key] = value
+        elif isinstance(value, list):
+            if isinstance(known, list):
+                _merge_lists(known, value)
+            else:
+                target[key] = value
+        elif value is not None:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for index, value in enumerate(source):
+        if index >= len(target):
+            target.append(value)
+            continue
+        known = target[index]
+        if isinstance(known, dict) and isinstance(value, dict):
+            deep_merge(known, value)
+        elif isinstance(known, list) and isinstance(value, list):
+            _merge_lists(known, value)
+        elif value is not None:
+            target[index] = value
+
+
+def representation_of(
+    obj: dict[str, Any], selection: InputSelection, typename: str
+) -> dict[str, Any]:
+    rep: dict[str, Any] = {"__typename": typename}
+    _fill(rep, obj, selection)
+    return rep
+
+
+def _fill(rep: dict[str, Any], obj: dict[str, Any], selection: InputSelection) -> None:
+    for field in selection.fields:
+        if field.name == "__typename" and "__typename" in rep:
+            continue
+        value = obj.get(field.data_key)
+        if field.selection is not None and value is not None:
+            value = _nested(value, field.selection)
+        rep[field.name] = value
+    for types, inner in selection.fragments:
+        if obj.get("__typename") in types:
+            _fill(rep, obj, inner)
+
+
+def _nested(value: Any, selection: InputSelection) -> Any:
+    if isinstance(value, list):
+        return [_nested(item, selection) for item in value]
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        _fill(out, value, selection)
+        return out
+    return value
+
+
+def apply_rewrites(
+    value: Any, rewrites: tuple[OutputRewrite, ...], typename: str | None = None
+) -> None:
+    """Rename aliased response keys back. An entity answer carries no ``__typename`` of its
+    own at the top: ``typename`` (its representation's) stands in for it there."""
+    for rewrite in rewrites:
+        for obj in _walk(value, rewrite.path):
+            actual = (
+                typename if typename is not None and not rewrite.path else obj.get("__typename")
+            )
+            if rewrite.alias in obj and (rewrite.types is None or actual in rewrite.types):
+                obj[rewrite.key] = obj.pop(rewrite.alias)
+
+
+def _walk(value: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
+    current = [value]
+    for key in (*path, None):
+        flat: list[Any] = []
+        for item in current:
+            stack = [item]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, list):
+                    stack.extend(node)
+                elif isinstance(node, dict):
+                    flat.append(node)
+        if key is None:
+            return flat
+        current = [obj.get(key) for obj in flat if obj.get(key) is not None]
+    return []
