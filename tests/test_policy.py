@@ -484,12 +484,15 @@ def test_contract_agencies_agree_with_composition() -> None:
 
     # The gateway's own facts: fields of the centre's subgraph are governed as the index's.
     facts = schema_field_facts(composed_supergraph()[1])
+    checked = 0
     for item in contract_fields(CONTRACT, parties=PARTIES):
-        if item.category:
+        if item.category and item.agencies:  # (orphan types, such as PersonMatch, reach nobody)
+            checked += 1
             type_name, field_name = item.coordinate.split(".")
             assert set(item.agencies) == set(facts[(type_name, field_name)].agencies), (
                 item.coordinate
             )
+    assert checked > 100
 
 
 def test_transparency_page_mentions_every_agreement(rules: SharingRules) -> None:

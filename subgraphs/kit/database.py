@@ -78,14 +78,15 @@ class Database:
         return self._pool
 
     async def fetch(self, sql: str, *args: Any, counted: bool = True) -> Sequence[asyncpg.Record]:
-        """Rows of one statement; ``counted=False`` for bookkeeping (the access log) that the
-        data-statement counter should not include."""
+        """Rows of one statement; ``counted=False`` for bookkeeping (the access log's insert),
+        which stays out of the data statements' counter, SQL metrics and spans (its time is in
+        the request's)."""
         pool = await self.pool()
         if counted:
             self._issued.add(sql)
         started, ok = time.perf_counter(), False
         try:
-            if self._tracing is None:
+            if self._tracing is None or not counted:
                 rows = await pool.fetch(sql, *args)
             else:
                 with self._tracing.sql(sql, self.name):
@@ -100,7 +101,7 @@ class Database:
         ) as exc:
             raise DatabaseUnavailable(_reason(exc)) from None
         finally:
-            if self._metrics is not None:
+            if self._metrics is not None and counted:
                 self._metrics.observe_sql(time.perf_counter() - started, ok)
 
     def pool_usage(self) -> tuple[int, int, int] | None:
