@@ -12,7 +12,7 @@ from graphql import build_ast_schema, get_introspection_query, parse
 
 from mesh.federation.errors import GraphQLRequestError
 from mesh.federation.pipeline import DocumentLimits, may_be_schema_only
-from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity
+from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity, check_text
 from mesh.federation.pipeline.document import OFF_LOOP_BYTES, DocumentStage
 
 CONTRACT = (Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphql").read_text()
@@ -88,3 +88,31 @@ async def test_the_stage_refuses_without_validating_and_keeps_large_work_off_the
 )  # fmt: skip
 def test_a_strangers_data_query_is_told_apart_without_parsing(query: str, possible: bool) -> None:
     assert may_be_schema_only(query) is possible
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        (ATTACKS["a section 900 times"], True),
+        (ATTACKS["one field 1,000 times"], True),
+        ("{ " + "...F " * 101 + "}", True),
+        ("{ x { " + "... on T { id } " * 101 + "} }", True),
+        ('{ p: person(id: "x") { ' + " ".join(f"a{i}: id" for i in range(101)) + " } }", True),
+        ('{ p: person(id: "x") { ' + " ".join(f"a{i}: id" for i in range(100)) + " } }", False),
+        ('{ person(id: "x", f: {a: 1, b: [2]}) @skip(if: $x) { id } }', False),
+        (HOUSEHOLD, False),
+        (get_introspection_query(descriptions=True), False),
+    ],
+)
+def test_a_wide_selection_set_is_refused_before_parsing(query: str, refused: bool) -> None:
+    """The lexer's count agrees with the parsed check, and stops at the first set over."""
+    limits = ComplexityLimits()
+    started = time.process_time()
+    if refused:
+        with pytest.raises(GraphQLRequestError) as caught:
+            check_text(query, limits)
+        assert caught.value.code == "QUERY_TOO_COMPLEX"
+        assert time.process_time() - started < 0.02
+    else:
+        check_text(query, limits)
+        check_complexity(parse(query), limits)  # the parsed walk agrees

@@ -34,7 +34,7 @@ from mesh.federation.errors import (
     QueryTooLarge,
     ValidationFailed,
 )
-from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity
+from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity, check_text
 
 # Documents longer than this are parsed and validated on the worker thread.
 OFF_LOOP_BYTES = 4_096
@@ -94,6 +94,11 @@ class DocumentStage:
         max_tokens = self.limits.max_tokens
         if token_budget is not None:
             max_tokens = min(max_tokens, token_budget)
+        if len(query) > OFF_LOOP_BYTES:  # large enough to hide a costly selection set
+            try:
+                check_text(query, self.limits.complexity)
+            except GraphQLRequestError as refused:
+                return refused
         try:
             document = parse(query, max_tokens=max_tokens)
         except GraphQLError as error:
