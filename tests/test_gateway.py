@@ -187,10 +187,12 @@ async def test_limits_give_clear_errors(gateway: AsCaller) -> None:
         + " } }"
     )
     aliases = "{ " + " ".join(f'a{i}: person(id: "x") {{ id }}' for i in range(40)) + " }"
-    huge = "{ " + " ".join("__typename" for _ in range(6000)) + " }"
+    wide = "{ " + " ".join("__typename" for _ in range(6000)) + " }"
+    huge = '{ person(id: "x", ids: [' + ", ".join("1" for _ in range(6000)) + "]) { id } }"
     for query, code in (
         (deep, "QUERY_TOO_DEEP"),
         (aliases, "TOO_MANY_ALIASES"),
+        (wide, "QUERY_TOO_COMPLEX"),
         (huge, "QUERY_TOO_LARGE"),
     ):
         result = await gateway.execute(query)
