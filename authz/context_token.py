@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from authz.agreements import NATIONAL_DATA_OPT_OUT
 from authz.errors import CodedError
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from authz.signing_keys import ensure_signing_key
@@ -67,9 +68,13 @@ class RequestContext:
     agreements: tuple[str, ...]
     break_glass: bool
     # The agencies the caller may see something of for this purpose (search asks only these,
-    # links name only these) and those whose records the national data opt-out governs here.
+    # links name only these).
     agencies: frozenset[str] = frozenset()
-    opt_out: frozenset[str] = frozenset()
+    # Coordinates the gateway allowed a subgraph to read on the caller's behalf beyond the
+    # operation's own fields (an agency's needs indicators behind the centre's roll-ups).
+    reads: frozenset[str] = frozenset()
+    # Record-level rules in force, as (kind, agencies), e.g. the national data opt-out.
+    row_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def claims(self) -> dict[str, Any]:
         principal = self.access.principal
@@ -84,7 +89,8 @@ class RequestContext:
             "agreements": list(self.agreements),
             "break_glass": self.break_glass,
             "agencies": sorted(self.agencies),
-            "opt_out": sorted(self.opt_out),
+            "reads": sorted(self.reads),
+            "row_rules": [{"kind": k, "agencies": list(a)} for k, a in self.row_rules],
         }
 
 
@@ -99,7 +105,18 @@ class MeshContext:
     agreements: tuple[str, ...]
     break_glass: bool
     agencies: frozenset[str] = frozenset()
-    opt_out: frozenset[str] = frozenset()
+    reads: frozenset[str] = frozenset()
+    row_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def opt_out(self) -> frozenset[str]:
+        """The agencies whose records the national data opt-out governs for this request."""
+        return frozenset(
+            agency
+            for kind, agencies in self.row_rules
+            if kind == NATIONAL_DATA_OPT_OUT
+            for agency in agencies
+        )
 
     def onward(self) -> RequestContext:
         """The same decision, to be signed for another subgraph (the centre's search)."""
@@ -109,7 +126,8 @@ class MeshContext:
             self.agreements,
             self.break_glass,
             self.agencies,
-            self.opt_out,
+            self.reads,
+            self.row_rules,
         )
 
 
@@ -201,7 +219,11 @@ class ContextVerifier:
                 agreements=tuple(claims.get("agreements", ())),
                 break_glass=bool(claims.get("break_glass")),
                 agencies=_names(claims.get("agencies")),  # absent: no agency (fail closed)
-                opt_out=_names(claims.get("opt_out")),
+                reads=_names(claims.get("reads")),
+                row_rules=tuple(
+                    (str(r["kind"]), tuple(str(a) for a in r["agencies"]))
+                    for r in claims.get("row_rules", ())
+                ),
             )
         except ContextRejected:
             raise

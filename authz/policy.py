@@ -28,6 +28,7 @@ from pathlib import Path
 from authz.agreements import (
     AGREEMENTS_DIR,
     NATIONAL_DATA_OPT_OUT,
+    STATISTICS_ONLY,
     SharingAgreement,
     load_agreements,
 )
@@ -90,6 +91,14 @@ def _shape(request: AccessRequest) -> _RequestShape:
         request.purpose.value,
         _given(request.case_reference),
         _given(request.justification),
+    )
+
+
+def _person_level(agreement: SharingAgreement) -> bool:
+    """Whether an agreement shares anything person by person (not only disclosure-controlled
+    statistics, which say nothing about whether an agency knows one person)."""
+    return bool(agreement.covers.coordinates) or not (
+        set(agreement.covers.categories) <= STATISTICS_ONLY
     )
 
 
@@ -180,6 +189,7 @@ class SharingRules:
                 a.providing_agency
                 for a in self.active
                 if request.purpose in a.purposes
+                and _person_level(a)
                 and a.receiving.admits(request.principal.organisation, request.principal.roles)
                 and _conditions_met(a, request)
             )

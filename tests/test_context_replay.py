@@ -55,13 +55,15 @@ class WireTap(MeshTransport):
         query: str,
         variables: Mapping[str, Any],
         headers: Headers | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         def tapped(name: str, body: bytes) -> Mapping[str, str]:
             made = dict(headers(name, body) if callable(headers) else headers or {})
             self.sent.append((name, body, made))
             return made
 
-        return await super().post(subgraph, query, variables, tapped)
+        return await super().post(subgraph, query, variables, tapped, timeout=timeout)
 
 
 async def _known_to_police(address: ServerAddress) -> tuple[str, str]:

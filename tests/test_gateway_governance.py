@@ -50,9 +50,11 @@ class RecordingTransport(MeshTransport):
         query: str,
         variables: Mapping[str, Any],
         headers: Headers | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         self.sent.append((subgraph, query))
-        return await super().post(subgraph, query, variables, headers)
+        return await super().post(subgraph, query, variables, headers, timeout=timeout)
 
 
 @pytest.fixture()

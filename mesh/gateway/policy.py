@@ -20,19 +20,19 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
-from authz.agreements import NATIONAL_DATA_OPT_OUT
 from authz.audit import AuditEntry, AuditLog, AuditUnavailable
 from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
-from authz.model import FieldFacts, MaskRule
+from authz.model import Effect, FieldFacts, MaskRule
 from authz.policy import SharingRules
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.enforce.internal import OPT_OUT_ALIAS
 from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
 from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
+from mesh.gateway.reads import reads_of
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
@@ -66,6 +66,8 @@ class Governance:
     audit: AuditLog
     signer: ContextSigner
     apply_mask: Callable[[MaskRule, object], object]
+    # field -> coordinates it reads on the caller's behalf (mesh.gateway.reads)
+    implied: Mapping[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
     writer: AuditWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -136,10 +138,11 @@ class GovernancePolicy:
         if coordinates is None:
             coordinates = frozenset(operation_coordinates(self.schema, operation.document))
             self._coordinates[operation.query] = coordinates
+        implied = reads_of(self.governance.implied, coordinates)
         decision = decide_operation(
-            self.governance.rules, access, coordinates, self.governance.facts
+            self.governance.rules, access, coordinates | implied, self.governance.facts
         )
-        return GovernedRequest(self, operation, decision, str(uuid.uuid4()))
+        return GovernedRequest(self, operation, decision, str(uuid.uuid4()), implied)
 
 
 class GovernedRequest:
@@ -152,12 +155,19 @@ class GovernedRequest:
         operation: PreparedOperation,
         decision: OperationDecision,
         request_id: str,
+        implied: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         governance = policy.governance
         self.policy = policy
         self.operation = operation
         self.decision = decision
         self.request_id = request_id  # ours, unique: the audit record's key
+        # The reads on the caller's behalf the rules allowed (denied ones are never made).
+        self.reads = frozenset(
+            f"{t}.{f}"
+            for t, f in implied
+            if (d := decision.fields.get((t, f))) is not None and d.effect is Effect.ALLOW
+        )
         self.guard = FieldGuard(
             dict(decision.fields),
             governance.apply_mask,
@@ -185,19 +195,14 @@ class GovernedRequest:
     def context(self) -> RequestContext:
         """The decision as each agency is told it (signed afresh for every request to one)."""
         decision, rules = self.decision, self.policy.governance.rules
-        opt_out = frozenset(
-            agency
-            for rule in rules.row_rules(decision.access)
-            if rule.kind == NATIONAL_DATA_OPT_OUT
-            for agency in rule.agencies
-        )
         return RequestContext(
             decision.access,
             self.request_id,
             decision.agreements,
             decision.break_glass,
             rules.visible_agencies(decision.access),
-            opt_out,
+            self.reads,
+            tuple((rule.kind, tuple(rule.agencies)) for rule in rules.row_rules(decision.access)),
         )
 
     @cached_property

@@ -30,10 +30,12 @@ class MeshTransport(HttpTransport):
         query: str,
         variables: Mapping[str, Any],
         headers: Headers | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         handler = self.local.get(subgraph)
         if handler is None:
-            return await super().post(subgraph, query, variables, headers)
+            return await super().post(subgraph, query, variables, headers, timeout=timeout)
         self.requests[subgraph] += 1
         sent = headers_for(headers, subgraph, request_body(query, variables))
         return await handler(query, variables, sent)

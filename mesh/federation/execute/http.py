@@ -59,12 +59,15 @@ class HttpTransport:
         query: str,
         variables: Mapping[str, Any],
         headers: Headers | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
+        """``timeout`` overrides the subgraph's own for this one request (long reads)."""
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphUnavailable(subgraph, "no URL configured")
         self.requests[subgraph] += 1
-        timeout = self.timeouts.get(subgraph, self.default_timeout)
+        timeout = timeout or self.timeouts.get(subgraph, self.default_timeout)
         body = request_body(query, variables)
         sent = headers_for(headers, subgraph, body)  # signed over this very body, if asked
         try:
