@@ -19,7 +19,7 @@ import asyncio
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -69,9 +69,21 @@ class AuditUnavailable(RuntimeError):
 class FieldOutcome(Protocol):
     """What the answer held, field by field (the gateway's field guard keeps this)."""
 
-    served: set[str]  # coordinates answered in the clear, whatever their classification
-    masked: set[str]  # coordinates answered masked
-    denied: set[str]  # coordinates withheld (by a decision or a row rule)
+    @property
+    def served(self) -> Set[str]: ...  # answered in the clear, whatever their classification
+
+    @property
+    def masked(self) -> Set[str]: ...  # answered masked
+
+    @property
+    def denied(self) -> Set[str]: ...  # withheld (by a decision or a row rule)
+
+
+@dataclass(frozen=True)
+class FieldsShown:
+    served: Set[str]
+    masked: Set[str]
+    denied: Set[str]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
-from authz.audit import AuditEntry, AuditLog, AuditUnavailable
+from authz.audit import AuditEntry, AuditLog, AuditUnavailable, FieldsShown
 from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
@@ -227,7 +227,8 @@ class GovernedRequest:
             decisions=decision.fields.values(),
             response=orjson.dumps(body),
             request_id=self.request_id,
-            shown=guard,
+            # what the answer held, and what was read on the caller's behalf to make it
+            shown=FieldsShown(guard.served | self.reads, guard.masked, guard.denied),
         )
         try:
             receipt = await self.policy.governance.writer.append(entry)
