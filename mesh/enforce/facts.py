@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from graphql import GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+)
 
 from authz.model import FieldFacts
 from mesh.federation.supergraph import Supergraph
@@ -37,17 +44,35 @@ def schema_field_facts(
 def unclassified_coordinates(
     schema: GraphQLSchema, facts: Mapping[tuple[str, str], FieldFacts]
 ) -> list[FieldFacts]:
-    """Fields clients can select that carry neither ``@sensitive`` nor ``@public``: the
-    gateway denies them (personal data of their agency until classified) and says so."""
+    """Fields clients can select (reached from a root) that carry neither ``@sensitive`` nor
+    ``@public``: the gateway denies them (personal data of their agency until classified) and
+    says so. Types only internal fields lead to (an agency's scans) are not the client's."""
     found = []
-    for type_name, graphql_type in sorted(schema.type_map.items()):
-        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
-            continue
+    for type_name in sorted(_reachable(schema)):
+        graphql_type = schema.type_map[type_name]
+        assert isinstance(graphql_type, GraphQLObjectType)
         for field_name in graphql_type.fields:
             known = facts.get((type_name, field_name))
             if known is None or known.unclassified:
                 found.append(known or FieldFacts(f"{type_name}.{field_name}", None, ()))
     return found
+
+
+def _reachable(schema: GraphQLSchema) -> set[str]:
+    """Object types a client's operation can reach from the query and mutation roots."""
+    roots = [t for t in (schema.query_type, schema.mutation_type) if t is not None]
+    seen: set[str] = set()
+    queue: list[GraphQLNamedType] = list(roots)
+    while queue:
+        named = queue.pop()
+        if named.name in seen:
+            continue
+        seen.add(named.name)
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+            queue.extend(get_named_type(f.type) for f in named.fields.values())
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            queue.extend(schema.get_possible_types(named))
+    return {n for n in seen if isinstance(schema.type_map.get(n), GraphQLObjectType)}
 
 
 def log_unclassified(schema: GraphQLSchema, facts: Mapping[tuple[str, str], FieldFacts]) -> int:

@@ -144,9 +144,14 @@ def _contract_sdl(
         if name not in reached:
             reached.add(name)
             queue.extend(t for f in types[name] if (t := _named_type(f.type)) in types)
-    leaves = {
-        t for name in reached for f in types[name] if (t := _named_type(f.type)) not in types
-    } - BUILT_IN_SCALARS
+    used = {_named_type(f.type) for name in reached for f in types[name]}
+    used |= {
+        _named_type(argument.type)
+        for name in reached
+        for f in types[name]
+        for argument in f.arguments or ()
+    }
+    leaves = {t for t in used if t not in types} - BUILT_IN_SCALARS
     printed = [print_ast(d) for d in directives]
     printed += [f"scalar {name}" for name in sorted(leaves)]
     printed += [
