@@ -32,7 +32,12 @@ COORDINATE = re.compile(r"^[A-Z][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 ANY_ORGANISATION = "*"
 POLICE = "police"
 CHILDRENS_AGENCIES = frozenset({"childrens_services", "education"})
+# UK GDPR Art 9 special categories and Art 10 criminal offence data, as @sensitive categories:
+# the rules below follow the data's category, whichever agency provides it.
 SPECIAL_CATEGORIES = frozenset({"health", "mental_health", "sexual_health"})
+CRIMINAL_OFFENCE_CATEGORIES = frozenset({"criminal"})
+TRACING = "tracing"  # person-level identity search
+OVERSIGHT_CATEGORIES = frozenset({"audit", "staff"})  # the access record, read by IG
 # DPA 2018 s10: these Art 9(2) conditions need a Schedule 1 condition as well.
 NEEDS_SCHEDULE_1 = frozenset({"9(2)(b)", "9(2)(g)", "9(2)(h)", "9(2)(i)", "9(2)(j)"})
 CHILD_PURPOSES = frozenset({PurposeOfUse.SAFEGUARDING, PurposeOfUse.EARLY_HELP})
@@ -80,6 +85,8 @@ ROLES: dict[str, Role] = {
     ),
     "analyst": Role("NHS planning analysts"),
     "ig_lead": Role("information governance leads (who run the agreements, not read records)"),
+    "dpo": Role("data protection officers"),
+    "caldicott_guardian": Role("Caldicott guardians"),
 }
 
 
@@ -109,6 +116,9 @@ CATEGORY_WORDS = {
     "housing": "tenancies and homelessness cases",
     "education": "school, attendance, exclusions and special educational needs",
     "linkage": "which services hold records about you",
+    "tracing": "finding you from your NHS number, name and date of birth, or postcode",
+    "audit": "the record of who looked at your information, when and why",
+    "staff": "which member of staff looked, and the reason they gave",
     "needs_indicator": "flags that say a family may need help (e.g. often absent from school, "
     "rent arrears), without the records behind them",
     "needs_statistics": "the same flags, used only to count families in anonymous statistics",
@@ -119,6 +129,7 @@ PURPOSE_WORDS = {
     PurposeOfUse.EARLY_HELP: "to offer your family early help (Supporting Families)",
     PurposeOfUse.PLANNING: "to plan services, without names (planning)",
     PurposeOfUse.EMERGENCY: "in an emergency, when you cannot be asked (break glass)",
+    PurposeOfUse.OVERSIGHT: "to check how your information was used (information governance)",
 }
 MASK_WORDS = {
     MaskRule.YEAR_ONLY: "only the year is shown",
@@ -252,20 +263,56 @@ class SharingAgreement(_Strict):
         return self
 
 
+def category_problems(a: SharingAgreement, categories: Iterable[str]) -> Iterable[str]:
+    """What the law asks of an agreement that shares data of these categories, whoever
+    provides it: Art 9 special categories need an Art 9 condition (or, under DPA 2018 Part 3,
+    its own sensitive-processing basis); Art 10 criminal offence data needs a Part 3 basis or
+    a Schedule 1 condition, and goes only to safeguarding roles for SAFEGUARDING."""
+    basis, categories = a.lawful_basis, set(categories)
+    purposes = set(a.purposes)
+    if TRACING in categories and PurposeOfUse.PLANNING in purposes:
+        yield "person-level identity search (tracing) is never shared for PLANNING"
+    if categories & OVERSIGHT_CATEGORIES and purposes - {PurposeOfUse.OVERSIGHT}:
+        yield "the access record (audit, staff) is shared for OVERSIGHT only"
+    if PurposeOfUse.OVERSIGHT in purposes and categories - OVERSIGHT_CATEGORIES:
+        yield "OVERSIGHT reads the access record (audit, staff) and nothing else"
+    law_enforcement = bool(basis.dpa_2018_part_3)
+    special = sorted(categories & SPECIAL_CATEGORIES)
+    if special and not law_enforcement and not basis.uk_gdpr_article_9:
+        yield (
+            f"special-category data ({', '.join(special)}) needs a UK GDPR Art 9 condition "
+            "(uk_gdpr_article_9)"
+        )
+    criminal = sorted(categories & CRIMINAL_OFFENCE_CATEGORIES)
+    if not criminal:
+        return
+    if not law_enforcement and not basis.dpa_2018_schedule_1:
+        yield (
+            f"criminal offence data ({', '.join(criminal)}, UK GDPR Art 10) needs a DPA 2018 "
+            "Part 3 basis (dpa_2018_part_3) or a Schedule 1 condition (dpa_2018_schedule_1)"
+        )
+    if set(a.purposes) - {PurposeOfUse.SAFEGUARDING}:
+        yield "criminal offence data is shared for SAFEGUARDING only"
+    if not_safeguarding := sorted(r for r in a.receiving.roles if not _role(r).safeguarding):
+        yield (
+            "criminal offence data goes to safeguarding roles only, not "
+            + ", ".join(not_safeguarding)
+        )
+
+
 def _governance_problems(a: SharingAgreement) -> Iterable[str]:
     basis, roles, purposes = a.lawful_basis, a.receiving.roles_set, set(a.purposes)
     if a.providing_agency == POLICE:
+        # The police share as a competent authority: law-enforcement processing throughout.
         if not basis.dpa_2018_part_3:
             yield "police data needs a DPA 2018 Part 3 basis (dpa_2018_part_3)"
         if purposes - {PurposeOfUse.SAFEGUARDING}:
             yield "police data is shared for SAFEGUARDING only"
         if not_safeguarding := sorted(r for r in roles if not _role(r).safeguarding):
             yield f"police data goes to safeguarding roles only, not {', '.join(not_safeguarding)}"
-    else:
-        if not basis.uk_gdpr_article_6:
-            yield "a UK GDPR Art 6 condition is required (uk_gdpr_article_6)"
-        if SPECIAL_CATEGORIES.intersection(a.covers.categories) and not basis.uk_gdpr_article_9:
-            yield "special-category data needs a UK GDPR Art 9 condition (uk_gdpr_article_9)"
+    elif not basis.dpa_2018_part_3 and not basis.uk_gdpr_article_6:
+        yield "a UK GDPR Art 6 condition is required (uk_gdpr_article_6)"
+    yield from category_problems(a, a.covers.categories)
     if basis.uk_gdpr_article_9 in NEEDS_SCHEDULE_1 and not basis.dpa_2018_schedule_1:
         yield f"Art {basis.uk_gdpr_article_9} needs a DPA 2018 Schedule 1 condition"
     statistics_only = (

@@ -5,6 +5,12 @@ cannot take the record, :class:`AuditUnavailable` is raised and the gateway fail
 database serialises appends (``append_audit`` in ``migrations/001_audit.sql``) and refuses
 UPDATE, DELETE and TRUNCATE; :meth:`AuditLog.verify` recomputes the chain
 (:mod:`authz.audit_chain`) to show nobody got round that.
+
+Gateway replicas share the chain through the database alone: ``append_audit()`` takes a
+transaction-scoped advisory lock, reads the head and inserts head + 1 chained to the head's
+hash, and ``seq`` and ``prev_hash`` are both unique, so two replicas can never extend one
+head (no fork) and a rolled-back append burns no number (no gap). Nothing is coordinated
+between the processes themselves (tests/test_gateway_replicas.py runs three under load).
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ import asyncio
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -58,6 +64,26 @@ _APPEND = (
 
 class AuditUnavailable(RuntimeError):
     """The audit log could not take (or give back) a record: serve no personal data."""
+
+
+class FieldOutcome(Protocol):
+    """What the answer held, field by field (the gateway's field guard keeps this)."""
+
+    @property
+    def served(self) -> Set[str]: ...  # answered in the clear, whatever their classification
+
+    @property
+    def masked(self) -> Set[str]: ...  # answered masked
+
+    @property
+    def denied(self) -> Set[str]: ...  # withheld (by a decision or a row rule)
+
+
+@dataclass(frozen=True)
+class FieldsShown:
+    served: Set[str]
+    masked: Set[str]
+    denied: Set[str]
 
 
 @dataclass(frozen=True)
@@ -109,9 +135,12 @@ class AuditEntry:
         response: bytes,
         request_id: str | None = None,
         occurred_at: datetime | None = None,
+        shown: FieldOutcome | None = None,
     ) -> AuditEntry:
-        """The entry for one answered request: fields split by effect, the agreements that
-        allowed them, break-glass when the purpose is EMERGENCY or a decision says so."""
+        """The entry for one answered request: the agreements that allowed its fields,
+        break-glass when the purpose is EMERGENCY or a decision says so, and the fields
+        served, masked and denied — as ``shown`` says they were (what the answer really
+        held), else as the decisions split them by effect."""
         decisions = list(decisions)
         served: list[str] = []
         masked: list[str] = []
@@ -119,6 +148,9 @@ class AuditEntry:
         by_effect = {Effect.ALLOW: served, Effect.MASK: masked, Effect.DENY: denied}
         for decision in decisions:
             by_effect[decision.effect].append(decision.coordinate)
+        if shown is not None:
+            served, masked = sorted(shown.served), sorted(shown.masked)
+            denied = sorted({*denied, *shown.denied})
         principal = request.principal
         return cls(
             request_id=request_id or str(uuid.uuid4()),
@@ -250,6 +282,14 @@ class AuditLog:
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """Whether the store answers now (readiness: with the log down nothing is served)."""
+        try:
+            async with self._pool.acquire(timeout=timeout) as conn:
+                return bool(await conn.fetchval("SELECT true", timeout=timeout))
+        except _DB_ERRORS:
+            return False
 
     async def append(self, entry: AuditEntry) -> AuditReceipt:
         """Add one record at the head of the chain, in one round trip; AuditUnavailable when

@@ -3,6 +3,10 @@ flush, and each still waits until its own record is durable before answering (fa
 
 X-Road batches its log the same way. Without it a durable append (≈ one fsync) bounds the
 whole gateway to a few hundred requests a second.
+
+Replicas: each gateway process has its own writer and batches only its own requests; replicas
+share nothing but the governance database, whose ``append_audit()`` serialises every append
+(see :mod:`authz.audit`), so their batches interleave on one chain.
 """
 
 from __future__ import annotations

@@ -22,6 +22,13 @@ class SensitiveCategory(StrEnum):
     # Which services hold records about a person: sensitive in itself (a police or
     # children's-services record says something even with no detail).
     LINKAGE = "linkage"
+    # Finding a person from their identifiers (NHS number, name and date of birth, postcode):
+    # person-level identity search, never shared for planning.
+    TRACING = "tracing"
+    # The record of who consulted whose data (dates, organisations, purposes, fields).
+    AUDIT = "audit"
+    # Staff identities and the reasons they gave (personal data of the staff member).
+    STAFF = "staff"
     # An agency's needs indicators about a person (e.g. "persistently absent", "child in
     # need"), derived from its facts: less than the facts, still personal data.
     NEEDS_INDICATOR = "needs_indicator"

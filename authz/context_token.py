@@ -1,99 +1,187 @@
-"""The gateway-signed request context that every subgraph verifies.
+"""The gateway-signed context every subgraph request carries (``X-Mesh-Context``).
 
-The gateway has checked the caller's token and purpose and decided the sharing rules; it
-forwards that as a short-lived ES256 JWT (``X-Mesh-Context``) so each agency can see who is
-asking and why, refuse requests that did not come through the gateway, and apply stricter
-rules of its own. Agencies hold only the gateway's public key.
+The gateway has checked the caller's token and purpose and decided the sharing rules; it tells
+each agency who is asking and why in a short-lived ES256 JWT, so the agency can refuse what did
+not come through the gateway, apply stricter rules of its own and keep its own log. Agencies
+hold only the gateway's public key.
+
+A context is good for exactly one subgraph request, so a captured one is worth nothing:
+
+- ``aud``: the one subgraph it is for (police cannot be sent health's context);
+- ``jti``: unique; the agency records it in its own access log and refuses it a second time;
+- ``bdy``: the SHA-256 of the exact request body — the operation text and its variables, i.e.
+  the representations of the people asked about — so it cannot carry another query or person;
+- ``exp``: 30 seconds after ``iat``;
+- ``rid``: the gateway's request id, the ``request_id`` of the central audit record, so the
+  agency's log and the central chain can be reconciled (``mesh audit reconcile``).
+
+Signing is per subgraph request, so it is done by hand over a precomputed header and claims
+(JWS compact form, verified by PyJWT like any other): about half PyJWT's cost.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import time
-from dataclasses import dataclass
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jwt
+import orjson
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from authz.agreements import NATIONAL_DATA_OPT_OUT
 from authz.errors import CodedError
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from authz.signing_keys import ensure_signing_key
 
 CONTEXT_HEADER = "x-mesh-context"
 ISSUER = "civic-mesh-gateway"
-AUDIENCE = "civic-mesh-subgraph"
+TTL_SECONDS = 30
+LEEWAY_SECONDS = 5
 KEY_FILE = "gateway-signing-key.pem"
 JWKS_FILE = "gateway-jwks.json"
 
 
 class ContextRejected(CodedError):
-    """A subgraph request carried no valid gateway context."""
+    """A subgraph request carried no valid gateway context (or one already used)."""
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)
-class MeshContext:
-    """What a subgraph learns about the request from the gateway."""
+class RequestContext:
+    """What the gateway decided for one client request; signed afresh for every subgraph
+    request it makes."""
 
-    request: AccessRequest
+    access: AccessRequest
     request_id: str
     agreements: tuple[str, ...]
     break_glass: bool
+    # The agencies the caller may see something of for this purpose (search asks only these,
+    # links name only these).
+    agencies: frozenset[str] = frozenset()
     # Coordinates the gateway allowed a subgraph to read on the caller's behalf beyond the
     # operation's own fields (an agency's needs indicators behind the centre's roll-ups).
     reads: frozenset[str] = frozenset()
     # Record-level rules in force, as (kind, agencies), e.g. the national data opt-out.
     row_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    def claims(self) -> dict[str, Any]:
+        principal = self.access.principal
+        return {
+            "iss": ISSUER,
+            "rid": self.request_id,
+            "sub": principal.subject,
+            "org": principal.organisation,
+            "roles": list(principal.roles),
+            "purpose": self.access.purpose.value,
+            "case": self.access.case_reference,
+            "agreements": list(self.agreements),
+            "break_glass": self.break_glass,
+            "agencies": sorted(self.agencies),
+            "reads": sorted(self.reads),
+            "row_rules": [{"kind": k, "agencies": list(a)} for k, a in self.row_rules],
+        }
+
+
+@dataclass(frozen=True)
+class MeshContext:
+    """What a subgraph learns about one request from the gateway."""
+
+    request: AccessRequest
+    request_id: str  # the gateway's request: the central audit record's request_id
+    context_id: str  # this subgraph request's jti: used once
+    expires_at: float
+    agreements: tuple[str, ...]
+    break_glass: bool
+    agencies: frozenset[str] = frozenset()
+    reads: frozenset[str] = frozenset()
+    row_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def opt_out(self) -> frozenset[str]:
+        """The agencies whose records the national data opt-out governs for this request."""
+        return frozenset(
+            agency
+            for kind, agencies in self.row_rules
+            if kind == NATIONAL_DATA_OPT_OUT
+            for agency in agencies
+        )
+
+    def onward(self) -> RequestContext:
+        """The same decision, to be signed for another subgraph (the centre's search)."""
+        return RequestContext(
+            self.request,
+            self.request_id,
+            self.agreements,
+            self.break_glass,
+            self.agencies,
+            self.reads,
+            self.row_rules,
+        )
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
 
 class ContextSigner:
     def __init__(self, private_key: ec.EllipticCurvePrivateKey, kid: str) -> None:
         self._key = private_key
-        self._kid = kid
+        self._header = _b64(orjson.dumps({"alg": "ES256", "kid": kid, "typ": "JWT"}))
 
     def sign(
         self,
-        access: AccessRequest,
-        request_id: str,
-        agreements: list[str],
-        break_glass: bool,
-        ttl: int = 60,
+        context: RequestContext,
+        audience: str,
+        body: bytes,
         *,
-        reads: frozenset[str] = frozenset(),
-        row_rules: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        ttl: int = TTL_SECONDS,
+        claims: Mapping[str, Any] | None = None,
     ) -> str:
+        """A context for one request to ``audience`` with exactly this ``body``; ``claims``
+        (``context.claims()``, computed once per client request) saves rebuilding them."""
         now = int(time.time())
-        claims: dict[str, Any] = {
-            "iss": ISSUER,
-            "aud": AUDIENCE,
+        payload = {
+            **(claims if claims is not None else context.claims()),
+            "aud": audience,
             "iat": now,
             "exp": now + ttl,
-            "jti": request_id,
-            "sub": access.principal.subject,
-            "org": access.principal.organisation,
-            "roles": list(access.principal.roles),
-            "purpose": access.purpose.value,
-            "case": access.case_reference,
-            "agreements": agreements,
-            "break_glass": break_glass,
+            "jti": uuid.uuid4().hex,
+            "bdy": body_digest(body),
         }
-        if reads:
-            claims["reads"] = sorted(reads)
-        if row_rules:
-            claims["row_rules"] = [{"kind": k, "agencies": list(a)} for k, a in row_rules]
-        return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self._kid})
+        signing_input = self._header + b"." + _b64(orjson.dumps(payload))
+        r, s = decode_dss_signature(self._key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        return (signing_input + b"." + _b64(signature)).decode("ascii")
 
 
+@dataclass
 class ContextVerifier:
-    def __init__(self, jwks: dict[str, Any]) -> None:
-        self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(jwks).keys}
+    jwks: dict[str, Any]
+    _keys: dict[str, jwt.PyJWK] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(self.jwks).keys if k.key_id}
 
     @classmethod
     def from_file(cls, path: Path) -> ContextVerifier:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def verify(self, token: str | None) -> MeshContext:
+    def verify(self, token: str | None, *, audience: str, body: bytes) -> MeshContext:
+        """The context, if it was signed by the gateway for this subgraph and this very body,
+        and has not expired; ContextRejected otherwise. (That it is used once is the agency's
+        access log's business: see subgraphs/kit/access_log.py.)"""
         if not token:
             raise ContextRejected(
                 "GATEWAY_CONTEXT_REQUIRED",
@@ -101,26 +189,41 @@ class ContextVerifier:
             )
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-            key = self._keys.get(kid)
+            key = self._keys.get(kid) if isinstance(kid, str) else None
             if key is None:
                 raise ContextRejected("GATEWAY_CONTEXT_INVALID", "context signed by an unknown key")
             claims = jwt.decode(
                 token,
                 key.key,
                 algorithms=["ES256"],
-                audience=AUDIENCE,
+                audience=audience,
                 issuer=ISSUER,
-                options={"require": ["exp", "iat", "sub"]},
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "jti", "sub", "rid", "bdy"]},
             )
-            request = AccessRequest(
-                principal=Principal(claims["sub"], claims["org"], tuple(claims["roles"])),
-                purpose=PurposeOfUse(claims["purpose"]),
-                case_reference=claims.get("case"),
-            )
-            reads = frozenset(str(c) for c in claims.get("reads", ()))
-            row_rules = tuple(
-                (str(r["kind"]), tuple(str(a) for a in r["agencies"]))
-                for r in claims.get("row_rules", ())
+            if claims["bdy"] != body_digest(body):
+                raise ContextRejected(
+                    "GATEWAY_CONTEXT_INVALID", "the context was signed for another request body"
+                )
+            if claims["exp"] - claims["iat"] > TTL_SECONDS:
+                raise ContextRejected("GATEWAY_CONTEXT_INVALID", "the context lives too long")
+            context = MeshContext(
+                request=AccessRequest(
+                    principal=Principal(claims["sub"], claims["org"], tuple(claims["roles"])),
+                    purpose=PurposeOfUse(claims["purpose"]),
+                    case_reference=claims.get("case"),
+                ),
+                request_id=str(claims["rid"]),
+                context_id=str(claims["jti"]),
+                expires_at=float(claims["exp"]),
+                agreements=tuple(claims.get("agreements", ())),
+                break_glass=bool(claims.get("break_glass")),
+                agencies=_names(claims.get("agencies")),  # absent: no agency (fail closed)
+                reads=_names(claims.get("reads")),
+                row_rules=tuple(
+                    (str(r["kind"]), tuple(str(a) for a in r["agencies"]))
+                    for r in claims.get("row_rules", ())
+                ),
             )
         except ContextRejected:
             raise
@@ -128,18 +231,21 @@ class ContextVerifier:
             raise ContextRejected(
                 "GATEWAY_CONTEXT_EXPIRED", "the gateway context has expired"
             ) from None
+        except jwt.InvalidAudienceError:
+            raise ContextRejected(
+                "GATEWAY_CONTEXT_INVALID", f"the context is not for {audience}"
+            ) from None
         except (jwt.PyJWTError, KeyError, ValueError, TypeError):
             raise ContextRejected(
                 "GATEWAY_CONTEXT_INVALID", "the gateway context is not valid"
             ) from None
-        return MeshContext(
-            request,
-            str(claims.get("jti", "")),
-            tuple(claims.get("agreements", ())),
-            bool(claims.get("break_glass")),
-            reads,
-            row_rules,
-        )
+        return context
+
+
+def _names(value: object) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return frozenset()
+    return frozenset(value)
 
 
 def ensure_gateway_keys(data_dir: Path) -> tuple[ContextSigner, Path]:

@@ -36,7 +36,7 @@ def is_break_glass(access: AccessRequest, decisions: Iterable[Decision]) -> bool
 @dataclass(frozen=True)
 class OperationDecision:
     access: AccessRequest
-    fields: Mapping[Coordinate, Decision]  # every personal field the operation touches
+    fields: Mapping[Coordinate, Decision]  # every field the operation touches
     # sections served per person only where the index says the person did not opt out
     opt_out_sections: frozenset[Coordinate]
 
@@ -77,15 +77,16 @@ def decide_operation(
     coordinates: Iterable[Coordinate],
     facts: Mapping[Coordinate, FieldFacts],
 ) -> OperationDecision:
-    """Decide every coordinate that carries a category; apply the row rules: the national
-    data opt-out per person (on Person sections), any other kind by withholding the sections
-    outright — a gateway cannot apply a rule it does not know record by record (fail closed)."""
+    """Decide every coordinate (public ones included, so the audit names every field served;
+    one the composition does not know is unclassified: denied); apply the row rules: the
+    national data opt-out per person (on Person sections), any other kind by withholding the
+    sections outright — a gateway cannot apply a rule it does not know record by record (fail
+    closed)."""
     coordinates = set(coordinates)
     fields: dict[Coordinate, Decision] = {}
     for coordinate in coordinates:
-        known = facts.get(coordinate)
-        if known is not None and known.category is not None:
-            fields[coordinate] = rules.decide(access, known)
+        known = facts.get(coordinate) or FieldFacts(".".join(coordinate), None, ())
+        fields[coordinate] = rules.decide(access, known)
     opt_out: set[Coordinate] = set()
     for rule in rules.row_rules(access):
         sections = _sections(rule, coordinates, facts)

@@ -26,8 +26,8 @@ from authz.agreements import (
     PURPOSE_WORDS,
     ROLES,
     ROW_RULE_KINDS,
-    SPECIAL_CATEGORIES,
     SharingAgreement,
+    category_problems,
 )
 from authz.categories import INTERNAL_CATEGORIES, SensitiveCategory
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
@@ -65,6 +65,15 @@ class ContractField:
     type_name: str  # the field's named type
     category: str | None
     agencies: tuple[str, ...]
+    public: bool = False  # marked @public: not personal data
+
+    @property
+    def unclassified(self) -> bool:
+        return self.category is None and not self.public
+
+    @property
+    def facts(self) -> FieldFacts:
+        return FieldFacts(self.coordinate, self.category, self.agencies, self.public)
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,11 @@ def contract_fields(
         return list(fields)
     return [
         ContractField(
-            f.coordinate, f.type_name, f.category, tuple(field_agencies.get(f.coordinate, ()))
+            f.coordinate,
+            f.type_name,
+            f.category,
+            tuple(field_agencies.get(f.coordinate, ())),
+            f.public,
         )
         for f in fields
     ]
@@ -128,7 +141,7 @@ def contract_fields(
 @lru_cache(maxsize=4)
 def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField, ...]:
     schema = build_ast_schema(parse(contract_sdl))
-    roots = [schema.query_type.name] if schema.query_type else []
+    roots = [t.name for t in (schema.query_type, schema.mutation_type) if t is not None]
     owners: dict[str, set[str]] = {root: {parties.index} for root in roots}
 
     def field_owners(type_name: str, name: str) -> set[str]:
@@ -161,9 +174,15 @@ def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField
                     get_named_type(graphql_field.type).name,
                     _category(graphql_field),
                     tuple(sorted(field_owners(type_name, name))),  # () when unreachable
+                    _is_public(graphql_field),
                 )
             )
     return tuple(sorted(found, key=lambda f: f.coordinate))
+
+
+def _is_public(graphql_field: object) -> bool:
+    node = getattr(graphql_field, "ast_node", None)
+    return any(d.name.value == "public" for d in getattr(node, "directives", None) or ())
 
 
 def _category(graphql_field: object) -> str | None:
@@ -200,7 +219,7 @@ def explain(
     )
     rows = []
     for item in contract_fields(contract_sdl, field_agencies, parties=parties):
-        d = rules.decide(request, FieldFacts(item.coordinate, item.category, item.agencies))
+        d = rules.decide(request, item.facts)
         agreement = f"{d.agreement_id}@{d.agreement_version}" if d.agreement_id else None
         rows.append(
             Row(item.coordinate, item.category, item.agencies, d.effect, d.mask, agreement,
@@ -233,16 +252,33 @@ def check(
     for agreement in rules.agreements:
         if agreement.status != "withdrawn":
             problems.extend(_agreement_problems(agreement, by_coordinate, served, today, parties))
-    uncovered = [f for f in fields if f.category and not any(_covers(a, f) for a in rules.active)]
-    for f in uncovered:
-        message = f"{f.category} data from {', '.join(f.agencies)}: no active agreement covers it"
-        problems.append(Problem("uncovered_field", f.coordinate, message))
+    for f in fields:
+        if not f.agencies:
+            continue  # no path from a root reaches it (an orphan type): nobody can select it
+        agencies = ", ".join(f.agencies)
+        covered = any(_covers(a, f) for a in rules.active)
+        if f.unclassified:
+            # Even when an agreement names it: the law that applies (Art 9, Art 10) follows
+            # the category, and nobody can check an agreement against a category never given.
+            shared = "shared only by an agreement that names it" if covered else "denied"
+            problems.append(
+                Problem(
+                    "unclassified_field",
+                    f.coordinate,
+                    f"from {agencies}: neither @sensitive nor @public, so it is {shared}; "
+                    "its agency must classify it",
+                )
+            )
+        elif not f.public and not covered:
+            message = f"{f.category} data from {agencies}: no active agreement covers it"
+            problems.append(Problem("uncovered_field", f.coordinate, message))
     return problems
 
 
 def _covers(agreement: SharingAgreement, f: ContractField) -> bool:
     return agreement.providing_agency in f.agencies and (
-        f.category in agreement.covers.categories or f.coordinate in agreement.covers.coordinates
+        (f.category is not None and f.category in agreement.covers.categories)
+        or f.coordinate in agreement.covers.coordinates
     )
 
 
@@ -278,12 +314,10 @@ def _agreement_problems(
             problem("unknown_coordinate", coordinate, "not a field of the contract")
         elif a.providing_agency not in item.agencies:
             problem("wrong_agency", coordinate, f"resolved by {', '.join(item.agencies)}")
-        elif (
-            item.category in SPECIAL_CATEGORIES
-            and a.providing_agency != "police"
-            and not a.lawful_basis.uk_gdpr_article_9
-        ):
-            problem("lawful_basis", coordinate, f"{item.category} data needs an Art 9 condition")
+        else:
+            # The law follows the field's category, even when the agreement names the field.
+            for message in category_problems(a, [item.category] if item.category else []):
+                problem("lawful_basis", coordinate, message)
     for key in a.masks:
         if "." not in key:
             continue

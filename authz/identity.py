@@ -167,6 +167,7 @@ class TokenVerifier:
             raise AuthenticationError(
                 "TOKEN_INVALID", "the token's signature or encoding is not valid"
             ) from None
+        _check_claim_types(claims)
         return _principal(claims), float(claims["exp"])
 
     def _key_for(self, token: str) -> jwt.PyJWK:
@@ -222,6 +223,31 @@ def _bearer_token(authorization_header: str | None) -> str:
     if token.count(".") != 2 or " " in token:
         raise AuthenticationError("TOKEN_INVALID", "the bearer token is not a well-formed JWT")
     return token
+
+
+_NUMERIC_DATES = ("exp", "iat", "nbf")
+
+
+def _check_claim_types(claims: Mapping[str, Any]) -> None:
+    """Claims must have their JSON types (RFC 7519): PyJWT reads ``"exp": "9999999999"`` as a
+    number, and a token that says its expiry in a string is not one we issued or trust."""
+    for name in _NUMERIC_DATES:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthenticationError(
+                "TOKEN_MISSING_CLAIMS", f"the token's '{name}' claim must be a JSON number"
+            )
+    if not isinstance(claims.get("iss"), str):
+        raise AuthenticationError("TOKEN_MISSING_CLAIMS", "the token's 'iss' must be a string")
+    audience = claims.get("aud")
+    if not isinstance(audience, str) and not (
+        isinstance(audience, list) and all(isinstance(a, str) for a in audience)
+    ):
+        raise AuthenticationError(
+            "TOKEN_MISSING_CLAIMS", "the token's 'aud' claim must be a string or a list of them"
+        )
+    if "name" in claims and not isinstance(claims["name"], str | None):
+        raise AuthenticationError("TOKEN_MISSING_CLAIMS", "the token's 'name' must be a string")
 
 
 def _principal(claims: Mapping[str, Any]) -> Principal:

@@ -14,6 +14,9 @@ class PurposeOfUse(StrEnum):
     EARLY_HELP = "EARLY_HELP"
     PLANNING = "PLANNING"
     EMERGENCY = "EMERGENCY"
+    # Information governance reading the access record (subject access, break-glass review):
+    # never a purpose for anyone's records themselves.
+    OVERSIGHT = "OVERSIGHT"
 
 
 class Effect(StrEnum):
@@ -67,9 +70,16 @@ class Decision:
 @dataclass(frozen=True)
 class FieldFacts:
     """What the composed schema says about a field: its coordinate, the ``@sensitive``
-    category it carries (None for non-personal fields such as ids) and which agencies'
-    subgraphs resolve it."""
+    category it carries, whether its agency marked it ``@public`` (not personal data: ids,
+    structure, published reference data) and which agencies' subgraphs resolve it. A field
+    with neither a category nor ``public`` is unclassified: personal data of its agency
+    that only an agreement naming the field itself may share."""
 
     coordinate: str
     category: str | None
     agencies: tuple[str, ...]
+    public: bool = False
+
+    @property
+    def unclassified(self) -> bool:
+        return self.category is None and not self.public

@@ -5,6 +5,10 @@ case references of each consultation of their data and which fields were shown; 
 who the member of staff was unless asked (CJEU C-579/21) and the free-text justification.
 Break-glass access is reviewed afterwards, as NHS Summary Care Record alerts are by a privacy
 officer; reviews go to their own append-only table so audit records never change.
+
+An IG lead reads within an :class:`OversightScope`: the accesses their own organisation's staff
+made, and every access to data their organisation provides — never another organisation's
+staff looking at another organisation's data.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from authz.model import PurposeOfUse
 
 __all__ = [
     "BreakGlassReview",
+    "OversightScope",
     "ReviewOutcome",
     "ReviewRefused",
     "SubjectAccess",
@@ -42,6 +47,24 @@ class ReviewOutcome(StrEnum):
 
 class ReviewRefused(ValueError):
     """The record is not a break-glass access, does not exist, or was already reviewed."""
+
+
+@dataclass(frozen=True)
+class OversightScope:
+    """What one IG lead may read: their organisation's staff's accesses, and accesses to the
+    fields of the data their organisation provides (served, masked or refused)."""
+
+    organisation: str
+    provided_fields: tuple[str, ...]
+
+    def condition(self, first: int) -> tuple[str, list[Any]]:
+        """SQL over ``audit_record`` (placeholders from ``$first``) and its arguments."""
+        organisation, fields = f"${first}", f"${first + 1}::text[]"
+        sql = (
+            f"(organisation = {organisation} OR served && {fields} "
+            f"OR masked && {fields} OR denied && {fields})"
+        )
+        return sql, [self.organisation, list(self.provided_fields)]
 
 
 @dataclass(frozen=True)
@@ -82,15 +105,18 @@ async def accesses_for_subject(
     include_staff: bool = False,
     *,
     categories: Mapping[str, str | None] | None = None,
+    scope: OversightScope | None = None,
 ) -> list[SubjectAccess]:
-    """Every recorded access to one person or household, oldest first. Staff identity is not
-    even read from the store unless ``include_staff``."""
+    """Every recorded access to one person or household (within ``scope`` when given), oldest
+    first. Staff identity is not even read from the store unless ``include_staff``."""
     staff = ", subject, staff_name" if include_staff else ""
+    within, args = scope.condition(2) if scope else ("true", [])
     rows = await log.fetch(
         "SELECT seq, occurred_at, organisation, roles, purpose, case_reference, break_glass, "
         f"served, masked{staff} FROM audit_record WHERE subjects @> ARRAY[$1]::text[] "
-        "ORDER BY seq",
+        f"AND {within} ORDER BY seq",
         mesh_id,
+        *args,
     )
     return [_subject_access(row, include_staff, categories or {}) for row in rows]
 
@@ -116,35 +142,50 @@ def _subject_access(
     )
 
 
-async def unreviewed_break_glass(log: AuditLog, limit: int = 100) -> list[AuditRecord]:
-    """Break-glass accesses nobody has reviewed yet, oldest first."""
+async def unreviewed_break_glass(
+    log: AuditLog, limit: int = 100, *, scope: OversightScope | None = None
+) -> list[AuditRecord]:
+    """Break-glass accesses nobody has reviewed yet (within ``scope``), oldest first."""
+    within, args = scope.condition(2) if scope else ("true", [])
     rows = await log.fetch(
-        f"SELECT {RECORD_COLUMNS} FROM audit_record a WHERE break_glass AND NOT EXISTS "
-        "(SELECT 1 FROM break_glass_review r WHERE r.seq = a.seq) ORDER BY seq LIMIT $1",
+        f"SELECT {RECORD_COLUMNS} FROM audit_record a WHERE break_glass AND {within} AND NOT "
+        "EXISTS (SELECT 1 FROM break_glass_review r WHERE r.seq = a.seq) ORDER BY seq LIMIT $1",
         _bounded(limit),
+        *args,
     )
     return [AuditRecord.from_row(row) for row in rows]
 
 
 async def review_break_glass(
-    log: AuditLog, seq: int, reviewer: str, outcome: ReviewOutcome, note: str | None = None
+    log: AuditLog,
+    seq: int,
+    reviewer: str,
+    outcome: ReviewOutcome,
+    note: str | None = None,
+    *,
+    scope: OversightScope | None = None,
 ) -> BreakGlassReview:
-    """Record an IG lead's review of one break-glass access; each is reviewed once."""
+    """Record an IG lead's review of one break-glass access (within ``scope``); each is
+    reviewed once. A record outside the scope is refused as if it did not exist."""
+    within, args = scope.condition(5) if scope else ("true", [])
     row = await log.fetchrow(
         "INSERT INTO break_glass_review (seq, reviewer, outcome, note) "
-        "SELECT seq, $2, $3, $4 FROM audit_record WHERE seq = $1 AND break_glass "
+        f"SELECT seq, $2, $3, $4 FROM audit_record WHERE seq = $1 AND break_glass AND {within} "
         "ON CONFLICT (seq) DO NOTHING "
         "RETURNING seq, reviewed_at, reviewer, outcome, note",
         seq,
         reviewer,
         ReviewOutcome(outcome).value,
         note,
+        *args,
     )
     if row is None:
+        within, args = scope.condition(2) if scope else ("true", [])
         why = await log.fetchrow(
             "SELECT a.break_glass, r.seq IS NOT NULL AS reviewed FROM audit_record a "
-            "LEFT JOIN break_glass_review r ON r.seq = a.seq WHERE a.seq = $1",
+            f"LEFT JOIN break_glass_review r ON r.seq = a.seq WHERE a.seq = $1 AND {within}",
             seq,
+            *args,
         )
         if why is None:
             raise ReviewRefused(f"no audit record {seq}")
@@ -170,6 +211,7 @@ async def search(
     limit: int = 100,
     *,
     data_subject: str | None = None,
+    scope: OversightScope | None = None,
 ) -> list[AuditRecord]:
     """Audit records, newest first. ``since`` is inclusive and ``until`` exclusive;
     ``subject`` is the member of staff's token subject (the ``subject`` column) and
@@ -193,6 +235,10 @@ async def search(
         where("subject = ?", subject)
     if data_subject is not None:
         where("subjects @> ARRAY[?]::text[]", data_subject)
+    if scope is not None:
+        within, scope_args = scope.condition(len(args) + 1)
+        args.extend(scope_args)
+        conditions.append(within)
     args.append(_bounded(limit))
     filters = f"WHERE {' AND '.join(conditions)} " if conditions else ""
     rows = await log.fetch(

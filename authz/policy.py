@@ -1,8 +1,11 @@
 """The decision engine: which agreement, if any, lets this request see this field.
 
-Deny by default. A field with no ``@sensitive`` category (ids, ``__typename``) is allowed;
-any other field needs an active agreement from one of the agencies that resolve it, covering
-its category or coordinate, for the stated purpose, to the caller's organisation and one of
+Deny by default. Only a field its agency marks ``@public`` (ids, structure, published
+reference data) is allowed to any caller. A field with a ``@sensitive`` category needs an
+active agreement from one of the agencies that resolve it, covering its category or its
+coordinate; an unclassified field (neither) is personal data of its agency that only an
+agreement naming the coordinate itself may share. Either way the agreement must be for the
+stated purpose, to the caller's organisation and one of
 their roles, whose conditions the request meets. When several do, the least restrictive
 wins (ALLOW over a partial mask over withheld) and the decision names it, id and version,
 for the audit record. Agreements past their review date still apply (the care record does
@@ -25,6 +28,7 @@ from pathlib import Path
 from authz.agreements import (
     AGREEMENTS_DIR,
     NATIONAL_DATA_OPT_OUT,
+    STATISTICS_ONLY,
     SharingAgreement,
     load_agreements,
 )
@@ -77,6 +81,37 @@ def _given(text: str | None) -> bool:
     return text is not None and bool(text.strip())
 
 
+def _shape(request: AccessRequest) -> _RequestShape:
+    """What decisions depend on: caller, purpose, and whether a case reference and a
+    justification were given."""
+    principal = request.principal
+    return (
+        principal.organisation,
+        principal.roles,
+        request.purpose.value,
+        _given(request.case_reference),
+        _given(request.justification),
+    )
+
+
+def _person_level(agreement: SharingAgreement) -> bool:
+    """Whether an agreement shares anything person by person (not only disclosure-controlled
+    statistics, which say nothing about whether an agency knows one person)."""
+    return bool(agreement.covers.coordinates) or not (
+        set(agreement.covers.categories) <= STATISTICS_ONLY
+    )
+
+
+def _conditions_met(agreement: SharingAgreement, request: AccessRequest) -> bool:
+    conditions = agreement.conditions
+    needs_justification = (
+        conditions.requires_justification or request.purpose is PurposeOfUse.EMERGENCY
+    )
+    if needs_justification and not _given(request.justification):
+        return False
+    return not (conditions.requires_case_reference and not _given(request.case_reference))
+
+
 class SharingRules:
     """The loaded agreements, indexed for per-field decisions."""
 
@@ -94,6 +129,7 @@ class SharingRules:
         self._memo: dict[_RequestShape, _FieldMemo] = {}
         self._last: tuple[AccessRequest | None, _FieldMemo] = (None, {})
         self._row_memo: dict[tuple[str, tuple[str, ...], str], list[RowRule]] = {}
+        self._visible_memo: dict[_RequestShape, frozenset[str]] = {}
         self._public: dict[str, Decision] = {}
         self._overdue: frozenset[str] = frozenset()
         self._today: date | None = None
@@ -109,10 +145,10 @@ class SharingRules:
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
     def decide(self, request: AccessRequest, facts: FieldFacts) -> Decision:
-        if facts.category is None:
+        if facts.public:
             public = self._public.get(facts.coordinate)
             if public is None:
-                public = Decision(Effect.ALLOW, facts.coordinate, "not personal data")
+                public = Decision(Effect.ALLOW, facts.coordinate, "public: not personal data")
                 self._public[facts.coordinate] = public
             return public
         last = self._last  # one tuple, read once: safe if another thread replaces it
@@ -139,6 +175,26 @@ class SharingRules:
             found = self._row_memo[key] = self._row_rules(request)
         return list(found)
 
+    def visible_agencies(self, request: AccessRequest) -> frozenset[str]:
+        """The agencies this request may see something of, for its purpose: some active
+        agreement of theirs admits the caller's organisation and role for the purpose, with
+        its conditions met. Search asks only these agencies, and links name only these: that
+        an agency knows a person is itself that agency's data."""
+        shape = _shape(request)
+        found = self._visible_memo.get(shape)
+        if found is None:
+            if len(self._visible_memo) >= MEMO_LIMIT:
+                self._visible_memo.clear()
+            found = self._visible_memo[shape] = frozenset(
+                a.providing_agency
+                for a in self.active
+                if request.purpose in a.purposes
+                and _person_level(a)
+                and a.receiving.admits(request.principal.organisation, request.principal.roles)
+                and _conditions_met(a, request)
+            )
+        return found
+
     def purposes_for(self, organisation: str, roles: Iterable[str]) -> tuple[PurposeOfUse, ...]:
         """The purposes some active agreement admits this caller for (for a purpose picker)."""
         roles = tuple(roles)
@@ -152,14 +208,7 @@ class SharingRules:
         whether a case reference and a justification were given)."""
         if time.monotonic() >= self._next_day_check:
             self._check_day()
-        principal = request.principal
-        shape = (
-            principal.organisation,
-            principal.roles,
-            request.purpose.value,
-            _given(request.case_reference),
-            _given(request.justification),
-        )
+        shape = _shape(request)
         memo = self._memo.get(shape)
         if memo is None:
             if len(self._memo) >= MEMO_LIMIT:
@@ -184,12 +233,20 @@ class SharingRules:
             for item in (coordinate, category):
                 for agreement in self._index.get((agency, item or ""), ()):
                     covering.setdefault(agreement.ref, agreement)
-        what = f"{category} data ({coordinate}) from {' or '.join(facts.agencies) or 'no agency'}"
+        agencies = " or ".join(facts.agencies) or "no agency"
+        what = f"{category} data ({coordinate}) from {agencies}"
+        if category is None:
+            what = f"unclassified data ({coordinate}) from {agencies}"
 
         def deny(reason: str) -> Decision:
             return Decision(Effect.DENY, coordinate, reason)
 
         if not covering:
+            if category is None:
+                return deny(
+                    f"{coordinate} from {agencies} is unclassified: personal data of its "
+                    "agency until it is marked @sensitive or @public, and no agreement names it"
+                )
             return deny(f"no agreement shares {what}")
         for_purpose = [a for a in covering.values() if purpose in a.purposes]
         if not for_purpose:

@@ -25,7 +25,6 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("audit: group commit (batched inserts)", "AuditWriter._write (authz/audit_writer.py)"),
     ("audit: group commit (batched inserts)", "AuditLog.append_many (authz/audit.py)"),
     ("audit: entry (subjects, response hash)", "AuditEntry.for_request (authz/audit.py)"),
-    ("audit: subjects in the answer", "subjects_in (mesh/enforce/subjects.py)"),
     ("governance: decisions", "decide_operation (authz/decision.py)"),
     ("governance: signed context", "ContextSigner.sign (authz/context_token.py)"),
     ("shape response (+ field guard)", "shape_response (mesh/execute/response.py)"),

@@ -83,10 +83,16 @@ def _produce(people: int, seed: int, chunk_people: int, out: Any) -> None:
         out.put((_FAILED, f"{type(exc).__name__}: {exc}"))
 
 
+# Never part of the seeded data: the migrations' bookkeeping, and the agency's access log
+# (an append-only record of what it served: seeding afresh does not rewrite history).
+KEPT_TABLES = ("schema_migrations", "mesh_access_log")
+
+
 async def _user_tables(conn: asyncpg.Connection) -> list[str]:
     rows = await conn.fetch(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-        "AND tablename <> 'schema_migrations' ORDER BY tablename"
+        "AND tablename <> ALL($1::text[]) ORDER BY tablename",
+        list(KEPT_TABLES),
     )
     return [r["tablename"] for r in rows]
 

@@ -13,6 +13,8 @@ _AUTHZ_DIR = Path(authz.__file__).resolve().parent
 # store layer does not depend on development tooling.
 _TRUTH_MIGRATIONS = Path(__file__).resolve().parent.parent / "devtools" / "synth" / "migrations"
 _KIT_MIGRATIONS = subgraph_dir("kit") / "migrations"
+# Tables every store a subgraph serves from keeps (agencies and the index): its access log.
+_GATE_MIGRATIONS = subgraph_dir("kit") / "gate_migrations"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Store:
             own += [
                 ("kit_" + path.stem, path.read_text(encoding="utf-8"))
                 for path in sorted(_KIT_MIGRATIONS.glob("[0-9][0-9][0-9]_*.sql"))
+            ]
+        if self.kind in ("agency", "index"):
+            own += [
+                ("gate_" + path.stem, path.read_text(encoding="utf-8"))
+                for path in sorted(_GATE_MIGRATIONS.glob("[0-9][0-9][0-9]_*.sql"))
             ]
         return own
 

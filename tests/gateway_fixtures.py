@@ -86,4 +86,6 @@ def gateway_with(gateway: AsCaller, **changes: Any) -> AsCaller:
 
 @pytest.fixture(scope="session")
 def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
-    return gateway_app(PipelineHolder(raw_gateway.pipeline), raw_gateway.settings)
+    return gateway_app(
+        PipelineHolder(raw_gateway.pipeline), raw_gateway.settings, gateway=lambda: raw_gateway
+    )

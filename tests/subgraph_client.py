@@ -1,45 +1,62 @@
-"""Talk to a subgraph app in-process over real HTTP semantics (httpx's ASGI transport)."""
+"""Talk to a subgraph app in-process over real HTTP semantics (httpx's ASGI transport), with
+a context signed as the gateway signs it: for this subgraph and this very body."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import orjson
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 
-from authz.context_token import CONTEXT_HEADER, ensure_gateway_keys
+from authz.context_token import CONTEXT_HEADER, RequestContext, ensure_gateway_keys
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from store import ServerAddress
 from subgraphs.kit.serve import build_app
 from subgraphs.kit.settings import SubgraphSettings
+from subgraphs.registry import known_subgraphs
 
 DIRECT_CARE = AccessRequest(
     Principal("test-user", "test-org", ("gp",)), PurposeOfUse.DIRECT_CARE, "CASE-TEST"
 )
 
 
-def context_header(access: AccessRequest | None = DIRECT_CARE) -> dict[str, str]:
-    """The X-Mesh-Context the gateway would send for this request (none for ``None``)."""
-    if access is None:
-        return {}
-    from tests.conftest import TEST_KEYS_DIR
+def signed_request(
+    payload: dict[str, Any], audience: str, access: AccessRequest | None = DIRECT_CARE
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers the gateway would send (no context for ``access=None``)."""
+    body = orjson.dumps(payload)
+    headers = {"content-type": "application/json"}
+    if access is not None:
+        from tests.conftest import TEST_KEYS_DIR
 
-    signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)  # the session's key (the gateway_keys fixture)
-    token = signer.sign(access, "test-request", ["test@1"], break_glass=False)
-    return {CONTEXT_HEADER: token}
+        signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)  # the session's key (gateway_keys)
+        context = RequestContext(
+            access, str(uuid.uuid4()), ("test@1",), False, frozenset(known_subgraphs())
+        )
+        headers[CONTEXT_HEADER] = signer.sign(context, audience, body)
+    return body, headers
 
 
 class SubgraphClient:
-    def __init__(self, app: Starlette, client: httpx.AsyncClient) -> None:
+    def __init__(self, app: Starlette, client: httpx.AsyncClient, name: str) -> None:
         self.app = app
         self.http = client
+        self.name = name
 
     @property
     def statements(self) -> int:
         return int(self.app.state.database.statements)
+
+    async def post(
+        self, payload: dict[str, Any], access: AccessRequest | None = DIRECT_CARE
+    ) -> httpx.Response:
+        body, headers = signed_request(payload, self.name, access)
+        return await self.http.post("/graphql", content=body, headers=headers)
 
     async def query(
         self,
@@ -47,11 +64,7 @@ class SubgraphClient:
         variables: dict[str, Any] | None = None,
         access: AccessRequest | None = DIRECT_CARE,
     ) -> dict[str, Any]:
-        response = await self.http.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers=context_header(access),
-        )
+        response = await self.post({"query": query, "variables": variables}, access)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -71,6 +84,6 @@ async def subgraph(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
         try:
-            yield SubgraphClient(app, client)
+            yield SubgraphClient(app, client, name)
         finally:
             await app.state.database.close()

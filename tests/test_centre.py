@@ -16,9 +16,8 @@ LEAD = Caller(
     "SAFEGUARDING",
     "CASE-77",
 )
-IG = Caller(
-    Principal("ig-1", "manchester-city-council", ("ig_lead",)), "SAFEGUARDING", "IG-REVIEW-1"
-)
+IG = Caller(Principal("ig-1", "manchester-city-council", ("ig_lead",)), "OVERSIGHT")
+AMBULANCE_IG = Caller(Principal("ig-2", "nwas", ("ig_lead",)), "OVERSIGHT")
 PARAMEDIC = Caller(
     Principal("pm-7", "nwas", ("paramedic",)), "EMERGENCY", None, "collapsed at home"
 )
@@ -119,7 +118,7 @@ async def test_break_glass_is_listed_then_reviewed(
     )
     seq = granted.body["extensions"]["governance"]["auditRecord"]
     listing = await raw_gateway.execute(
-        "{ breakGlassToReview { record organisation justification } }", caller=IG
+        "{ breakGlassToReview { record organisation justification } }", caller=AMBULANCE_IG
     )
     pending = {e["record"]: e for e in listing.body["data"]["breakGlassToReview"]}
     assert pending[seq]["justification"] == "collapsed at home"
@@ -127,8 +126,8 @@ async def test_break_glass_is_listed_then_reviewed(
         'mutation ($r: Int!) { reviewBreakGlass(record: $r, outcome: "justified", '
         'note: "checked with NWAS") { record breakGlass } }',
         {"r": seq},
-        caller=IG,
+        caller=AMBULANCE_IG,
     )
     assert reviewed.body["data"]["reviewBreakGlass"] == {"record": seq, "breakGlass": True}
-    again = await raw_gateway.execute("{ breakGlassToReview { record } }", caller=IG)
+    again = await raw_gateway.execute("{ breakGlassToReview { record } }", caller=AMBULANCE_IG)
     assert seq not in {e["record"] for e in again.body["data"]["breakGlassToReview"]}

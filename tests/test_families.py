@@ -8,7 +8,9 @@ that did not answer.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -16,7 +18,7 @@ import orjson
 import pytest
 
 from authz.access import Caller
-from authz.context_token import CONTEXT_HEADER, ContextSigner
+from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.model import Principal
 from mesh.gateway import Gateway
 from mesh.gateway.transport import MeshTransport
@@ -420,27 +422,36 @@ async def test_an_early_help_worker_gets_no_statistics(raw_gateway: Gateway) -> 
 SCAN = '{ educationNeedsScan(localAuthority: "Bolton") { agency rows tsv } }'
 
 
-async def post_to(url: str, query: str, context: str) -> tuple[int, dict[str, Any]]:
+Signed = Callable[[str, bytes], str]
+
+
+async def post_to(
+    urls: dict[str, str], agency: str, query: str, context: Signed
+) -> tuple[int, dict[str, Any]]:
+    """POST as the gateway would: the context signed for this subgraph and this body."""
     import httpx
 
+    url, body = urls[agency], orjson.dumps({"query": query})
+    headers = {CONTEXT_HEADER: context(agency, body), "content-type": "application/json"}
     async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(url, json={"query": query}, headers={CONTEXT_HEADER: context})
+        response = await client.post(url, content=body, headers=headers)
     return response.status_code, response.json()
 
 
-def signed(signer: ContextSigner, caller: Caller, reads: frozenset[str] = frozenset()) -> str:
-    return signer.sign(caller.access_request(), "req-1", [], False, reads=reads)
+def signed(signer: ContextSigner, caller: Caller, reads: frozenset[str] = frozenset()) -> Signed:
+    context = RequestContext(caller.access_request(), str(uuid.uuid4()), (), False, reads=reads)
+    return lambda audience, body: signer.sign(context, audience, body)
 
 
 async def test_an_agency_serves_its_scan_only_when_the_gateway_allowed_the_read(
     subgraph_urls: dict[str, str], gateway_keys: ContextSigner
 ) -> None:
-    url = subgraph_urls["education"]
-    _, refused = await post_to(url, SCAN, signed(gateway_keys, EARLY_HELP))
+    _, refused = await post_to(subgraph_urls, "education", SCAN, signed(gateway_keys, EARLY_HELP))
     assert codes(refused) == {"FORBIDDEN_BY_POLICY"}
     assert refused["data"] is None
     _, served = await post_to(
-        url,
+        subgraph_urls,
+        "education",
         SCAN,
         signed(gateway_keys, EARLY_HELP, frozenset({"Household.educationNeedsIndicators"})),
     )
@@ -457,7 +468,8 @@ async def test_police_refuses_planning_whatever_the_context_says(
 ) -> None:
     query = "{ policeNeedsScan { rows } }"
     status, body = await post_to(
-        subgraph_urls["police"],
+        subgraph_urls,
+        "police",
         query,
         signed(gateway_keys, PLANNER, frozenset({"Query.policeNeedsScan"})),
     )

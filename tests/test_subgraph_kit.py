@@ -190,7 +190,6 @@ async def test_data_needs_a_gateway_context_but_the_schema_is_public(
     linked: ServerAddress,
 ) -> None:
     from authz.model import AccessRequest, Principal, PurposeOfUse
-    from tests.subgraph_client import context_header
 
     ids = await _crosswalked_ids(linked, "police", "Person", 1)
     query = {"query": HEALTH_ENTITIES, "variables": {"reps": _reps(ids)}}
@@ -211,10 +210,8 @@ async def test_data_needs_a_gateway_context_but_the_schema_is_public(
         "variables": {"reps": _reps(ids)},
     }
     async with subgraph("police", linked) as sg:
-        refused = await sg.http.post(
-            "/graphql", json=police_query, headers=context_header(planning)
-        )
-        allowed = await sg.http.post("/graphql", json=police_query, headers=context_header())
+        refused = await sg.post(police_query, planning)
+        allowed = await sg.post(police_query)
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN_BY_AGENCY"
     assert allowed.status_code == 200 and "errors" not in allowed.json()

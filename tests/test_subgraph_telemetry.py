@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from store import ServerAddress
 from tests.conftest import TEST_PREFIX
 from tests.mesh_services import ROOT, free_ports
-from tests.subgraph_client import context_header, subgraph
+from tests.subgraph_client import signed_request, subgraph
 from tests.test_subgraph_kit import HEALTH_ENTITIES, _crosswalked_ids, _reps
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -84,10 +84,11 @@ async def test_one_request_is_one_span_tree_under_the_callers_trace(linked: Serv
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     ids = await _crosswalked_ids(linked, "health", "Person", 5)
     async with subgraph("health", linked, tracer_provider=provider) as sg:
+        body, signed = signed_request({"query": NAMED, "variables": {"reps": _reps(ids)}}, "health")
         response = await sg.http.post(
             "/graphql",
-            json={"query": NAMED, "variables": {"reps": _reps(ids)}},
-            headers={**context_header(), "traceparent": TRACEPARENT, "x-request-id": "req-1"},
+            content=body,
+            headers={**signed, "traceparent": TRACEPARENT, "x-request-id": "req-1"},
         )
     assert response.status_code == 200 and "errors" not in response.json()
     assert response.headers["x-request-id"] == "req-1"
@@ -162,8 +163,9 @@ def test_each_log_line_of_a_request_carries_its_ids_and_client_errors_no_traceba
             else:
                 raise TimeoutError("the health subgraph never became ready")
             bad = {"query": NAMED, "variables": {"reps": [{"__typename": "Person", "id": "x1"}]}}
-            headers = {**context_header(), "traceparent": TRACEPARENT, "x-request-id": "req-bad"}
-            answer = httpx.post(f"{url}/graphql", json=bad, headers=headers, timeout=10)
+            body, signed = signed_request(bad, "health")
+            headers = {**signed, "traceparent": TRACEPARENT, "x-request-id": "req-bad"}
+            answer = httpx.post(f"{url}/graphql", content=body, headers=headers, timeout=10)
             plain = httpx.post(
                 f"{url}/graphql", json={"query": "{ __typename }"}, headers={}, timeout=10
             )

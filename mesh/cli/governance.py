@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 if TYPE_CHECKING:
@@ -71,6 +72,58 @@ def audit_verify() -> None:
     )
 
 
+@audit_app.command("reconcile")
+def audit_reconcile(
+    hours: Annotated[
+        float, typer.Option("--hours", min=0.01, max=24 * 366, help="How far back to look.")
+    ] = 24.0,
+    grace: Annotated[
+        float,
+        typer.Option("--grace", min=0, max=3600, help="Seconds of requests still in flight."),
+    ] = 60.0,
+) -> None:
+    """Check every agency's own access log against the central chain: each request an agency
+    served must be recorded centrally, by the same caller, naming whom it asked about."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.table import Table
+
+    from authz.audit import AuditLog, AuditUnavailable
+    from authz.reconcile import ReconcileReport, reconcile
+    from store import STORES, StoreUnreachable, open_server
+
+    async def run() -> ReconcileReport:
+        address = open_server(MeshSettings()).address
+        logs = {s.name: address.dsn(s.name) for s in STORES if s.kind in ("agency", "index")}
+        log = await AuditLog.open(address.dsn("governance"))
+        now = datetime.now(UTC)
+        try:
+            return await reconcile(
+                log,
+                logs,
+                since=now - timedelta(hours=hours),
+                until=now - timedelta(seconds=grace),
+            )
+        finally:
+            await log.close()
+
+    try:
+        report = asyncio.run(run())
+    except (StoreUnreachable, AuditUnavailable) as exc:
+        raise _fail(str(exc)) from None
+    checked = sum(report.checked.values())
+    if report.ok:
+        console.print(f"{checked:,} agency log rows reconciled with the central chain")
+        return
+    table = Table(title=f"{len(report.discrepancies)} discrepancies in {checked:,} rows")
+    for column in ("kind", "agency", "request", "context", "detail"):
+        table.add_column(column)
+    for d in report.discrepancies:
+        table.add_row(d.kind, d.store, d.request_id, d.context_id, d.detail)
+    console.print(table)
+    raise typer.Exit(1)
+
+
 policy_app = typer.Typer(help="Data-sharing agreements, for IG leads.", no_args_is_help=True)
 
 
@@ -119,19 +172,88 @@ def policy_explain(
     console.print(rows_table(rows, f"{role} at {org} for {wanted.value}"))
 
 
+def _checked_contract(
+    supergraph: Path | None, live: bool, subgraph: list[str] | None
+) -> tuple[str, dict[str, tuple[str, ...]] | None, Parties, str]:
+    """(contract SDL, coordinate -> parties or None, the parties, where it came from)."""
+    from authz.explain import Parties
+    from mesh.enforce.supergraph_contract import SupergraphUnreadable, read_supergraph
+    from mesh.schema_contract import CONTRACT_PATH
+    from subgraphs.registry import INDEX
+
+    if supergraph is not None:
+        try:
+            text, source = supergraph.read_text(encoding="utf-8"), str(supergraph)
+        except OSError as exc:
+            raise _fail(f"cannot read the supergraph {supergraph}: {exc}") from None
+    elif live or subgraph:
+        from devtools.topology import local_subgraph_urls
+        from mesh.gateway.discovery import CompositionFailed, live_supergraph
+        from mesh.gateway.settings import GatewaySettings
+
+        urls = dict(_name_url(item) for item in subgraph or ()) or (
+            GatewaySettings().subgraphs or local_subgraph_urls()
+        )
+        try:
+            text, source = asyncio.run(live_supergraph(urls)), "the running subgraphs"
+        except (ConnectionError, CompositionFailed) as exc:
+            raise _fail(str(exc)) from None
+    else:
+        contract = CONTRACT_PATH.read_text(encoding="utf-8")
+        return contract, None, _parties(), str(CONTRACT_PATH)
+    try:
+        read = read_supergraph(text)
+    except SupergraphUnreadable as exc:
+        raise _fail(f"cannot read the supergraph ({source}): {exc}") from None
+    centre = {"mesh": INDEX}  # the centre's own fields are the index's
+    agencies = {
+        c: tuple(centre.get(a, a) for a in owners) for c, owners in read.field_agencies.items()
+    }
+    names = tuple(n for n in read.subgraphs if n not in (INDEX, "mesh"))
+    return read.contract_sdl, agencies, Parties(names, INDEX), source
+
+
+def _name_url(item: str) -> tuple[str, str]:
+    name, sep, url = item.partition("=")
+    if not sep or not name or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"expected name=http://host:port/graphql, got {item!r}")
+    return name, url
+
+
 @policy_app.command("check")
-def policy_check() -> None:
-    """Fail when a sensitive field has no agreement, a name is unknown, or a review is due."""
+def policy_check(
+    supergraph: Annotated[
+        Path | None,
+        typer.Option("--supergraph", help="Check this Federation supergraph SDL file."),
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Check what the running subgraphs compose to.")
+    ] = False,
+    subgraph: Annotated[
+        list[str] | None,
+        typer.Option("--subgraph", help="name=url of a running subgraph (implies --live)."),
+    ] = None,
+) -> None:
+    """Fail when a field is unclassified or has no agreement, a name is unknown, the law is not
+    met for a field's category, or a review is due. By default the committed contract; with
+    --supergraph or --live the supergraph a deployment really runs."""
     from datetime import date
 
+    from authz.agreements import AgreementError
     from authz.explain import check, problems_table
+    from authz.policy import SharingRules
 
-    rules, contract = _rules_and_contract()
-    problems = check(rules, contract, date.today(), parties=_parties())
+    try:
+        rules = SharingRules.load()
+    except AgreementError as exc:
+        raise _fail(f"the agreements do not load: {exc}") from None
+    contract, agencies, parties, source = _checked_contract(supergraph, live, subgraph)
+    problems = check(rules, contract, date.today(), agencies, parties=parties)
     if problems:
         console.print(problems_table(problems))
+        console.print(f"checked against {source}")
         raise typer.Exit(1)
-    console.print(f"{len(rules.agreements)} agreements checked: no problems")
+    console.print(f"{len(rules.agreements)} agreements checked: no problems ({source})")
 
 
 @policy_app.command("transparency")

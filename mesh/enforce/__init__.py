@@ -5,7 +5,7 @@ from mesh.enforce.facts import schema_field_facts
 from mesh.enforce.guard import OPT_OUT_ALIAS, FieldGuard
 from mesh.enforce.operation import operation_coordinates
 from mesh.enforce.prune import prune_denied
-from mesh.enforce.subjects import subjects_in
+from mesh.enforce.subjects import subject_fields, subject_selections
 
 __all__ = [
     "OPT_OUT_ALIAS",
@@ -13,5 +13,6 @@ __all__ = [
     "operation_coordinates",
     "prune_denied",
     "schema_field_facts",
-    "subjects_in",
+    "subject_fields",
+    "subject_selections",
 ]

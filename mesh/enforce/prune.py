@@ -29,11 +29,13 @@ class _Pruner(Visitor):
         type_info: TypeInfo,
         denied: set[tuple[str, str]],
         extra: dict[tuple[str, str], list[FieldNode]],
+        always: dict[str, list[FieldNode]],
     ) -> None:
         super().__init__()
         self.type_info = type_info
         self.denied = denied
         self.extra = extra
+        self.always = always
 
     def enter_field(self, node: FieldNode, *_: Any) -> Any:
         parent = self.type_info.get_parent_type()
@@ -48,6 +50,7 @@ class _Pruner(Visitor):
         additions: list[FieldNode] = []
         if parent is not None:
             named = get_named_type(parent).name
+            additions.extend(self.always.get(named, ()))
             for (type_name, field_name), fields in self.extra.items():
                 if type_name == named and any(
                     isinstance(s, FieldNode) and s.name.value == field_name for s in node.selections
@@ -64,12 +67,15 @@ def prune_denied(
     document: DocumentNode,
     denied: set[tuple[str, str]],
     extra: dict[tuple[str, str], list[FieldNode]] | None = None,
+    always: dict[str, list[FieldNode]] | None = None,
 ) -> DocumentNode:
     """The document without denied fields; ``extra`` adds enforcement-only selections next to
-    a selected field (e.g. the opt-out flag next to ``Person.health``)."""
-    if not denied and not extra:
+    a selected field (e.g. the opt-out flag next to ``Person.health``) and ``always`` to every
+    selection set of a type (e.g. the key of every Person, for the audit)."""
+    if not denied and not extra and not always:
         return document
     type_info = TypeInfo(schema)
-    pruned = visit(document, TypeInfoVisitor(type_info, _Pruner(type_info, denied, extra or {})))
+    pruner = _Pruner(type_info, denied, extra or {}, always or {})
+    pruned = visit(document, TypeInfoVisitor(type_info, pruner))
     assert isinstance(pruned, DocumentNode)
     return pruned

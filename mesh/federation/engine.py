@@ -16,6 +16,7 @@ from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
 from mesh.federation.errors import QueryPlanningFailed
 from mesh.federation.execute import ExecutionOutcome, Transport, execute_plan, shape_response
 from mesh.federation.pipeline import ExecutionOutcome as Outcome
+from mesh.federation.pipeline import FetchHeaders
 from mesh.federation.plan import PlanningError, QueryPlan, plan_operation
 from mesh.federation.supergraph import Supergraph
 
@@ -76,7 +77,7 @@ class FederatedEngine:
             ) from None
 
     async def execute(
-        self, plan: object, variables: Mapping[str, Any], headers: Mapping[str, str]
+        self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> Outcome:
         assert isinstance(plan, QueryPlan)
         return await execute_plan(plan, self.transport, variables, headers)

@@ -101,6 +101,13 @@ class QueryTooLarge(NotExecuted):
     default_code = "QUERY_TOO_LARGE"
 
 
+class QueryTooComplex(NotExecuted):
+    """An operation whose validation alone would cost too much (too many selections in one
+    selection set, too many fields to compare for merging, fragments that multiply)."""
+
+    default_code = "QUERY_TOO_COMPLEX"
+
+
 class ParseFailed(NotExecuted):
     default_code = "GRAPHQL_PARSE_FAILED"
 

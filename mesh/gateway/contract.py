@@ -25,11 +25,13 @@ HEADER = (
     "# The Civic Mesh client contract, composed from every subgraph by `mesh schema write`.\n"
     "# Do not edit by hand: change a subgraph, re-run the command and review the diff.\n\n"
 )
-WITHHOLDABLE = "sensitive"  # fields carrying this directive may be withheld per caller
+PUBLIC = "public"  # only fields carrying this directive are never withheld
 
 
 def _withholdable(field: FieldDefinitionNode) -> bool:
-    return any(d.name.value == WITHHOLDABLE for d in field.directives or ())
+    """Any field but a ``@public`` one may be withheld: ``@sensitive`` ones by the agreements,
+    unclassified ones always."""
+    return not any(d.name.value == PUBLIC for d in field.directives or ())
 
 
 def _nullable(field: FieldDefinitionNode) -> FieldDefinitionNode:

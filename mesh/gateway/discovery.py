@@ -59,3 +59,13 @@ async def compose_from_subgraphs(
             raise CompositionFailed("\n".join(map(str, result.errors)))
         return result.supergraph_sdl
     raise last or ConnectionError("no subgraphs to compose")
+
+
+async def live_supergraph(subgraphs: Mapping[str, str], timeout: float = 5.0) -> str:
+    """The supergraph SDL the running subgraphs (and the centre's own) compose to, for
+    ``mesh policy check`` against the live mesh."""
+    from subgraphs.centre import CENTRE, centre_subgraph
+
+    return await compose_from_subgraphs(
+        subgraphs, timeout, local=[SubgraphSource(CENTRE, "local://mesh", centre_subgraph().sdl())]
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from authz.access import Caller
 from authz.identity import TokenVerifier
-from mesh.enforce.guard import RESERVED_ALIAS_PREFIX
+from mesh.enforce.internal import RESERVED_ALIAS_PREFIX
 from mesh.federation.engine import FederatedEngine
 from mesh.federation.limits import alias_limit, depth_limit, reserved_aliases
 from mesh.federation.pipeline import (
@@ -86,6 +86,7 @@ class Gateway:
         return await self.pipeline.run(request)
 
     async def aclose(self) -> None:
+        self.pipeline.close()
         await self.transport.aclose()
         if self.governance is not None and self.owns_governance:
             await self.governance.close()

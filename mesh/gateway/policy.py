@@ -20,25 +20,27 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
-from authz.audit import AuditEntry, AuditLog, AuditUnavailable
+from authz.audit import AuditEntry, AuditLog, AuditUnavailable, FieldsShown
 from authz.audit_writer import AuditWriter
-from authz.context_token import CONTEXT_HEADER, ContextSigner
+from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
 from authz.model import Effect, FieldFacts, MaskRule
 from authz.policy import SharingRules
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
-from mesh.enforce.guard import OPT_OUT_ALIAS
-from mesh.enforce.subjects import subjects_in
+from mesh.enforce.internal import OPT_OUT_ALIAS
+from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
-from mesh.federation.pipeline import PreparedOperation
+from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
 from mesh.gateway.reads import reads_of
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
-# An unauthenticated request may only read the public schema: its parse is kept small so a
-# stranger's request costs about what a 401 costs.
-ANONYMOUS_TOKEN_BUDGET = 2_000
+# An unauthenticated request may only read the public schema: a data query is refused after a
+# few tokens, and an introspection query's parse is kept small, so a stranger's request costs
+# about what a 401 costs. (GraphiQL's introspection query is about 1.5 KB and 200 tokens.)
+ANONYMOUS_TOKEN_BUDGET = 1_000
+ANONYMOUS_MAX_BYTES = 8_192
 
 
 class Anonymous:
@@ -80,6 +82,12 @@ class GovernancePolicy:
     """The pipeline's policy under the sharing rules."""
 
     public_introspection = True
+    single_valued_headers: tuple[str, ...] = (
+        "authorization",
+        "x-purpose-of-use",
+        "x-case-reference",
+        "x-justification",
+    )
 
     def __init__(
         self, governance: Governance, schema: GraphQLSchema, verifier: TokenVerifier | None
@@ -88,6 +96,8 @@ class GovernancePolicy:
         self.schema = schema
         self.verifier = verifier
         self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
+        self.subject_selections = subject_selections(schema)
+        self.subject_fields = subject_fields(schema)
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
         authorization = headers.get("authorization")
@@ -103,6 +113,12 @@ class GovernancePolicy:
             case_reference=headers.get("x-case-reference"),
             justification=headers.get("x-justification"),
         )
+
+    def admit_text(self, identity: object, query: str) -> None:
+        if isinstance(identity, Anonymous) and (
+            len(query) > ANONYMOUS_MAX_BYTES or not may_be_schema_only(query)
+        ):
+            raise Unauthenticated("a bearer token is required")
 
     def token_budget(self, identity: object) -> int | None:
         return ANONYMOUS_TOKEN_BUDGET if isinstance(identity, Anonymous) else None
@@ -153,7 +169,10 @@ class GovernedRequest:
             if (d := decision.fields.get((t, f))) is not None and d.effect is Effect.ALLOW
         )
         self.guard = FieldGuard(
-            dict(decision.fields), governance.apply_mask, decision.opt_out_sections
+            dict(decision.fields),
+            governance.apply_mask,
+            decision.opt_out_sections,
+            policy.subject_fields,
         )
 
     @cached_property
@@ -161,7 +180,11 @@ class GovernedRequest:
         """Only computed when the plan is not cached yet."""
         extra = _opt_out_selection(self.decision.opt_out_sections) or None
         return prune_denied(
-            self.policy.schema, self.operation.document, set(self.decision.denied), extra
+            self.policy.schema,
+            self.operation.document,
+            set(self.decision.denied),
+            extra,
+            self.policy.subject_selections,
         )
 
     @property
@@ -169,20 +192,27 @@ class GovernedRequest:
         return (self.decision.denied, self.decision.opt_out_sections)
 
     @cached_property
-    def subgraph_headers(self) -> Mapping[str, str]:
-        decision = self.decision
-        governance = self.policy.governance
-        token = governance.signer.sign(
+    def context(self) -> RequestContext:
+        """The decision as each agency is told it (signed afresh for every request to one)."""
+        decision, rules = self.decision, self.policy.governance.rules
+        return RequestContext(
             decision.access,
             self.request_id,
-            list(decision.agreements),
+            decision.agreements,
             decision.break_glass,
-            reads=self.reads,
-            row_rules=tuple(
-                (rule.kind, tuple(rule.agencies))
-                for rule in governance.rules.row_rules(decision.access)
-            ),
+            rules.visible_agencies(decision.access),
+            self.reads,
+            tuple((rule.kind, tuple(rule.agencies)) for rule in rules.row_rules(decision.access)),
         )
+
+    @cached_property
+    def _claims(self) -> dict[str, Any]:
+        return self.context.claims()
+
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """A context for this one subgraph request: its audience, its body, used once."""
+        signer = self.policy.governance.signer
+        token = signer.sign(self.context, subgraph, body, claims=self._claims)
         return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
 
     @property
@@ -193,10 +223,12 @@ class GovernedRequest:
         decision, guard = self.decision, self.guard
         entry = AuditEntry.for_request(
             decision.access,
-            subjects=subjects_in(body.get("data"), self.operation.variables),
+            subjects=guard.subjects,
             decisions=decision.fields.values(),
             response=orjson.dumps(body),
             request_id=self.request_id,
+            # what the answer held, and what was read on the caller's behalf to make it
+            shown=FieldsShown(guard.served | self.reads, guard.masked, guard.denied),
         )
         try:
             receipt = await self.policy.governance.writer.append(entry)

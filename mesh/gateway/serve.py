@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
+from authz.model import FieldFacts
 from mesh.federation.compose import SubgraphSource
 from mesh.federation.engine import FederatedEngine
 from mesh.federation.execute import HttpTransport
@@ -39,13 +40,15 @@ async def open_governance(
     from authz.audit import AuditLog
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
-    from mesh.enforce import schema_field_facts
+    from mesh.enforce.facts import log_unclassified, schema_field_facts
     from mesh.gateway.reads import implied_reads
 
     signer, _ = ensure_gateway_keys(data_dir)
+    facts = schema_field_facts(supergraph, CENTRE)
+    log_unclassified(supergraph.api_schema, facts)
     return Governance(
         rules=SharingRules.load(agreements_dir) if agreements_dir else SharingRules.load(),
-        facts=schema_field_facts(supergraph, CENTRE),
+        facts=facts,
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
         apply_mask=apply_mask,
@@ -59,6 +62,15 @@ def token_verifier(settings: GatewaySettings, data_dir: Path) -> TokenVerifier:
     from authz.dev_keys import dev_verifier
 
     return dev_verifier(data_dir)
+
+
+def fields_by_agency(facts: Mapping[tuple[str, str], FieldFacts]) -> dict[str, tuple[str, ...]]:
+    """Each agency's coordinates (for IG oversight: the data an organisation provides)."""
+    found: dict[str, list[str]] = {}
+    for known in facts.values():
+        for agency in known.agencies:
+            found.setdefault(agency, []).append(known.coordinate)
+    return {agency: tuple(sorted(coordinates)) for agency, coordinates in found.items()}
 
 
 def search_fields(supergraph: Supergraph) -> dict[str, str]:
@@ -77,8 +89,8 @@ def _centre(settings: GatewaySettings, data_dir: Path) -> LocalSubgraph:
         return centre_subgraph(None)
     from authz.context_token import ContextVerifier, ensure_gateway_keys
 
-    _, jwks_path = ensure_gateway_keys(data_dir)
-    return centre_subgraph(ContextVerifier.from_file(jwks_path))
+    signer, jwks_path = ensure_gateway_keys(data_dir)
+    return centre_subgraph(ContextVerifier.from_file(jwks_path), signer)
 
 
 async def build_gateway(
@@ -129,6 +141,7 @@ async def gateway_for(
             supergraph, mesh_settings.data_dir, audit_dsn, settings.agreements_dir
         )
         centre.audit = governance.audit
+        centre.provided_fields = fields_by_agency(governance.facts)
     return Gateway(supergraph, transport, settings, governance, verifier)
 
 
@@ -148,10 +161,20 @@ def _store_dsn(mesh_settings: MeshSettings, store: str) -> str:
     return open_server(mesh_settings).address.dsn(store)
 
 
-def readiness(urls: Callable[[], Mapping[str, str]]) -> Callable[[], Awaitable[str | None]]:
-    """Ready when a supergraph is loaded (the app checks) and every subgraph it names answers."""
+def readiness(
+    urls: Callable[[], Mapping[str, str]], gateway: Callable[[], Gateway | None] | None = None
+) -> Callable[[], Awaitable[str | None]]:
+    """Ready when a supergraph is loaded (the app checks), every subgraph it names answers
+    and, for a governed ``gateway``, its audit log answers: without it every personal-data
+    request fails."""
 
     async def check() -> str | None:
+        if gateway is not None:
+            built = gateway()
+            if built is None:
+                return "starting"
+            if built.governance is not None and not await built.governance.audit.ping():
+                return "the audit log does not answer: no personal data can be served"
         down = {name: why for name, why in (await subgraphs_answer(urls())).items() if why}
         if not down:
             return None
@@ -165,11 +188,14 @@ def gateway_app(
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
     ready: Callable[[], Awaitable[str | None]] | None = None,
+    *,
+    gateway: Callable[[], Gateway | None] | None = None,
 ) -> Starlette:
-    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``)."""
+    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``);
+    ``gateway`` gives the served gateway once built, for readiness (its audit log)."""
     return create_app(
         holder,
-        ready=ready or readiness(lambda: settings.subgraphs),
+        ready=ready or readiness(lambda: settings.subgraphs, gateway),
         startup=startup,
         graphiql=browser_redirect,
         routes=[*graphiql_routes(), *insights_routes(holder)],
@@ -187,12 +213,17 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
 
+    built: list[Gateway] = []
+
     async def startup(holder: PipelineHolder) -> None:
         gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
+        built[:] = [gateway]
         holder.pipeline = gateway.pipeline
         holder.closers.append(gateway.aclose)
 
-    return gateway_app(PipelineHolder(), settings, startup)
+    return gateway_app(
+        PipelineHolder(), settings, startup, gateway=lambda: built[0] if built else None
+    )
 
 
 def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) -> Starlette:
@@ -202,10 +233,14 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
 
+    governed: list[Gateway] = []  # the gateway being served, when the supergraph is civic
+
     async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
         if not is_civic(supergraph):
+            governed.clear()
             return open_pipeline(supergraph, settings)
         gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
+        governed[:] = [gateway]
         return gateway.pipeline, gateway.aclose
 
     router = SupergraphRouter(source, build)
@@ -225,7 +260,8 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
             return router.problem
         supergraph = router.supergraph
         urls = {n: s.url for n, s in supergraph.subgraphs.items()} if supergraph else {}
-        return await readiness(lambda: urls)()
+        gateway = (lambda: governed[0]) if governed else None
+        return await readiness(lambda: urls, gateway)()
 
     return gateway_app(router.holder, settings, startup, ready)
 

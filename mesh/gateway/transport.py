@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mesh.federation.execute import HttpTransport
-from mesh.federation.execute.transport import Handler
+from mesh.federation.execute.transport import Handler, Headers, headers_for, request_body
 
 
 class MeshTransport(HttpTransport):
@@ -29,7 +29,7 @@ class MeshTransport(HttpTransport):
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         *,
         timeout: float | None = None,
     ) -> dict[str, Any]:
@@ -37,4 +37,5 @@ class MeshTransport(HttpTransport):
         if handler is None:
             return await super().post(subgraph, query, variables, headers, timeout=timeout)
         self.requests[subgraph] += 1
-        return await handler(query, variables, headers)
+        sent = headers_for(headers, subgraph, request_body(query, variables))
+        return await handler(query, variables, sent)

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from authz.context_token import MeshContext
+from authz.oversight import OversightScope
 
 AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
+# Headers for one request, made from its subgraph and exact body (a context signed for it).
+FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
 
 
 class Forward(Protocol):
@@ -19,7 +22,7 @@ class Forward(Protocol):
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | FetchHeaders | None = None,
         *,
         timeout: float | None = None,
     ) -> Awaitable[dict[str, Any]]: ...
@@ -34,3 +37,5 @@ class CentreContext:
     loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
     # The same, for the agencies' needs scans (a longer timeout); call_agency when not set.
     call_scan: AgencyCall | None = None
+    # What an IG lead of an organisation may read of the audit (None: oversight unavailable).
+    oversight_scope: Callable[[str], OversightScope] | None = None

@@ -1,8 +1,10 @@
 """Oversight of the audit log, for information-governance leads and subject access.
 
-Only callers with an IG role see these fields; everyone else gets FORBIDDEN_BY_POLICY. A
-subject access report gives dates, organisations, roles and purposes — not staff names,
-unless an IG lead asks for them (CJEU C-579/21).
+Only callers with an IG role see these fields; everyone else gets FORBIDDEN_BY_POLICY (the
+fields themselves are ``@sensitive`` audit and staff data, decided by the agreements like any
+other). Each IG lead reads within their organisation's scope: what its staff looked at, and
+every access to data it provides. A subject access report gives dates, organisations, roles
+and purposes — not staff names, unless an IG lead asks for them (CJEU C-579/21).
 """
 
 from __future__ import annotations
@@ -16,54 +18,58 @@ from strawberry.types import Info
 
 from authz import oversight
 from subgraphs.centre.context import CentreContext
+from subgraphs.kit.directives import SensitiveCategory as C
+from subgraphs.kit.directives import sensitive
 
 IG_ROLES = frozenset({"ig_lead", "dpo", "caldicott_guardian"})
 
 
-def _require_ig(info: Info[CentreContext, Any]) -> Any:
+def _require_ig(info: Info[CentreContext, Any]) -> tuple[Any, oversight.OversightScope]:
+    """The audit log and the caller's scope in it; refused without an IG role."""
     context = info.context.mesh_context
     roles = set(context.request.principal.roles) if context else set()
-    if not roles & IG_ROLES:
+    if context is None or not roles & IG_ROLES:
         raise GraphQLError(
             "only information-governance leads may read the audit log",
             extensions={"code": "FORBIDDEN_BY_POLICY", "reason": "needs an IG role"},
         )
-    if info.context.audit is None:
+    scope_for = info.context.oversight_scope
+    if info.context.audit is None or scope_for is None:
         raise GraphQLError(
             "the audit log is not configured", extensions={"code": "AUDIT_UNAVAILABLE"}
         )
-    return info.context.audit
+    return info.context.audit, scope_for(context.request.principal.organisation)
 
 
 @strawberry.type(description="One consultation of a person's data.")
 class AccessEvent:
-    record: int
-    occurred_at: datetime
-    organisation: str
-    roles: list[str]
-    purpose: str
-    case_reference: str | None
-    break_glass: bool
-    fields_served: list[str]
-    fields_masked: list[str]
-    staff: str | None = strawberry.field(description="Only when includeStaff is true.")
+    record: int = sensitive(C.AUDIT)
+    occurred_at: datetime = sensitive(C.AUDIT)
+    organisation: str = sensitive(C.AUDIT)
+    roles: list[str] = sensitive(C.AUDIT)
+    purpose: str = sensitive(C.AUDIT)
+    case_reference: str | None = sensitive(C.AUDIT)
+    break_glass: bool = sensitive(C.AUDIT)
+    fields_served: list[str] = sensitive(C.AUDIT)
+    fields_masked: list[str] = sensitive(C.AUDIT)
+    staff: str | None = sensitive(C.STAFF, description="Only when includeStaff is true.")
 
 
 @strawberry.type(description="An audit record, for IG oversight.")
 class AuditEvent:
-    record: int
-    occurred_at: datetime
-    subject: str
-    organisation: str
-    roles: list[str]
-    purpose: str
-    case_reference: str | None
-    justification: str | None
-    break_glass: bool
-    people: list[str]
-    fields_served: list[str]
-    fields_denied: list[str]
-    agreements: list[str]
+    record: int = sensitive(C.AUDIT)
+    occurred_at: datetime = sensitive(C.AUDIT)
+    subject: str = sensitive(C.STAFF, description="The member of staff's token subject.")
+    organisation: str = sensitive(C.AUDIT)
+    roles: list[str] = sensitive(C.AUDIT)
+    purpose: str = sensitive(C.AUDIT)
+    case_reference: str | None = sensitive(C.AUDIT)
+    justification: str | None = sensitive(C.STAFF)
+    break_glass: bool = sensitive(C.AUDIT)
+    people: list[str] = sensitive(C.AUDIT)
+    fields_served: list[str] = sensitive(C.AUDIT)
+    fields_denied: list[str] = sensitive(C.AUDIT)
+    agreements: list[str] = sensitive(C.AUDIT)
 
 
 def _event(record: Any) -> AuditEvent:
@@ -89,8 +95,10 @@ async def access_log(
     info: Info[CentreContext, Any], person_id: strawberry.ID, include_staff: bool = False
 ) -> list[AccessEvent]:
     """Who consulted this person's data (subject access, UK GDPR Art 15)."""
-    log = _require_ig(info)
-    found = await oversight.accesses_for_subject(log, str(person_id), include_staff=include_staff)
+    log, scope = _require_ig(info)
+    found = await oversight.accesses_for_subject(
+        log, str(person_id), include_staff=include_staff, scope=scope
+    )
     return [
         AccessEvent(
             record=a.seq,
@@ -110,8 +118,8 @@ async def access_log(
 
 async def break_glass_to_review(info: Info[CentreContext, Any]) -> list[AuditEvent]:
     """Emergency accesses no IG lead has reviewed yet."""
-    log = _require_ig(info)
-    return [_event(r) for r in await oversight.unreviewed_break_glass(log)]
+    log, scope = _require_ig(info)
+    return [_event(r) for r in await oversight.unreviewed_break_glass(log, scope=scope)]
 
 
 async def audit_search(
@@ -123,7 +131,7 @@ async def audit_search(
     limit: int = 100,
 ) -> list[AuditEvent]:
     """Audit records by organisation, purpose, person and time (newest first)."""
-    log = _require_ig(info)
+    log, scope = _require_ig(info)
     from authz.model import PurposeOfUse
 
     try:
@@ -139,6 +147,7 @@ async def audit_search(
         since=since,
         limit=max(1, min(limit, 1000)),
         data_subject=str(person_id) if person_id else None,
+        scope=scope,
     )
     return [_event(r) for r in records]
 
@@ -147,12 +156,17 @@ async def review_break_glass(
     info: Info[CentreContext, Any], record: int, outcome: str, note: str | None = None
 ) -> AuditEvent:
     """Record an IG lead's review of an emergency access."""
-    log = _require_ig(info)
+    log, scope = _require_ig(info)
     context = info.context.mesh_context
     assert context is not None
     try:
         await oversight.review_break_glass(
-            log, record, context.request.principal.subject, oversight.ReviewOutcome(outcome), note
+            log,
+            record,
+            context.request.principal.subject,
+            oversight.ReviewOutcome(outcome),
+            note,
+            scope=scope,
         )
     except (ValueError, oversight.ReviewRefused) as error:
         raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None

@@ -1,8 +1,12 @@
-"""Federated search: ask every agency's own search, merge the answers by mesh id.
+"""Federated search: ask the agencies' own searches, merge the answers by mesh id.
 
 Each agency compares the criteria with its own records and answers mesh ids with a strength;
 identity never leaves the agency. The combined strength treats agencies as independent
 witnesses: 1 - Π(1 - s).
+
+Only agencies the caller may see something of for this purpose are asked (the signed context
+lists them): that an agency knows a person, and what it matched on, is that agency's data. No
+person-level search is done for PLANNING, whatever the agreements say.
 """
 
 from __future__ import annotations
@@ -17,38 +21,57 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from authz.model import PurposeOfUse
 from subgraphs.centre.context import CentreContext
 from subgraphs.kit.directives import SensitiveCategory as C
-from subgraphs.kit.directives import sensitive
+from subgraphs.kit.directives import public, sensitive
 
 MAX_RESULTS = 50
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = public()
 
 
 @strawberry.type(description="What one agency said about a candidate.")
 class AgencyMatch:
-    agency: str = sensitive(C.LINKAGE)
-    strength: float = sensitive(C.LINKAGE)
-    matched_on: list[str] = sensitive(C.LINKAGE)
+    agency: str = sensitive(C.TRACING)
+    strength: float = sensitive(C.TRACING)
+    matched_on: list[str] = sensitive(C.TRACING)
 
 
 @strawberry.type(description="A candidate person, with every agency that matched.")
 class PersonSearchResult:
-    person: Person
-    strength: float = sensitive(C.LINKAGE, description="Combined: 1 - Π(1 - agency strength).")
-    agencies: list[AgencyMatch] = sensitive(C.LINKAGE)
+    person: Person = public()
+    strength: float = sensitive(C.TRACING, description="Combined: 1 - Π(1 - agency strength).")
+    agencies: list[AgencyMatch] = sensitive(C.TRACING)
 
 
 @strawberry.type(description="The merged answer of every agency's search.")
 class PeopleSearch:
-    results: list[PersonSearchResult]
-    unavailable_agencies: list[str] = strawberry.field(
+    results: list[PersonSearchResult] = public()
+    unavailable_agencies: list[str] = public(
         description="Agencies that could not be searched (down, slow or refusing)."
     )
+
+
+def _searchable(context: CentreContext) -> dict[str, str]:
+    """The agencies to ask (and their search fields): with a gateway context, only those the
+    caller may see something of and the opt-out does not govern; never any for PLANNING."""
+    mesh_context = context.mesh_context
+    if mesh_context is None:
+        return dict(context.search_fields)  # an ungoverned deployment: nothing to go by
+    if mesh_context.request.purpose is PurposeOfUse.PLANNING:
+        raise GraphQLError(
+            "person-level search is never done for PLANNING",
+            extensions={"code": "FORBIDDEN_BY_POLICY", "reason": "no identity search for planning"},
+        )
+    return {
+        agency: field
+        for agency, field in context.search_fields.items()
+        if agency in mesh_context.agencies and agency not in mesh_context.opt_out
+    }
 
 
 def _agency_query(field: str) -> str:
@@ -73,6 +96,7 @@ async def search_people(
             extensions={"code": "BAD_USER_INPUT"},
         )
     context = info.context
+    agencies = _searchable(context)
     variables = {
         "nhs": nhs_number,
         "given": given_name,
@@ -83,13 +107,13 @@ async def search_people(
     answers = await asyncio.gather(
         *(
             context.call_agency(agency, _agency_query(field), variables)
-            for agency, field in context.search_fields.items()
+            for agency, field in agencies.items()
         ),
         return_exceptions=True,
     )
     by_person: dict[str, list[AgencyMatch]] = {}
     failed: list[str] = []
-    for agency, answer in zip(context.search_fields, answers, strict=True):
+    for agency, answer in zip(agencies, answers, strict=True):
         if isinstance(answer, BaseException) or answer.get("errors"):
             failed.append(agency)
             continue
@@ -101,7 +125,7 @@ async def search_people(
                     matched_on=match["matchedOn"],
                 )
             )
-    if context.search_fields and len(failed) == len(context.search_fields):
+    if agencies and len(failed) == len(agencies):
         raise GraphQLError("no agency could be searched", extensions={"code": "SUBGRAPH_ERROR"})
     results = []
     for mesh_id, matches in by_person.items():

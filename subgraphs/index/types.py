@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.index import queries
-from subgraphs.kit import Sensitive, many, one, sensitive
+from subgraphs.kit import Public, Sensitive, many, one, public, sensitive
 from subgraphs.kit import SensitiveCategory as C
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 
@@ -20,7 +20,7 @@ class AgencyLink:
 
 @strawberry.federation.type(keys=["id"], description="A household: people at one address.")
 class Household:
-    id: strawberry.ID
+    id: strawberry.ID = public()
 
     @classmethod
     async def resolve_reference(
@@ -40,7 +40,7 @@ class Household:
 
 @strawberry.federation.type(keys=["id"], description="A person as the mesh knows them.")
 class Person:
-    id: strawberry.ID
+    id: strawberry.ID = public()
     household_id: strawberry.Private[str | None]
 
     @classmethod
@@ -61,9 +61,23 @@ class Person:
         row = await one(info, queries.PERSONS, str(self.id))
         return None if row is None else row["national_data_opt_out"]
 
-    @sensitive(C.LINKAGE, description="Which agencies hold records linked to this person.")
+    @sensitive(
+        C.LINKAGE,
+        description="Which agencies hold records linked to this person: only those whose "
+        "data the caller may see something of for this purpose.",
+    )
     async def links(self, info: Info[Any, Any]) -> list[AgencyLink]:
         rows = await many(info, queries.AGENCY_LINKS, str(self.id))
+        context = info.context.mesh_context
+        if context is not None:
+            # That an agency knows someone is that agency's data: a link is named only where
+            # the caller may see something of the agency, and not for an agency whose records
+            # the opt-out governs here unless the person is known not to have opted out.
+            rows = [r for r in rows if r["agency"] in context.agencies]
+            if any(r["agency"] in context.opt_out for r in rows):
+                person = await one(info, queries.PERSONS, str(self.id))
+                opted_in = person is not None and person["national_data_opt_out"] is False
+                rows = [r for r in rows if opted_in or r["agency"] not in context.opt_out]
         return [AgencyLink(agency=r["agency"], records=r["records"]) for r in rows]
 
 
@@ -84,10 +98,11 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
     "by PostgreSQL (a million ids through GraphQL lists would cost seconds)."
 )
 class PlanningProfile:
-    sizes: str = strawberry.field(description="Every household: 'household<TAB>members' lines.")
-    not_countable: str = strawberry.field(
+    sizes: str = sensitive(C.LINKAGE, description="Every household: 'household<TAB>members' lines.")
+    not_countable: str = sensitive(
+        C.LINKAGE,
         description="People who may not be counted under the national data opt-out, one a "
-        "line: those who opted out and those whose choice nobody knows (fail closed)."
+        "line: those who opted out and those whose choice nobody knows (fail closed).",
     )
 
 
@@ -115,10 +130,15 @@ class Query:
         description="Household sizes and opt-out status for the centre's statistics.",
     )
 
-    @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
+    @strawberry.field(
+        description="A person by mesh id; null when the index holds no such person.",
+        directives=[Public()],
+    )
     async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))
 
-    @strawberry.field(description="A household by mesh id; null when unknown.")
+    @strawberry.field(
+        description="A household by mesh id; null when unknown.", directives=[Public()]
+    )
     async def household(self, info: Info[Any, Any], id: strawberry.ID) -> Household | None:
         return await household_by_id(info, checked_id(id, HOUSEHOLD_PREFIX))

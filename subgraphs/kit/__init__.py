@@ -11,7 +11,7 @@ from subgraphs.kit.definition import (
     HouseholdSection,
     PersonSection,
 )
-from subgraphs.kit.directives import Sensitive, SensitiveCategory, sensitive
+from subgraphs.kit.directives import Public, Sensitive, SensitiveCategory, public, sensitive
 from subgraphs.kit.identity import NhsNumbered, PersonIdentity, RecordSubject
 from subgraphs.kit.rows import many, many_as, one, one_as, section_loader
 
@@ -22,6 +22,7 @@ __all__ = [
     "NhsNumbered",
     "PersonIdentity",
     "PersonSection",
+    "Public",
     "RecordSubject",
     "Sensitive",
     "SensitiveCategory",
@@ -29,6 +30,7 @@ __all__ = [
     "many_as",
     "one",
     "one_as",
+    "public",
     "section_loader",
     "sensitive",
 ]

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.definition import AgencySubgraph, HouseholdSection, PersonSection
-from subgraphs.kit.directives import Sensitive
+from subgraphs.kit.directives import Sensitive, public
 from subgraphs.kit.entities import MeshSubgraphSchema
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 from subgraphs.kit.needs.catalogue import agency_catalogue
@@ -44,6 +44,7 @@ def _entity(name: str, prefix: str, fields: dict[str, Any]) -> type:
 
     namespace: dict[str, Any] = {
         "__annotations__": {"id": strawberry.ID},
+        "id": public(),
         "__module__": __name__,
         "resolve_reference": classmethod(resolve_reference),
         **fields,

@@ -27,7 +27,7 @@ from strawberry.schema import BaseSchema
 from authz.context_token import ContextRejected
 from authz.model import PurposeOfUse
 from subgraphs.kit.context import SubgraphContext
-from subgraphs.kit.database import Database
+from subgraphs.kit.database import Database, DatabaseUnavailable
 from subgraphs.kit.gatekeeper import Gatekeeper
 from subgraphs.kit.logs import configure_logging, request_log_context
 from subgraphs.kit.metrics import SubgraphMetrics, operation_of
@@ -133,13 +133,19 @@ def create_app(
     """A subgraph as an ASGI app; its pool opens lazily so it starts even if its store is down.
     ``tracer_provider`` records spans (tests pass one); without it, the environment decides."""
     settings = settings or SubgraphSettings()
-    gatekeeper = Gatekeeper(settings.gateway_jwks, settings.require_context, refused_purposes)
     metrics = SubgraphMetrics(name)
     own_provider = tracer_provider is None
     tracing = SubgraphTracing(
         name, tracer_provider if tracer_provider is not None else tracer_provider_from_env(name)
     )
     database = Database(dsn, settings, metrics=metrics, tracing=tracing)
+    gatekeeper = Gatekeeper(
+        settings.gateway_jwks,
+        settings.require_context,
+        refused_purposes,
+        audience=name,
+        database=database,
+    )
     graphql = _SubgraphGraphQL(schema, database, name, settings, metrics)
     log = configure_logging(name, settings.log_level)
 
@@ -171,6 +177,11 @@ def create_app(
                 },
                 status_code=403 if rejected.code == "FORBIDDEN_BY_AGENCY" else 401,
             )
+        except DatabaseUnavailable as down:  # the access log cannot be written: serve nothing
+            log.warning("refused", code="DATABASE_UNAVAILABLE")
+            # As GraphQL answers any request-level error (legacy JSON): the gateway passes the
+            # code on to the fields this subgraph would have given.
+            return JSONResponse({"data": None, "errors": [down.formatted]})
         try:
             response: Response = await graphql.run(request)
         except HTTPException as exc:

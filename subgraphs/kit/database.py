@@ -2,7 +2,8 @@
 
 The counter is fed by asyncpg's own query logger on every pooled connection, so it counts
 what really reached PostgreSQL, not what the kit meant to send. asyncpg's own housekeeping
-(type introspection, the reset on release) is left out: only statements the subgraph issued.
+(type introspection, the reset on release) and the access log's insert are left out: only the
+data statements the subgraph issued.
 """
 
 import asyncio
@@ -76,12 +77,16 @@ class Database:
                     raise DatabaseUnavailable(_reason(exc)) from None
         return self._pool
 
-    async def fetch(self, sql: str, *args: Any) -> Sequence[asyncpg.Record]:
+    async def fetch(self, sql: str, *args: Any, counted: bool = True) -> Sequence[asyncpg.Record]:
+        """Rows of one statement; ``counted=False`` for bookkeeping (the access log's insert),
+        which stays out of the data statements' counter, SQL metrics and spans (its time is in
+        the request's)."""
         pool = await self.pool()
-        self._issued.add(sql)
+        if counted:
+            self._issued.add(sql)
         started, ok = time.perf_counter(), False
         try:
-            if self._tracing is None:
+            if self._tracing is None or not counted:
                 rows = await pool.fetch(sql, *args)
             else:
                 with self._tracing.sql(sql, self.name):
@@ -96,7 +101,7 @@ class Database:
         ) as exc:
             raise DatabaseUnavailable(_reason(exc)) from None
         finally:
-            if self._metrics is not None:
+            if self._metrics is not None and counted:
                 self._metrics.observe_sql(time.perf_counter() - started, ok)
 
     def pool_usage(self) -> tuple[int, int, int] | None:

@@ -1,8 +1,12 @@
-"""``@sensitive(category: …)``: the sharing vocabulary every personal field carries.
+"""``@sensitive(category: …)`` and ``@public``: how every field is classified.
 
-Defined once, as a composed federation directive (``@link`` + ``@composeDirective``), so it
-survives composition into the supergraph where the gateway's sharing rules read it. The name
-is ours on purpose: Federation 2.6 owns ``@policy``.
+Every field a subgraph serves is personal data of its agency unless classified otherwise:
+``@sensitive(category: …)`` names its category (shared only under an agreement); ``@public``
+marks what is not personal data (the mesh's own ids, structure, reference data an agency
+publishes), served without one. A field with neither is unclassified and the gateway denies
+it. Both are composed federation directives (``@link`` + ``@composeDirective``), so they
+survive composition into the supergraph where the gateway's sharing rules read them. The
+names are ours on purpose: Federation 2.6 owns ``@policy``.
 """
 
 from typing import Any
@@ -15,7 +19,14 @@ from authz.categories import SensitiveCategory
 
 SENSITIVE_SPEC_URL = "https://specs.civic-mesh.org/sensitive/v1.0"
 
-__all__ = ["SENSITIVE_SPEC_URL", "Sensitive", "SensitiveCategory", "sensitive"]
+__all__ = [
+    "SENSITIVE_SPEC_URL",
+    "Public",
+    "Sensitive",
+    "SensitiveCategory",
+    "public",
+    "sensitive",
+]
 
 
 @schema_directive(
@@ -32,4 +43,22 @@ class Sensitive:
 def sensitive(category: SensitiveCategory, **field_kwargs: Any) -> Any:
     """A Strawberry field marked ``@sensitive(category: …)``."""
     directives = [*field_kwargs.pop("directives", ()), Sensitive(category=category.value)]
+    return strawberry.field(directives=directives, **field_kwargs)
+
+
+@schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="public",
+    compose=True,
+    import_url=SENSITIVE_SPEC_URL,
+    description="Not personal data (ids, structure, published reference data): served "
+    "without an agreement.",
+)
+class Public:
+    pass
+
+
+def public(**field_kwargs: Any) -> Any:
+    """A Strawberry field marked ``@public`` (not personal data)."""
+    directives = [*field_kwargs.pop("directives", ()), Public()]
     return strawberry.field(directives=directives, **field_kwargs)

@@ -2,8 +2,9 @@
 
 The schema stays public (``_service``, ``__typename`` and introspection need no context, as
 composition and tools read them, with or without fragments); everything else needs a valid
-``X-Mesh-Context``. An agency may
-also refuse whole purposes of use (its own, stricter rule).
+``X-Mesh-Context`` signed for this subgraph and this very request body, never used before (the
+agency's own access log records it first). An agency may also refuse whole purposes of use
+(its own, stricter rule).
 """
 
 from collections.abc import Iterable
@@ -24,17 +25,27 @@ from starlette.requests import Request
 
 from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier, MeshContext
 from authz.model import PurposeOfUse
+from subgraphs.kit.access_log import record_access
+from subgraphs.kit.database import Database
 
 _PUBLIC_ROOT_FIELDS = {"_service", "__typename", "__schema", "__type"}
 
 
 class Gatekeeper:
     def __init__(
-        self, jwks_path: Path, required: bool, refused_purposes: Iterable[PurposeOfUse] = ()
+        self,
+        jwks_path: Path,
+        required: bool,
+        refused_purposes: Iterable[PurposeOfUse] = (),
+        *,
+        audience: str,
+        database: Database | None = None,
     ) -> None:
         self.jwks_path = jwks_path
         self.required = required
         self.refused = frozenset(refused_purposes)
+        self.audience = audience  # this subgraph's name: contexts are signed for one subgraph
+        self.database = database  # where the access log is kept (None: not kept)
         self._verifier: ContextVerifier | None = None
 
     def _load(self) -> ContextVerifier:
@@ -48,25 +59,29 @@ class Gatekeeper:
         return self._verifier
 
     async def admit(self, request: Request) -> MeshContext | None:
-        """The verified context, None for public schema requests; raises ContextRejected."""
+        """The verified context, None for public schema requests; raises ContextRejected
+        (or DatabaseUnavailable when the access log cannot be written: nothing is served)."""
         token = request.headers.get(CONTEXT_HEADER)
-        if token is None and (not self.required or await _only_public_fields(request)):
+        body = await request.body() if request.method == "POST" else b""
+        if token is None and (not self.required or _only_public_fields(request, body)):
             return None
-        context = self._load().verify(token)
+        context = self._load().verify(token, audience=self.audience, body=body)
         if context.request.purpose in self.refused:
             raise ContextRejected(
                 "FORBIDDEN_BY_AGENCY",
                 f"this agency does not share data for {context.request.purpose.value}",
             )
+        if self.database is not None:
+            await record_access(self.database, context, body)
         return context
 
 
-async def _only_public_fields(request: Request) -> bool:
+def _only_public_fields(request: Request, body: bytes) -> bool:
     if request.method == "GET":
         query = request.query_params.get("query")
     else:
         try:
-            payload = orjson.loads(await request.body())
+            payload = orjson.loads(body)
         except orjson.JSONDecodeError:
             return True  # let GraphQL answer the malformed request itself
         query = payload.get("query") if isinstance(payload, dict) else None

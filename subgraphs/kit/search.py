@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.kit.context import SubgraphContext
+from subgraphs.kit.directives import SensitiveCategory, sensitive
 
 MAX_MATCHES = 50
 
@@ -34,10 +35,11 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})$")
 
 @strawberry.federation.type(shareable=True, description="One agency's candidate for a search.")
 class PersonMatch:
-    mesh_id: strawberry.ID
-    agency: str
-    strength: float
-    matched_on: list[str]
+    # What an agency's own search found: tracing data, as the centre's merged answer is.
+    mesh_id: strawberry.ID = sensitive(SensitiveCategory.TRACING)
+    agency: str = sensitive(SensitiveCategory.TRACING)
+    strength: float = sensitive(SensitiveCategory.TRACING)
+    matched_on: list[str] = sensitive(SensitiveCategory.TRACING)
 
 
 def normalise_postcode(value: str | None) -> str | None:

@@ -21,7 +21,7 @@ from mesh.gateway.graphiql import (
     graphiql_routes,
 )
 
-PURPOSES = ["DIRECT_CARE", "SAFEGUARDING", "EARLY_HELP", "PLANNING", "EMERGENCY"]
+PURPOSES = ["DIRECT_CARE", "SAFEGUARDING", "EARLY_HELP", "PLANNING", "EMERGENCY", "OVERSIGHT"]
 _CONFIG = re.compile(
     r'<script type="application/json" id="mesh-graphiql-config">(.*?)</script>', re.S
 )

@@ -212,6 +212,23 @@ def test_missing_claims(keys: DevKeys, verifier: TokenVerifier, claim: str) -> N
     assert claim in error.message
 
 
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("exp", str(int(time.time()) + 600)),  # a signed, unexpired expiry... as a string
+        ("iat", str(int(time.time()))),
+        ("nbf", True),
+        ("name", 42),
+    ],
+)
+def test_claims_must_have_their_json_types(
+    keys: DevKeys, verifier: TokenVerifier, claim: str, value: object
+) -> None:
+    error = rejected(verifier, f"Bearer {signed(keys, **{claim: value})}")
+    assert error.code == "TOKEN_MISSING_CLAIMS"
+    assert f"'{claim}'" in error.message
+
+
 def test_malformed_roles_claim(keys: DevKeys, verifier: TokenVerifier) -> None:
     token = signed(keys, roles="gp")
     assert rejected(verifier, f"Bearer {token}").code == "TOKEN_MISSING_CLAIMS"

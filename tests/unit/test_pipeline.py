@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from graphql import (
     DocumentNode,
@@ -24,6 +25,7 @@ from mesh.federation.errors import Unauthenticated
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.federation.pipeline import (
     DocumentLimits,
+    FetchHeaders,
     GraphQLRequest,
     OpenPolicy,
     Pipeline,
@@ -64,9 +66,9 @@ class OneSchemaEngine:
         return (document, operation_name)
 
     async def execute(
-        self, plan: object, variables: Mapping[str, Any], headers: Mapping[str, str]
+        self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> Outcome:
-        self.executions.append(dict(headers))
+        self.executions.append(dict(headers("local", orjson.dumps(dict(variables)))))
         assert isinstance(plan, tuple)
         result = execute(
             SCHEMA,
@@ -115,6 +117,7 @@ class TokenPolicy:
     """A policy after the civic one's shape: a token or nothing but the schema."""
 
     public_introspection = True
+    single_valued_headers = ("authorization",)
 
     def __init__(self) -> None:
         self.authorized = 0
@@ -126,6 +129,9 @@ class TokenPolicy:
         if token != "Bearer good":
             raise Unauthenticated("bad token", code="TOKEN_INVALID")
         return "alice"
+
+    def admit_text(self, identity: object, query: str) -> None:
+        return None
 
     def token_budget(self, identity: object) -> int | None:
         return 20 if identity is None else None

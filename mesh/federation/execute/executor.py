@@ -24,7 +24,7 @@ from mesh.federation.execute.merge import (
     objects_at,
     representation_of,
 )
-from mesh.federation.execute.transport import Transport
+from mesh.federation.execute.transport import Headers, Transport
 from mesh.federation.plan.nodes import (
     ANY_TYPE,
     ConditionNode,
@@ -65,7 +65,7 @@ class _Run:
         self,
         transport: Transport,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        headers: Headers | None,
         defaults: Mapping[str, Any],
     ) -> None:
         self.transport = transport
@@ -211,7 +211,7 @@ async def execute_plan(
     plan: QueryPlan,
     transport: Transport,
     variables: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
+    headers: Headers | None = None,
 ) -> ExecutionOutcome:
     """Fetch everything the plan needs; the result still has to be shaped for the client."""
     run = _Run(transport, variables or {}, headers, plan.variable_defaults)

@@ -12,10 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-import orjson
 
 from mesh.federation.execute.faults import SubgraphTimeout, SubgraphUnavailable
-from mesh.federation.execute.transport import parse_response
+from mesh.federation.execute.transport import (
+    Headers,
+    headers_for,
+    parse_response,
+    request_body,
+)
 
 KEEPALIVE_SECONDS = 4.0
 
@@ -54,7 +58,7 @@ class HttpTransport:
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         *,
         timeout: float | None = None,
     ) -> dict[str, Any]:
@@ -64,12 +68,13 @@ class HttpTransport:
             raise SubgraphUnavailable(subgraph, "no URL configured")
         self.requests[subgraph] += 1
         timeout = timeout or self.timeouts.get(subgraph, self.default_timeout)
-        body = orjson.dumps({"query": query, "variables": variables})
+        body = request_body(query, variables)
+        sent = headers_for(headers, subgraph, body)  # signed over this very body, if asked
         try:
             async with self._client().post(
                 url,
                 data=body,
-                headers=dict(headers) if headers else None,
+                headers=dict(sent) if sent else None,
                 timeout=aiohttp.ClientTimeout(total=timeout),
             ) as response:
                 status = response.status

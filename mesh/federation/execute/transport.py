@@ -15,6 +15,19 @@ import orjson
 
 from mesh.federation.execute.faults import SubgraphBadResponse, SubgraphUnavailable
 
+# A request's headers: fixed, or made for each request from its subgraph and exact body, so that
+# a policy can bind what it sends to that one request (a context signed over the body).
+Headers = Mapping[str, str] | Callable[[str, bytes], Mapping[str, str]]
+
+
+def request_body(query: str, variables: Mapping[str, Any]) -> bytes:
+    """The JSON body of a subgraph request, as every transport sends (and signs) it."""
+    return orjson.dumps({"query": query, "variables": dict(variables)})
+
+
+def headers_for(headers: Headers | None, subgraph: str, body: bytes) -> Mapping[str, str] | None:
+    return headers(subgraph, body) if callable(headers) else headers
+
 
 class Transport(Protocol):
     async def post(
@@ -22,7 +35,7 @@ class Transport(Protocol):
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        headers: Headers | None,
     ) -> dict[str, Any]:
         """The subgraph's GraphQL response (``data`` and/or ``errors``), or a SubgraphFault."""
         ...
@@ -49,22 +62,19 @@ class InProcessTransport:
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        headers: Headers | None,
     ) -> dict[str, Any]:
+        body = request_body(query, variables)
+        sent = headers_for(headers, subgraph, body)
         if self._handler is not None:
-            return await self._handler(query, variables, headers)
+            return await self._handler(query, variables, sent)
         assert self._app is not None
-        return await self._call_asgi(subgraph, query, variables, headers)
+        return await self._call_asgi(subgraph, body, sent)
 
     async def _call_asgi(
-        self,
-        subgraph: str,
-        query: str,
-        variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        self, subgraph: str, body: bytes, headers: Mapping[str, str] | None
     ) -> dict[str, Any]:
         assert self._app is not None
-        body = orjson.dumps({"query": query, "variables": dict(variables)})
         raw_headers = [
             (b"content-type", b"application/json"),
             (b"accept", b"application/json"),
@@ -124,7 +134,7 @@ class RoutingTransport:
         subgraph: str,
         query: str,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str] | None,
+        headers: Headers | None,
     ) -> dict[str, Any]:
         transport = self._routes.get(subgraph, self._default)
         if transport is None:

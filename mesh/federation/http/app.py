@@ -60,8 +60,19 @@ def _failure(error: GraphQLRequestError, media_type: str) -> Response:
     return _respond(error.body(), error.http_status(media_type == GRAPHQL_RESPONSE), media_type)
 
 
-async def _read_request(request: Request, max_body_bytes: int) -> GraphQLRequest:
-    headers = dict(request.headers)
+def _headers(request: Request, single_valued: Sequence[str]) -> dict[str, str]:
+    """The request's headers; a header the policy reads as one value, sent twice, is refused
+    rather than resolved by whichever copy comes first."""
+    for name in single_valued:
+        if len(request.headers.getlist(name)) > 1:
+            raise BadRequest(f"the {name} header was sent more than once", code="DUPLICATE_HEADER")
+    return dict(request.headers)
+
+
+async def _read_request(
+    request: Request, max_body_bytes: int, single_valued: Sequence[str] = ()
+) -> GraphQLRequest:
+    headers = _headers(request, single_valued)
     if request.method == "GET":
         params = request.query_params
         try:
@@ -134,7 +145,9 @@ def create_app(
                 media_type,
             )
         try:
-            graphql_request = await _read_request(request, max_body_bytes)
+            graphql_request = await _read_request(
+                request, max_body_bytes, pipeline.policy.single_valued_headers
+            )
         except GraphQLRequestError as error:
             return _failure(error, media_type)
         result = await pipeline.run(graphql_request)

@@ -1,8 +1,17 @@
 """The request pipeline: stages with typed hand-offs, one error channel, one policy hook."""
 
 from mesh.federation.pipeline.document import DocumentLimits
-from mesh.federation.pipeline.engine import ExecutionOutcome, PlanCache, QueryEngine
-from mesh.federation.pipeline.operation import PreparedOperation, is_introspection_only
+from mesh.federation.pipeline.engine import (
+    ExecutionOutcome,
+    FetchHeaders,
+    PlanCache,
+    QueryEngine,
+)
+from mesh.federation.pipeline.operation import (
+    PreparedOperation,
+    is_introspection_only,
+    may_be_schema_only,
+)
 from mesh.federation.pipeline.pipeline import Pipeline
 from mesh.federation.pipeline.policy import Authorization, OpenPolicy, Policy, Unrestricted
 from mesh.federation.pipeline.request import GraphQLRequest
@@ -12,6 +21,7 @@ __all__ = [
     "Authorization",
     "DocumentLimits",
     "ExecutionOutcome",
+    "FetchHeaders",
     "GraphQLRequest",
     "GraphQLResponse",
     "OpenPolicy",
@@ -22,4 +32,5 @@ __all__ = [
     "QueryEngine",
     "Unrestricted",
     "is_introspection_only",
+    "may_be_schema_only",
 ]

@@ -1,10 +1,19 @@
 """Parse and validate, each cached by query text, with limits checked before the expensive
-validation rules run (a stranger's oversized query costs a parse, never a validation)."""
+validation rules run (a stranger's oversized query costs a parse, never a validation).
+
+Validation is bounded for every caller: tokens, fields, selections per selection set, and the
+pairs of fields the overlapping-fields rule would compare (:mod:`.complexity`), all checked in
+one walk after parsing. What is left of a large document's cost is paid off the event loop, on
+one worker thread, so that it delays other large documents rather than every request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cachetools import LRUCache
 from graphql import (
@@ -25,12 +34,18 @@ from mesh.federation.errors import (
     QueryTooLarge,
     ValidationFailed,
 )
+from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity, check_text
+
+# Documents longer than this are parsed and validated on the worker thread.
+OFF_LOOP_BYTES = 4_096
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class DocumentLimits:
     max_tokens: int = 5_000
     max_fields: int = 2_000  # field selections in the whole document, fragments counted once
+    complexity: ComplexityLimits = field(default_factory=ComplexityLimits)
 
 
 class _FieldCounter(Visitor):
@@ -59,11 +74,15 @@ class DocumentStage:
             max(cache_size, 1)
         )
         self._valid: LRUCache[str, tuple[GraphQLError, ...]] = LRUCache(max(cache_size, 1))
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphql-document")
+        # What this stage has done (parses and validations run, not served from the caches).
+        self.parses = self.validations = 0
+        self.off_loop = 0  # of those, how many ran on the worker thread
 
-    def parse(self, query: str, token_budget: int | None = None) -> DocumentNode:
+    async def parse(self, query: str, token_budget: int | None = None) -> DocumentNode:
         found = self._parsed.get(query)
         if found is None:
-            found = self._parse(query, token_budget)
+            found = await self._off_loop_if_large(query, lambda: self._parse(query, token_budget))
             if token_budget is None or not isinstance(found, QueryTooLarge):
                 self._parsed[query] = found  # a budget refusal is the caller's, not the text's
         if isinstance(found, GraphQLRequestError):
@@ -71,9 +90,15 @@ class DocumentStage:
         return found
 
     def _parse(self, query: str, token_budget: int | None) -> DocumentNode | GraphQLRequestError:
+        self.parses += 1
         max_tokens = self.limits.max_tokens
         if token_budget is not None:
             max_tokens = min(max_tokens, token_budget)
+        if len(query) > OFF_LOOP_BYTES:  # large enough to hide a costly selection set
+            try:
+                check_text(query, self.limits.complexity)
+            except GraphQLRequestError as refused:
+                return refused
         try:
             document = parse(query, max_tokens=max_tokens)
         except GraphQLError as error:
@@ -87,11 +112,29 @@ class DocumentStage:
                 f"the operation selects {counter.count} fields; the limit is "
                 f"{self.limits.max_fields}"
             )
+        try:
+            check_complexity(document, self.limits.complexity)
+        except GraphQLRequestError as refused:
+            return refused
         return document
 
-    def validate(self, query: str, document: DocumentNode) -> None:
+    async def validate(self, query: str, document: DocumentNode) -> None:
         errors = self._valid.get(query)
         if errors is None:
-            errors = self._valid[query] = tuple(validate(self.schema, document, self.rules))
+            errors = await self._off_loop_if_large(query, lambda: self._validate(document))
+            self._valid[query] = errors
         if errors:
             raise ValidationFailed(errors)
+
+    def _validate(self, document: DocumentNode) -> tuple[GraphQLError, ...]:
+        self.validations += 1
+        return tuple(validate(self.schema, document, self.rules))
+
+    async def _off_loop_if_large(self, query: str, work: Callable[[], T]) -> T:
+        if len(query) <= OFF_LOOP_BYTES:
+            return work()
+        self.off_loop += 1
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)

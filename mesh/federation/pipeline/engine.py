@@ -3,11 +3,16 @@ executor that offer these plug in (the pipeline imports none of them)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
+
+FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
+"""The headers of one subgraph request, given the subgraph's name and the exact request body:
+a policy can bind what it sends to that one request (a context signed over the body). The
+transport calls it once per request, after serialising the body."""
 
 
 class ExecutionOutcome(Protocol):
@@ -29,7 +34,7 @@ class QueryEngine(Protocol):
         ...
 
     async def execute(
-        self, plan: object, variables: Mapping[str, Any], headers: Mapping[str, str]
+        self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> ExecutionOutcome: ...
 
     def shape(

@@ -10,12 +10,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
 )
 from graphql.execution.values import get_variable_values
+from graphql.language import Lexer, Source, TokenKind
 from graphql.utilities import get_operation_ast
 
 from mesh.federation.errors import BadUserInput, MethodNotAllowed, OperationResolutionFailure
@@ -75,6 +77,50 @@ def is_introspection_only(document: DocumentNode, operation: OperationDefinition
         return True
 
     return only_schema(operation.selection_set, frozenset())
+
+
+def may_be_schema_only(query: str) -> bool:
+    """Without parsing, whether an operation might read only the schema: False as soon as the
+    lexer meets a root field of an operation that is not ``__schema``, ``__type`` or
+    ``__typename`` (usually the first one), so a stranger's data query is refused after a few
+    tokens. True when it cannot tell (fragments at the root, a syntax error): parse then."""
+    lexer = Lexer(Source(query))
+    depth = parens = 0
+    in_fragment_definition = False
+    previous: TokenKind | None = None
+    previous_value: str | None = None
+    try:
+        token = lexer.advance()
+        while token.kind is not TokenKind.EOF:
+            kind = token.kind
+            if kind is TokenKind.BRACE_L:
+                depth += 1
+            elif kind is TokenKind.BRACE_R:
+                depth -= 1
+                in_fragment_definition = in_fragment_definition and depth > 0
+            elif kind is TokenKind.PAREN_L:
+                parens += 1
+            elif kind is TokenKind.PAREN_R:
+                parens -= 1
+            elif kind is TokenKind.NAME and depth == 0 and token.value == "fragment":
+                in_fragment_definition = True
+            elif (
+                kind is TokenKind.NAME
+                and depth == 1
+                and parens == 0
+                and not in_fragment_definition
+                and previous not in (TokenKind.AT, TokenKind.SPREAD)
+                and token.value != "on"
+                and previous_value != "on"  # a type condition
+                and lexer.lookahead().kind is not TokenKind.COLON  # an alias
+                and token.value not in INTROSPECTION_FIELDS
+            ):
+                return False
+            previous, previous_value = kind, token.value
+            token = lexer.advance()
+    except GraphQLError:
+        return True
+    return True
 
 
 def prepare_operation(

@@ -52,6 +52,9 @@ class Pipeline:
         self._schema_answers: LRUCache[bytes, dict[str, Any]] = LRUCache(64)
         self.propagate_headers = tuple(h.lower() for h in propagate_headers)
 
+    def close(self) -> None:
+        self.documents.close()
+
     async def run(self, request: GraphQLRequest) -> GraphQLResponse:
         try:
             return GraphQLResponse(await self._answer(request))
@@ -71,10 +74,11 @@ class Pipeline:
         query, variables, operation_name = request.checked()
         if not authenticated:
             identity = self.policy.authenticate(request.headers)
-        document = self.documents.parse(query, self.policy.token_budget(identity))
+        self.policy.admit_text(identity, query)
+        document = await self.documents.parse(query, self.policy.token_budget(identity))
         schema_only = is_introspection_only(document, operation_in(document, operation_name))
         self.policy.admit(identity, document, schema_only)
-        self.documents.validate(query, document)
+        await self.documents.validate(query, document)
         operation = prepare_operation(
             self.engine.api_schema,
             query,
@@ -93,7 +97,11 @@ class Pipeline:
             authorization.document,
             self.engine.plan_variant(),
         )
-        headers = {**self._propagated(request.headers), **authorization.subgraph_headers}
+        propagated = self._propagated(request.headers)
+
+        def headers(subgraph: str, body: bytes) -> dict[str, str]:
+            return {**propagated, **authorization.fetch_headers(subgraph, body)}
+
         outcome = await self.engine.execute(plan, operation.variables, headers)
         body = self.engine.shape(
             document, operation_name, operation.variables, outcome, authorization.field_resolver

@@ -32,9 +32,8 @@ class Authorization(Protocol):
         """Separates plans of the same query text under different decisions."""
         ...
 
-    @property
-    def subgraph_headers(self) -> Mapping[str, str]:
-        """Headers sent with every subgraph request of this operation."""
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """Headers for one subgraph request of this operation, given its exact body."""
         ...
 
     @property
@@ -49,9 +48,15 @@ class Authorization(Protocol):
 
 class Policy(Protocol):
     public_introspection: bool  # schema-only operations need no credentials and are cached
+    # Headers read as one value: sent twice, the request is refused (400), never first-wins.
+    single_valued_headers: tuple[str, ...]
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
         """The caller's identity from the request headers (raise a GraphQLRequestError)."""
+        ...
+
+    def admit_text(self, identity: object, query: str) -> None:
+        """Refuse, before parsing, what this caller may never run (raise); cheap checks only."""
         ...
 
     def token_budget(self, identity: object) -> int | None:
@@ -76,6 +81,9 @@ class Unrestricted:
     subgraph_headers: Mapping[str, str] = field(default_factory=dict)
     field_resolver: GraphQLFieldResolver | None = None
 
+    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        return self.subgraph_headers
+
     async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
         return body
 
@@ -84,8 +92,12 @@ class OpenPolicy:
     """No governance: everyone may run anything (federation conformance, benchmarks)."""
 
     public_introspection = True
+    single_valued_headers: tuple[str, ...] = ()
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
+        return None
+
+    def admit_text(self, identity: object, query: str) -> None:
         return None
 
     def token_budget(self, identity: object) -> int | None:
