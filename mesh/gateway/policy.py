@@ -20,7 +20,7 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
-from authz.audit import AuditEntry, AuditLog, AuditUnavailable
+from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable
 from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner
 from authz.decision import OperationDecision, decide_operation
@@ -33,6 +33,7 @@ from mesh.enforce.subjects import subjects_in
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
 from mesh.federation.pipeline import PreparedOperation
 from mesh.gateway.reads import reads_of
+from mesh.gateway.telemetry import GatewayTelemetry
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
@@ -82,11 +83,16 @@ class GovernancePolicy:
     public_introspection = True
 
     def __init__(
-        self, governance: Governance, schema: GraphQLSchema, verifier: TokenVerifier | None
+        self,
+        governance: Governance,
+        schema: GraphQLSchema,
+        verifier: TokenVerifier | None,
+        telemetry: GatewayTelemetry | None = None,
     ) -> None:
         self.governance = governance
         self.schema = schema
         self.verifier = verifier
+        self.telemetry = telemetry
         self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
 
     def authenticate(self, headers: Mapping[str, str]) -> object:
@@ -126,7 +132,10 @@ class GovernancePolicy:
         decision = decide_operation(
             self.governance.rules, access, coordinates | implied, self.governance.facts
         )
-        return GovernedRequest(self, operation, decision, str(uuid.uuid4()), implied)
+        if self.telemetry is not None:
+            self.telemetry.governance.decided(decision.fields.values())
+        request_id = operation.request_id or str(uuid.uuid4())
+        return GovernedRequest(self, operation, decision, request_id, implied)
 
 
 class GovernedRequest:
@@ -198,8 +207,10 @@ class GovernedRequest:
             response=orjson.dumps(body),
             request_id=self.request_id,
         )
+        if self.policy.telemetry is not None:
+            self.policy.telemetry.governance.withheld(guard.withheld_by_row_rule)
         try:
-            receipt = await self.policy.governance.writer.append(entry)
+            receipt = await self._append(entry)
         except AuditUnavailable as error:
             raise ServiceUnavailable(
                 f"no data is served while the audit log is down: {error}",
@@ -218,3 +229,11 @@ class GovernedRequest:
             }
         }
         return body
+
+    async def _append(self, entry: AuditEntry) -> AuditReceipt:
+        writer = self.policy.governance.writer
+        telemetry = self.policy.telemetry
+        if telemetry is None:
+            return await writer.append(entry)
+        with telemetry.engine.span("audit.append"), telemetry.governance.audit_append():
+            return await writer.append(entry)

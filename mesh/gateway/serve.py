@@ -26,6 +26,7 @@ from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.insights import insights_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.telemetry import GatewayTelemetry
 from mesh.gateway.transport import MeshTransport
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
@@ -86,6 +87,7 @@ async def build_gateway(
     attempts: int = 30,
     mesh_settings: MeshSettings | None = None,
     verifier: TokenVerifier | None = None,
+    telemetry: GatewayTelemetry | None = None,
 ) -> Gateway:
     """Compose the running subgraphs (and the centre's own) and build the gateway over them."""
     mesh_settings = mesh_settings or MeshSettings()
@@ -97,7 +99,7 @@ async def build_gateway(
         local=[SubgraphSource(CENTRE, LOCAL_CENTRE_URL, centre.sdl())],
     )
     return await gateway_for(
-        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre
+        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre, telemetry
     )
 
 
@@ -107,6 +109,7 @@ async def gateway_for(
     mesh_settings: MeshSettings,
     verifier: TokenVerifier | None,
     centre: LocalSubgraph | None = None,
+    telemetry: GatewayTelemetry | None = None,
 ) -> Gateway:
     """The gateway over a loaded supergraph: its subgraphs over HTTP (the supergraph's URLs,
     overridden by ``settings.subgraphs``), the centre's in-process, the rules when governed."""
@@ -129,7 +132,7 @@ async def gateway_for(
             supergraph, mesh_settings.data_dir, audit_dsn, settings.agreements_dir
         )
         centre.audit = governance.audit
-    return Gateway(supergraph, transport, settings, governance, verifier)
+    return Gateway(supergraph, transport, settings, governance, verifier, telemetry)
 
 
 def is_civic(supergraph: Supergraph) -> bool:
@@ -165,8 +168,10 @@ def gateway_app(
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
     ready: Callable[[], Awaitable[str | None]] | None = None,
+    telemetry: GatewayTelemetry | None = None,
 ) -> Starlette:
-    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``)."""
+    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``), with
+    ``/metrics`` when it has ``telemetry``."""
     return create_app(
         holder,
         ready=ready or readiness(lambda: settings.subgraphs),
@@ -174,6 +179,7 @@ def gateway_app(
         graphiql=browser_redirect,
         routes=[*graphiql_routes(), *insights_routes(holder)],
         max_body_bytes=settings.max_body_bytes,
+        metrics=telemetry.registry if telemetry is not None else None,
     )
 
 
@@ -182,20 +188,36 @@ def serving(gateway: Gateway) -> PipelineHolder:
     return PipelineHolder(gateway.pipeline, [gateway.aclose])
 
 
-def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
+def build_app(
+    settings: GatewaySettings, attempts: int = 30, telemetry: GatewayTelemetry | None = None
+) -> Starlette:
     """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
 
     async def startup(holder: PipelineHolder) -> None:
-        gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
+        if telemetry is not None:
+            holder.closers.append(_shutdown(telemetry))
+        gateway = await build_gateway(settings, attempts, mesh_settings, verifier, telemetry)
         holder.pipeline = gateway.pipeline
         holder.closers.append(gateway.aclose)
 
-    return gateway_app(PipelineHolder(), settings, startup)
+    return gateway_app(PipelineHolder(), settings, startup, telemetry=telemetry)
 
 
-def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) -> Starlette:
+def _shutdown(telemetry: GatewayTelemetry) -> Callable[[], Awaitable[None]]:
+    async def shutdown() -> None:
+        telemetry.shutdown()  # closed last: flushes the spans of the final requests
+
+    return shutdown
+
+
+def supergraph_app(
+    settings: GatewaySettings,
+    source: str,
+    poll_seconds: float,
+    telemetry: GatewayTelemetry | None = None,
+) -> Starlette:
     """Serve the supergraph at ``source`` (file or URL), reloaded when it changes. The mesh's own
     supergraph is served under the rules (unless governance is switched off); any other as a
     plain federation router, with no database, index or centre."""
@@ -204,13 +226,17 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
 
     async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
         if not is_civic(supergraph):
-            return open_pipeline(supergraph, settings)
-        gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
+            return open_pipeline(supergraph, settings, telemetry)
+        gateway = await gateway_for(
+            supergraph, settings, mesh_settings, verifier, telemetry=telemetry
+        )
         return gateway.pipeline, gateway.aclose
 
     router = SupergraphRouter(source, build)
 
     async def startup(holder: PipelineHolder) -> None:
+        if telemetry is not None:
+            holder.closers.append(_shutdown(telemetry))
         await router.load()
         watcher = asyncio.create_task(router.watch(poll_seconds))
 
@@ -227,11 +253,11 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
         urls = {n: s.url for n, s in supergraph.subgraphs.items()} if supergraph else {}
         return await readiness(lambda: urls)()
 
-    return gateway_app(router.holder, settings, startup, ready)
+    return gateway_app(router.holder, settings, startup, ready, telemetry)
 
 
 def open_pipeline(
-    supergraph: Supergraph, settings: GatewaySettings
+    supergraph: Supergraph, settings: GatewaySettings, telemetry: GatewayTelemetry | None = None
 ) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
     """A plain federation router over a foreign supergraph: no rules, no audit, no centre."""
     transport = HttpTransport(
@@ -239,12 +265,16 @@ def open_pipeline(
         timeouts=settings.timeouts,
         default_timeout=settings.timeout,
     )
+    engine_telemetry = telemetry.engine if telemetry is not None else None
     pipeline = Pipeline(
-        FederatedEngine(supergraph, transport),
+        FederatedEngine(
+            supergraph, engine_telemetry.transport(transport) if engine_telemetry else transport
+        ),
         OpenPolicy(),
         limits=DocumentLimits(max_tokens=settings.max_tokens),
         rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
         cache_size=max(settings.document_cache, 1),
+        telemetry=engine_telemetry,
     )
     print(
         "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "
@@ -262,5 +292,11 @@ def serve(
     supergraph: str | None = None,
     poll_seconds: float = 10.0,
 ) -> None:
-    app = supergraph_app(settings, supergraph, poll_seconds) if supergraph else build_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    telemetry = GatewayTelemetry.served(log_level=settings.log_level)
+    app = (
+        supergraph_app(settings, supergraph, poll_seconds, telemetry)
+        if supergraph
+        else build_app(settings, telemetry=telemetry)
+    )
+    # log_config=None: uvicorn's own lines go through the JSON logging too.
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)

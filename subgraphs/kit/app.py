@@ -33,6 +33,7 @@ from subgraphs.kit.logs import configure_logging, request_log_context
 from subgraphs.kit.metrics import SubgraphMetrics, operation_of
 from subgraphs.kit.settings import SubgraphSettings
 from subgraphs.kit.tracing import SubgraphTracing, trace_id_of, tracer_provider_from_env
+from telemetry import outcome_of
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -111,14 +112,7 @@ async def _operation(request: Request) -> str:
 
 
 def _outcome(response: Response) -> str:
-    status = response.status_code
-    if status in (401, 403):
-        return "refused"
-    if status >= 500:
-        return "fault"
-    if status >= 400:
-        return "bad_request"
-    return "error" if b'"errors"' in bytes(response.body) else "ok"
+    return outcome_of(response.status_code, b'"errors"' in bytes(response.body))
 
 
 def create_app(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -96,9 +97,11 @@ def create_app(
     graphiql: HtmlPage | None = None,
     routes: Sequence[BaseRoute] = (),
     max_body_bytes: int = 1_000_000,
+    metrics: CollectorRegistry | None = None,
 ) -> Starlette:
     """The ASGI app. ``startup`` fills ``holder`` inside the server's own event loop (pools
-    belong to that loop); ``ready`` backs ``/readyz``; ``graphiql`` answers browsers."""
+    belong to that loop); ``ready`` backs ``/readyz``; ``graphiql`` answers browsers;
+    ``metrics`` is served at ``/metrics`` (Prometheus text format)."""
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -118,15 +121,15 @@ def create_app(
         )
         if wants_page and graphiql is not None:
             return await graphiql(request)
+        pipeline = holder.pipeline
         media_type = _media_type(request)
         if media_type is None:
-            return _failure(
-                NotAcceptable(
-                    "Accept must allow application/graphql-response+json or application/json"
-                ),
-                JSON,
+            refusal = NotAcceptable(
+                "Accept must allow application/graphql-response+json or application/json"
             )
-        pipeline = holder.pipeline
+            if pipeline is not None:
+                pipeline.reject(refusal, request.headers)
+            return _failure(refusal, JSON)
         if pipeline is None:
             return _respond(
                 {"errors": [{"message": "starting", "extensions": {"code": "NOT_READY"}}]},
@@ -136,9 +139,15 @@ def create_app(
         try:
             graphql_request = await _read_request(request, max_body_bytes)
         except GraphQLRequestError as error:
-            return _failure(error, media_type)
-        result = await pipeline.run(graphql_request)
-        return _respond(result.body, result.http_status(media_type == GRAPHQL_RESPONSE), media_type)
+            result = pipeline.reject(error, request.headers)
+        else:
+            result = await pipeline.run(graphql_request)
+        response = _respond(
+            result.body, result.http_status(media_type == GRAPHQL_RESPONSE), media_type
+        )
+        if result.request_id is not None:
+            response.headers["x-request-id"] = result.request_id
+        return response
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -151,13 +160,19 @@ def create_app(
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
 
+    async def metrics_endpoint(_: Request) -> Response:
+        assert metrics is not None
+        return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
+
+    own_routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if metrics is not None:
+        own_routes.append(Route("/metrics", metrics_endpoint))
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            *routes,
-        ],
+        routes=[*own_routes, *routes],
         lifespan=lifespan,
     )
     app.state.holder = holder

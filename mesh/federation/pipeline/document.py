@@ -25,6 +25,7 @@ from mesh.federation.errors import (
     QueryTooLarge,
     ValidationFailed,
 )
+from mesh.federation.observe.metrics import CacheStats
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class DocumentStage:
         limits: DocumentLimits,
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
+        *,
+        parsed_stats: CacheStats | None = None,
+        validated_stats: CacheStats | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -59,13 +63,18 @@ class DocumentStage:
             max(cache_size, 1)
         )
         self._valid: LRUCache[str, tuple[GraphQLError, ...]] = LRUCache(max(cache_size, 1))
+        self.parsed_stats = parsed_stats or CacheStats()
+        self.validated_stats = validated_stats or CacheStats()
 
     def parse(self, query: str, token_budget: int | None = None) -> DocumentNode:
         found = self._parsed.get(query)
         if found is None:
+            self.parsed_stats.misses += 1
             found = self._parse(query, token_budget)
             if token_budget is None or not isinstance(found, QueryTooLarge):
                 self._parsed[query] = found  # a budget refusal is the caller's, not the text's
+        else:
+            self.parsed_stats.hits += 1
         if isinstance(found, GraphQLRequestError):
             raise found
         return found
@@ -92,6 +101,9 @@ class DocumentStage:
     def validate(self, query: str, document: DocumentNode) -> None:
         errors = self._valid.get(query)
         if errors is None:
+            self.validated_stats.misses += 1
             errors = self._valid[query] = tuple(validate(self.schema, document, self.rules))
+        else:
+            self.validated_stats.hits += 1
         if errors:
             raise ValidationFailed(errors)
