@@ -12,6 +12,8 @@ from typing import TextIO
 
 import structlog
 
+# Libraries that log every HTTP call at INFO (the gateway's readiness checks, composition).
+_CHATTY = ("httpx", "httpcore")
 _SHARED: list[structlog.types.Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.processors.add_log_level,
@@ -42,6 +44,8 @@ def configure_logging(
         handler.civic_mesh = True  # type: ignore[attr-defined]
         root.handlers = [h for h in root.handlers if h not in ours] + [handler]
         root.setLevel(numeric)
+        for name in _CHATTY:
+            logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
     structlog.configure(
         processors=[
             *_SHARED,

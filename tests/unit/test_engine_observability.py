@@ -76,7 +76,7 @@ async def test_requests_are_counted_by_operation_and_outcome_with_their_caches()
     assert value(found, requests, operation="Count", outcome="ok") == 3
     assert value(found, requests, operation="Count", outcome="refused") == 1
     assert value(found, requests, operation="Broken", outcome="bad_request") == 1
-    assert value(found, requests, operation="invalid", outcome="bad_request") == 1
+    assert value(found, requests, operation="unknown", outcome="bad_request") == 1
     assert value(found, requests, operation="anonymous", outcome="ok") == 2
     assert value(found, "mesh_gateway_request_seconds_count", operation="Count") == 4
     caches = "mesh_gateway_cache_lookups_total"
@@ -276,15 +276,27 @@ async def test_http_refusals_are_counted_and_answers_carry_the_request_id() -> N
         not_json = await http.post(
             "/graphql", content=b"{", headers={**GOOD, "content-type": "application/json"}
         )
+        bad_extensions = await http.post(
+            "/graphql", json={"query": "{ count }", "extensions": "x"}, headers=GOOD
+        )
+        bad_get_extensions = await http.get(
+            "/graphql", params={"query": "{ count }", "extensions": "{"}, headers=GOOD
+        )
+        good_extensions = await http.get(
+            "/graphql", params={"query": "{ count }", "extensions": '{"a": 1}'}, headers=GOOD
+        )
         wrong_accept = await http.post(
             "/graphql", json={"query": "{ count }"}, headers={**GOOD, "accept": "text/csv"}
         )
         metrics = await http.get("/metrics")
     assert ok.status_code == 200 and len(ok.headers["x-request-id"]) == 36
     assert not_json.status_code == 400 and not_json.headers["x-request-id"]
+    assert bad_extensions.status_code == 400 and bad_get_extensions.status_code == 400
+    assert bad_extensions.json()["errors"][0]["message"] == "extensions must be a JSON object"
+    assert good_extensions.status_code == 200
     assert wrong_accept.status_code == 406
     assert metrics.headers["content-type"].startswith("text/plain")
     found = samples(metrics.text)
     requests = "mesh_gateway_requests_total"
-    assert value(found, requests, operation="anonymous", outcome="ok") == 1
-    assert value(found, requests, operation="invalid", outcome="bad_request") == 2
+    assert value(found, requests, operation="anonymous", outcome="ok") == 2
+    assert value(found, requests, operation="unknown", outcome="bad_request") == 4

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -65,12 +66,13 @@ async def _read_request(request: Request, max_body_bytes: int) -> GraphQLRequest
     headers = dict(request.headers)
     if request.method == "GET":
         params = request.query_params
-        try:
-            variables = orjson.loads(params["variables"]) if params.get("variables") else None
-        except orjson.JSONDecodeError:
-            raise BadRequest("variables is not valid JSON") from None
         return GraphQLRequest(
-            params.get("query"), variables, params.get("operationName"), headers, False
+            params.get("query"),
+            _json_parameter(params, "variables"),
+            params.get("operationName"),
+            headers,
+            False,
+            _json_parameter(params, "extensions"),
         )
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     if content_type not in (JSON, "application/graphql+json"):
@@ -85,8 +87,23 @@ async def _read_request(request: Request, max_body_bytes: int) -> GraphQLRequest
     if not isinstance(payload, dict):
         raise BadRequest("request body must be a JSON object")
     return GraphQLRequest(
-        payload.get("query"), payload.get("variables"), payload.get("operationName"), headers
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+        headers,
+        extensions=payload.get("extensions"),
     )
+
+
+def _json_parameter(params: QueryParams, name: str) -> object:
+    """A GET parameter holding JSON (``variables``, ``extensions``), decoded."""
+    text = params.get(name)
+    if not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise BadRequest(f"{name} is not valid JSON") from None
 
 
 def create_app(

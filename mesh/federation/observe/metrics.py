@@ -83,12 +83,25 @@ class EngineMetrics:
             registry=registry,
         )
         registry.register(_CacheCollector(self.caches))
+        # Each label set's (counter, histogram) children, looked up once: ``labels()`` takes
+        # a lock. As bounded as the labels themselves.
+        self._request_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+        self._fetch_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, operation: str, outcome: str, seconds: float) -> None:
-        label = self.operations.label(operation)
-        self.requests.labels(label, outcome).inc()
-        self.latency.labels(label).observe(seconds)
+        children = self._request_children.get((operation, outcome))
+        if children is None:
+            label = self.operations.label(operation)
+            children = self.requests.labels(label, outcome), self.latency.labels(label)
+            if label == operation:  # names past the cap are not remembered either
+                self._request_children[operation, outcome] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_fetch(self, subgraph: str, outcome: str, seconds: float) -> None:
-        self.fetches.labels(subgraph, outcome).inc()
-        self.fetch_latency.labels(subgraph).observe(seconds)
+        children = self._fetch_children.get((subgraph, outcome))
+        if children is None:
+            children = self.fetches.labels(subgraph, outcome), self.fetch_latency.labels(subgraph)
+            self._fetch_children[subgraph, outcome] = children
+        children[0].inc()
+        children[1].observe(seconds)

@@ -15,13 +15,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from opentelemetry.trace import Span, Status, StatusCode
 
-from mesh.federation.pipeline.response import GraphQLResponse
 from telemetry import outcome_of
+
+if TYPE_CHECKING:
+    from mesh.federation.pipeline.response import GraphQLResponse
 
 SUBGRAPH_FAULTS = frozenset({"SUBGRAPH_UNAVAILABLE", "SUBGRAPH_TIMEOUT", "SUBGRAPH_ERROR"})
 ECHOES_INPUT = frozenset({"BAD_USER_INPUT"})
@@ -48,7 +50,7 @@ class RequestObservation:
         self.log = log
         self.request_id = str(uuid.uuid4())  # ours, unique (a client's id is only logged)
         self.client_request_id = ""
-        self.operation = "invalid"  # until the document names it
+        self.operation = "unknown"  # until a parsed document names it
         self.operation_type: str | None = None
         self.span: Span | None = None
         self.started = time.perf_counter()
