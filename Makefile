@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SOURCES := mesh authz subgraphs store linkage devtools bench tests
+SOURCES := mesh authz subgraphs store linkage devtools telemetry bench tests
 
 .PHONY: demo test unit lint typecheck pytest bench bench-families bench-seed bench-linkage \
 	db-stop clean help wheelhouse deploy-check graphiql

@@ -3,9 +3,16 @@ conftest, so the subgraph processes start once per session)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 
@@ -19,7 +26,7 @@ from mesh.gateway.transport import MeshTransport
 from store import ServerAddress
 from store.settings import MeshSettings
 from tests.conftest import TEST_KEYS_DIR, TEST_PREFIX
-from tests.mesh_services import running_subgraphs
+from tests.mesh_services import ROOT, free_ports, running_subgraphs
 
 SAFEGUARDING_LEAD = Caller(
     principal=Principal("lead-1", "manchester-city-council", ("safeguarding_lead",)),
@@ -89,3 +96,42 @@ def http_app(raw_gateway: Gateway, subgraph_urls: dict[str, str]) -> Any:
     return gateway_app(
         PipelineHolder(raw_gateway.pipeline), raw_gateway.settings, gateway=lambda: raw_gateway
     )
+
+
+@pytest.fixture(scope="session")
+def served_gateway(
+    subgraph_urls: dict[str, str], linked: ServerAddress, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """``mesh gateway serve`` as a process, its output (the JSON logs) in a file."""
+    (port,) = free_ports(1)
+    log_file = tmp_path_factory.mktemp("gateway") / "gateway.log"
+    env = {
+        **os.environ,
+        "MESH_DB_PREFIX": TEST_PREFIX,
+        "MESH_DATA_DIR": str(TEST_KEYS_DIR),
+        "MESH_GATEWAY_SUBGRAPHS": json.dumps(subgraph_urls),
+        "MESH_GATEWAY_AUDIT_DSN": linked.dsn("governance"),
+        "MESH_GATEWAY_LOG_LEVEL": "INFO",
+    }
+    for variable in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+        env.pop(variable, None)
+    argv = [sys.executable, "-m", "mesh", "gateway", "serve", "--port", str(port)]
+    with log_file.open("wb") as out:
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                assert process.poll() is None, log_file.read_text()
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.2)
+            else:
+                raise TimeoutError(f"the gateway never became ready:\n{log_file.read_text()}")
+            yield url, log_file
+        finally:
+            process.terminate()
+            process.wait(timeout=15)

@@ -27,7 +27,7 @@ from tests.conftest import drop_databases
 from tests.mesh_services import ROOT, free_ports, running_subgraphs
 
 PREFIX = "tagency_"
-PACKAGES = ("mesh", "authz", "subgraphs", "store", "linkage", "devtools", "schema")
+PACKAGES = ("mesh", "authz", "subgraphs", "store", "linkage", "devtools", "telemetry", "schema")
 
 
 def _mesh(tree: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

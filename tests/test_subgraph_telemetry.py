@@ -16,11 +16,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
-from prometheus_client.parser import text_string_to_metric_families
 
 from store import ServerAddress
 from tests.conftest import TEST_PREFIX
 from tests.mesh_services import ROOT, free_ports
+from tests.prometheus_text import samples, value
 from tests.subgraph_client import signed_request, subgraph
 from tests.test_subgraph_kit import HEALTH_ENTITIES, _crosswalked_ids, _reps
 
@@ -32,18 +32,6 @@ INTROSPECTION = """
 query IntrospectionQuery { __schema { queryType { name } types { ...FullType } } }
 fragment FullType on __Type { kind name fields(includeDeprecated: true) { name } }
 """
-
-
-def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    found = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            found[sample.name, tuple(sorted(sample.labels.items()))] = sample.value
-    return found
-
-
-def value(found: dict[Any, float], name: str, **labels: str) -> float:
-    return found.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 async def test_metrics_count_requests_batches_sql_and_the_pool(linked: ServerAddress) -> None:

@@ -23,6 +23,7 @@ from mesh.federation.supergraph import Supergraph
 from mesh.gateway.contract import contract_schema
 from mesh.gateway.policy import Governance, GovernancePolicy
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.telemetry import GatewayTelemetry
 from mesh.gateway.transport import MeshTransport
 
 
@@ -36,18 +37,23 @@ class Gateway:
         settings: GatewaySettings,
         governance: Governance | None = None,
         verifier: TokenVerifier | None = None,
+        telemetry: GatewayTelemetry | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.transport = transport
         self.settings = settings
         self.governance = governance
         self.verifier = verifier
+        self.telemetry = telemetry
         self.owns_governance = True
+        engine_telemetry = telemetry.engine if telemetry is not None else None
         engine = FederatedEngine(
-            supergraph, transport, api_schema=contract_schema(supergraph.api_schema)
+            supergraph,
+            engine_telemetry.transport(transport) if engine_telemetry else transport,
+            api_schema=contract_schema(supergraph.api_schema),
         )
         policy: Policy = (
-            GovernancePolicy(governance, engine.api_schema, verifier)
+            GovernancePolicy(governance, engine.api_schema, verifier, telemetry)
             if governance is not None
             else OpenPolicy()
         )
@@ -61,11 +67,19 @@ class Gateway:
                 reserved_aliases(RESERVED_ALIAS_PREFIX),
             ),
             cache_size=max(settings.document_cache, 1),
+            telemetry=engine_telemetry,
         )
 
     def with_transport(self, transport: MeshTransport) -> Gateway:
         """The same graph and rules over another transport (other URLs, timeouts, recording)."""
-        copy = Gateway(self.supergraph, transport, self.settings, self.governance, self.verifier)
+        copy = Gateway(
+            self.supergraph,
+            transport,
+            self.settings,
+            self.governance,
+            self.verifier,
+            self.telemetry,
+        )
         copy.owns_governance = False  # the audit log stays open for the original
         return copy
 

@@ -20,7 +20,7 @@ from cachetools import LRUCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
-from authz.audit import AuditEntry, AuditLog, AuditUnavailable, FieldsShown
+from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable, FieldsShown
 from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
@@ -33,6 +33,7 @@ from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
 from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
 from mesh.gateway.reads import reads_of
+from mesh.gateway.telemetry import GatewayTelemetry
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
@@ -90,11 +91,16 @@ class GovernancePolicy:
     )
 
     def __init__(
-        self, governance: Governance, schema: GraphQLSchema, verifier: TokenVerifier | None
+        self,
+        governance: Governance,
+        schema: GraphQLSchema,
+        verifier: TokenVerifier | None,
+        telemetry: GatewayTelemetry | None = None,
     ) -> None:
         self.governance = governance
         self.schema = schema
         self.verifier = verifier
+        self.telemetry = telemetry
         self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
         self.subject_selections = subject_selections(schema)
         self.subject_fields = subject_fields(schema)
@@ -142,7 +148,10 @@ class GovernancePolicy:
         decision = decide_operation(
             self.governance.rules, access, coordinates | implied, self.governance.facts
         )
-        return GovernedRequest(self, operation, decision, str(uuid.uuid4()), implied)
+        if self.telemetry is not None:
+            self.telemetry.governance.decided(decision.fields.values())
+        request_id = operation.request_id or str(uuid.uuid4())
+        return GovernedRequest(self, operation, decision, request_id, implied)
 
 
 class GovernedRequest:
@@ -230,8 +239,10 @@ class GovernedRequest:
             # what the answer held, and what was read on the caller's behalf to make it
             shown=FieldsShown(guard.served | self.reads, guard.masked, guard.denied),
         )
+        if self.policy.telemetry is not None:
+            self.policy.telemetry.governance.withheld(guard.withheld_by_row_rule)
         try:
-            receipt = await self.policy.governance.writer.append(entry)
+            receipt = await self._append(entry)
         except AuditUnavailable as error:
             raise ServiceUnavailable(
                 f"no data is served while the audit log is down: {error}",
@@ -250,3 +261,11 @@ class GovernedRequest:
             }
         }
         return body
+
+    async def _append(self, entry: AuditEntry) -> AuditReceipt:
+        writer = self.policy.governance.writer
+        telemetry = self.policy.telemetry
+        if telemetry is None:
+            return await writer.append(entry)
+        with telemetry.engine.span("audit.append"), telemetry.governance.audit_append():
+            return await writer.append(entry)

@@ -27,6 +27,7 @@ from mesh.gateway.graphiql import browser_redirect, graphiql_routes
 from mesh.gateway.insights import insights_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.telemetry import GatewayTelemetry
 from mesh.gateway.transport import MeshTransport
 from store.settings import MeshSettings
 from subgraphs.centre import CENTRE, LocalSubgraph, centre_subgraph
@@ -98,6 +99,7 @@ async def build_gateway(
     attempts: int = 30,
     mesh_settings: MeshSettings | None = None,
     verifier: TokenVerifier | None = None,
+    telemetry: GatewayTelemetry | None = None,
 ) -> Gateway:
     """Compose the running subgraphs (and the centre's own) and build the gateway over them."""
     mesh_settings = mesh_settings or MeshSettings()
@@ -109,7 +111,7 @@ async def build_gateway(
         local=[SubgraphSource(CENTRE, LOCAL_CENTRE_URL, centre.sdl())],
     )
     return await gateway_for(
-        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre
+        load_supergraph(supergraph_sdl), settings, mesh_settings, verifier, centre, telemetry
     )
 
 
@@ -119,6 +121,7 @@ async def gateway_for(
     mesh_settings: MeshSettings,
     verifier: TokenVerifier | None,
     centre: LocalSubgraph | None = None,
+    telemetry: GatewayTelemetry | None = None,
 ) -> Gateway:
     """The gateway over a loaded supergraph: its subgraphs over HTTP (the supergraph's URLs,
     overridden by ``settings.subgraphs``), the centre's in-process, the rules when governed."""
@@ -142,7 +145,7 @@ async def gateway_for(
         )
         centre.audit = governance.audit
         centre.provided_fields = fields_by_agency(governance.facts)
-    return Gateway(supergraph, transport, settings, governance, verifier)
+    return Gateway(supergraph, transport, settings, governance, verifier, telemetry)
 
 
 def is_civic(supergraph: Supergraph) -> bool:
@@ -188,11 +191,13 @@ def gateway_app(
     settings: GatewaySettings,
     startup: Callable[[PipelineHolder], Awaitable[None]] | None = None,
     ready: Callable[[], Awaitable[str | None]] | None = None,
+    telemetry: GatewayTelemetry | None = None,
     *,
     gateway: Callable[[], Gateway | None] | None = None,
 ) -> Starlette:
-    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``);
-    ``gateway`` gives the served gateway once built, for readiness (its audit log)."""
+    """The gateway's HTTP app around a pipeline holder (filled now or by ``startup``), with
+    ``/metrics`` when it has ``telemetry``; ``gateway`` gives the served gateway once built, for
+    readiness (its audit log)."""
     return create_app(
         holder,
         ready=ready or readiness(lambda: settings.subgraphs, gateway),
@@ -200,6 +205,7 @@ def gateway_app(
         graphiql=browser_redirect,
         routes=[*graphiql_routes(), *insights_routes(holder)],
         max_body_bytes=settings.max_body_bytes,
+        metrics=telemetry.registry if telemetry is not None else None,
     )
 
 
@@ -208,7 +214,9 @@ def serving(gateway: Gateway) -> PipelineHolder:
     return PipelineHolder(gateway.pipeline, [gateway.aclose])
 
 
-def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
+def build_app(
+    settings: GatewaySettings, attempts: int = 30, telemetry: GatewayTelemetry | None = None
+) -> Starlette:
     """The app; composition, pools and the audit log open at startup in the server's loop."""
     mesh_settings = MeshSettings()
     verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
@@ -216,17 +224,35 @@ def build_app(settings: GatewaySettings, attempts: int = 30) -> Starlette:
     built: list[Gateway] = []
 
     async def startup(holder: PipelineHolder) -> None:
-        gateway = await build_gateway(settings, attempts, mesh_settings, verifier)
+        if telemetry is not None:
+            holder.closers.append(_shutdown(telemetry))
+        gateway = await build_gateway(settings, attempts, mesh_settings, verifier, telemetry)
         built[:] = [gateway]
         holder.pipeline = gateway.pipeline
         holder.closers.append(gateway.aclose)
 
     return gateway_app(
-        PipelineHolder(), settings, startup, gateway=lambda: built[0] if built else None
+        PipelineHolder(),
+        settings,
+        startup,
+        telemetry=telemetry,
+        gateway=lambda: built[0] if built else None,
     )
 
 
-def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) -> Starlette:
+def _shutdown(telemetry: GatewayTelemetry) -> Callable[[], Awaitable[None]]:
+    async def shutdown() -> None:
+        telemetry.shutdown()  # closed last: flushes the spans of the final requests
+
+    return shutdown
+
+
+def supergraph_app(
+    settings: GatewaySettings,
+    source: str,
+    poll_seconds: float,
+    telemetry: GatewayTelemetry | None = None,
+) -> Starlette:
     """Serve the supergraph at ``source`` (file or URL), reloaded when it changes. The mesh's own
     supergraph is served under the rules (unless governance is switched off); any other as a
     plain federation router, with no database, index or centre."""
@@ -238,14 +264,18 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
     async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
         if not is_civic(supergraph):
             governed.clear()
-            return open_pipeline(supergraph, settings)
-        gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
+            return open_pipeline(supergraph, settings, telemetry)
+        gateway = await gateway_for(
+            supergraph, settings, mesh_settings, verifier, telemetry=telemetry
+        )
         governed[:] = [gateway]
         return gateway.pipeline, gateway.aclose
 
     router = SupergraphRouter(source, build)
 
     async def startup(holder: PipelineHolder) -> None:
+        if telemetry is not None:
+            holder.closers.append(_shutdown(telemetry))
         await router.load()
         watcher = asyncio.create_task(router.watch(poll_seconds))
 
@@ -263,11 +293,11 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
         gateway = (lambda: governed[0]) if governed else None
         return await readiness(lambda: urls, gateway)()
 
-    return gateway_app(router.holder, settings, startup, ready)
+    return gateway_app(router.holder, settings, startup, ready, telemetry)
 
 
 def open_pipeline(
-    supergraph: Supergraph, settings: GatewaySettings
+    supergraph: Supergraph, settings: GatewaySettings, telemetry: GatewayTelemetry | None = None
 ) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
     """A plain federation router over a foreign supergraph: no rules, no audit, no centre."""
     transport = HttpTransport(
@@ -275,12 +305,16 @@ def open_pipeline(
         timeouts=settings.timeouts,
         default_timeout=settings.timeout,
     )
+    engine_telemetry = telemetry.engine if telemetry is not None else None
     pipeline = Pipeline(
-        FederatedEngine(supergraph, transport),
+        FederatedEngine(
+            supergraph, engine_telemetry.transport(transport) if engine_telemetry else transport
+        ),
         OpenPolicy(),
         limits=DocumentLimits(max_tokens=settings.max_tokens),
         rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
         cache_size=max(settings.document_cache, 1),
+        telemetry=engine_telemetry,
     )
     print(
         "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "
@@ -298,5 +332,11 @@ def serve(
     supergraph: str | None = None,
     poll_seconds: float = 10.0,
 ) -> None:
-    app = supergraph_app(settings, supergraph, poll_seconds) if supergraph else build_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    telemetry = GatewayTelemetry.served(log_level=settings.log_level)
+    app = (
+        supergraph_app(settings, supergraph, poll_seconds, telemetry)
+        if supergraph
+        else build_app(settings, telemetry=telemetry)
+    )
+    # log_config=None: uvicorn's own lines go through the JSON logging too.
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)

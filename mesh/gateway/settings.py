@@ -28,6 +28,9 @@ class GatewaySettings(BaseSettings):
     max_tokens: int = Field(default=5_000, ge=10, le=1_000_000)
     document_cache: int = Field(default=512, ge=0, le=100_000)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    log_level: str = Field(
+        default="INFO", description="JSON logs: INFO is one line per request and per error."
+    )
     governance: bool = Field(
         default=True,
         description="Enforce the sharing rules and audit (off only for benchmarks "

@@ -24,6 +24,7 @@ from subgraphs.centre.needs import cohort
 from subgraphs.centre.needs import demand as demand_table
 from subgraphs.centre.needs.household import Household
 from subgraphs.kit.directives import Sensitive, SensitiveCategory
+from subgraphs.kit.entities import LoggingSchema
 
 CENTRE = "mesh"
 AUDIT = Sensitive(category=SensitiveCategory.AUDIT.value)
@@ -69,9 +70,7 @@ class Mutation:
 
 
 def centre_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query, mutation=Mutation, types=[search.Person, Household]
-    )
+    return LoggingSchema(query=Query, mutation=Mutation, types=[search.Person, Household])
 
 
 @dataclass

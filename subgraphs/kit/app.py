@@ -22,7 +22,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 
 from authz.context_token import ContextRejected
 from authz.model import PurposeOfUse
@@ -33,8 +35,16 @@ from subgraphs.kit.logs import configure_logging, request_log_context
 from subgraphs.kit.metrics import SubgraphMetrics, operation_of
 from subgraphs.kit.settings import SubgraphSettings
 from subgraphs.kit.tracing import SubgraphTracing, trace_id_of, tracer_provider_from_env
+from telemetry import outcome_of
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+_NEVER_EXECUTED = "mesh_never_executed"
+
+
+def _wants_graphql_response(request: Request) -> bool:
+    """The client accepts the GraphQL-over-HTTP media type (the gateway asks for JSON)."""
+    return GRAPHQL_RESPONSE in request.headers.get("accept", "")
 
 
 class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
@@ -53,6 +63,21 @@ class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
         self._agency = agency
         self._settings = settings
         self._metrics = metrics
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Under ``application/graphql-response+json`` a request that never executed (it did
+        not parse or validate: errors without a path, no data) has no ``data`` entry and is
+        answered 400 (GraphQL over HTTP); under ``application/json`` it stays a 200."""
+        response = await super().process_result(request, result)
+        if (
+            _wants_graphql_response(request)
+            and result.data is None
+            and result.errors
+            and all(error.path is None for error in result.errors)
+        ):
+            response.pop("data", None)
+            request.scope[_NEVER_EXECUTED] = True
+        return response
 
     async def get_context(self, request: Any, response: Any) -> SubgraphContext:
         return SubgraphContext(
@@ -111,14 +136,7 @@ async def _operation(request: Request) -> str:
 
 
 def _outcome(response: Response) -> str:
-    status = response.status_code
-    if status in (401, 403):
-        return "refused"
-    if status >= 500:
-        return "fault"
-    if status >= 400:
-        return "bad_request"
-    return "error" if b'"errors"' in bytes(response.body) else "ok"
+    return outcome_of(response.status_code, b'"errors"' in bytes(response.body))
 
 
 def create_app(
@@ -185,7 +203,11 @@ def create_app(
         try:
             response: Response = await graphql.run(request)
         except HTTPException as exc:
-            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            return PlainTextResponse(exc.reason, status_code=exc.status_code)
+        if _wants_graphql_response(request) and response.media_type == "application/json":
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if request.scope.get(_NEVER_EXECUTED):
+                response.status_code = 400
         return response
 
     async def graphql_endpoint(request: Request) -> Response:

@@ -19,7 +19,17 @@ from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.logs import log_graphql_errors
 
 
-class MeshSubgraphSchema(strawberry.federation.Schema):
+class LoggingSchema(strawberry.federation.Schema):
+    """A federation schema whose errors are logged as logs.py says: one line per client
+    error, a traceback only for a real fault (Strawberry's own logs every traceback)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_graphql_errors(errors)
+
+
+class MeshSubgraphSchema(LoggingSchema):
     """The federation schema with parse and validation caches: the gateway sends the same few
     operation texts over and over, and re-validating them was most of a subgraph's CPU."""
 
@@ -43,12 +53,6 @@ class MeshSubgraphSchema(strawberry.federation.Schema):
                 extensions={"code": "TOO_MANY_REPRESENTATIONS", "limit": limit},
             )
         return [self._resolve_one(info, rep) for rep in representations]
-
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        """One line per client error, a traceback only for a real fault (see logs.py)."""
-        log_graphql_errors(errors)
 
     def _resolve_one(self, info: Info, representation: Any) -> Any:
         if not isinstance(representation, dict) or not isinstance(

@@ -6,68 +6,25 @@ A client's mistake (a malformed id, an invalid query, a bad representation) is o
 its code and no traceback: it is not the subgraph's fault. A real fault keeps its traceback.
 """
 
-import logging
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import TextIO
 
 import structlog
 from graphql import GraphQLError
 
-_SHARED: list[structlog.types.Processor] = [
-    structlog.contextvars.merge_contextvars,
-    structlog.processors.add_log_level,
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
-]
+from telemetry import configure_logging as _configure_logging
+from telemetry import request_log_context
+
+__all__ = ["LOGGER", "configure_logging", "log_graphql_errors", "request_log_context"]
+
 LOGGER = "civic_mesh.subgraph"
 
 
 def configure_logging(
     service: str, level: str = "INFO", stream: TextIO | None = None
 ) -> structlog.stdlib.BoundLogger:
-    """JSON lines to ``stream`` (stdout). Libraries' stdlib logging goes the same way when the
-    process has no handlers of its own yet (a test runner's are left alone)."""
-    stream = stream if stream is not None else sys.stdout
-    numeric = logging.getLevelName(level.upper())
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=_SHARED,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-    )
-    root = logging.getLogger()
-    ours = [h for h in root.handlers if getattr(h, "civic_mesh", False)]
-    if ours or not root.handlers:
-        handler = logging.StreamHandler(stream)
-        handler.setFormatter(formatter)
-        handler.civic_mesh = True  # type: ignore[attr-defined]
-        root.handlers = [h for h in root.handlers if h not in ours] + [handler]
-        root.setLevel(numeric)
-    structlog.configure(
-        processors=[
-            *_SHARED,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(stream),
-        cache_logger_on_first_use=True,
-    )
-    structlog.contextvars.bind_contextvars(service=service)
-    logger: structlog.stdlib.BoundLogger = structlog.get_logger(LOGGER)
-    return logger
-
-
-@contextmanager
-def request_log_context(service: str, request_id: str, trace_id: str | None) -> Iterator[None]:
-    """Every line logged while handling the request carries these ids."""
-    with structlog.contextvars.bound_contextvars(
-        service=service, request_id=request_id, trace_id=trace_id
-    ):
-        yield
+    """JSON lines to ``stream`` (stdout); see :func:`telemetry.configure_logging`."""
+    return _configure_logging(service, level, stream, logger=LOGGER)
 
 
 # Codes a client's request earns; anything else coming out of a resolver is our fault.

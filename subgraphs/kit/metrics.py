@@ -8,34 +8,13 @@ No id, person or query text is ever a label.
 
 from __future__ import annotations
 
-import re
-import threading
-from functools import lru_cache
-
-from graphql import GraphQLError, OperationDefinitionNode, parse
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-MAX_OPERATION_NAMES = 200
-OUTCOMES = ("ok", "error", "refused", "bad_request", "fault")
-_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}$")
-_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+from telemetry import LATENCY_BUCKETS, MAX_OPERATION_NAMES, OUTCOMES, OperationNames, operation_of
+
+__all__ = ["MAX_OPERATION_NAMES", "OUTCOMES", "SubgraphMetrics", "operation_of"]
+
 _BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-
-
-@lru_cache(maxsize=1024)
-def operation_of(query: str, operation_name: str | None) -> str:
-    """The operation's name as the document gives it (``anonymous`` when it has none,
-    ``invalid`` when it does not parse). Cached: the gateway sends the same texts over again."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return "invalid"
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    for operation in operations:
-        name = operation.name.value if operation.name else None
-        if operation_name is None or name == operation_name:
-            return name or "anonymous"
-    return "invalid"
 
 
 class SubgraphMetrics:
@@ -45,8 +24,7 @@ class SubgraphMetrics:
     def __init__(self, subgraph: str) -> None:
         self.subgraph = subgraph
         self.registry = CollectorRegistry(auto_describe=True)
-        self._names: set[str] = set()
-        self._lock = threading.Lock()
+        self._operations = OperationNames()
         self.requests = Counter(
             "mesh_subgraph_requests",
             "GraphQL requests by operation name and outcome.",
@@ -57,7 +35,7 @@ class SubgraphMetrics:
             "mesh_subgraph_request_seconds",
             "Time to answer a GraphQL request.",
             ["subgraph", "operation"],
-            buckets=_LATENCY_BUCKETS,
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.entities_batch = Histogram(
@@ -71,7 +49,7 @@ class SubgraphMetrics:
             "mesh_subgraph_sql_seconds",
             "Time of each SQL statement the subgraph issues, by outcome (ok or error).",
             ["subgraph", "outcome"],
-            buckets=_LATENCY_BUCKETS,
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.pool = Gauge(
@@ -82,15 +60,7 @@ class SubgraphMetrics:
         )
 
     def operation_label(self, name: str) -> str:
-        if not _NAME.match(name):
-            return "other"
-        with self._lock:
-            if name in self._names:
-                return name
-            if len(self._names) >= MAX_OPERATION_NAMES:
-                return "other"
-            self._names.add(name)
-            return name
+        return self._operations.label(name)
 
     def observe_request(self, operation: str, outcome: str, seconds: float) -> None:
         label = self.operation_label(operation)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -75,12 +77,13 @@ async def _read_request(
     headers = _headers(request, single_valued)
     if request.method == "GET":
         params = request.query_params
-        try:
-            variables = orjson.loads(params["variables"]) if params.get("variables") else None
-        except orjson.JSONDecodeError:
-            raise BadRequest("variables is not valid JSON") from None
         return GraphQLRequest(
-            params.get("query"), variables, params.get("operationName"), headers, False
+            params.get("query"),
+            _json_parameter(params, "variables"),
+            params.get("operationName"),
+            headers,
+            False,
+            _json_parameter(params, "extensions"),
         )
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     if content_type not in (JSON, "application/graphql+json"):
@@ -95,8 +98,23 @@ async def _read_request(
     if not isinstance(payload, dict):
         raise BadRequest("request body must be a JSON object")
     return GraphQLRequest(
-        payload.get("query"), payload.get("variables"), payload.get("operationName"), headers
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+        headers,
+        extensions=payload.get("extensions"),
     )
+
+
+def _json_parameter(params: QueryParams, name: str) -> object:
+    """A GET parameter holding JSON (``variables``, ``extensions``), decoded."""
+    text = params.get(name)
+    if not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise BadRequest(f"{name} is not valid JSON") from None
 
 
 def create_app(
@@ -107,9 +125,11 @@ def create_app(
     graphiql: HtmlPage | None = None,
     routes: Sequence[BaseRoute] = (),
     max_body_bytes: int = 1_000_000,
+    metrics: CollectorRegistry | None = None,
 ) -> Starlette:
     """The ASGI app. ``startup`` fills ``holder`` inside the server's own event loop (pools
-    belong to that loop); ``ready`` backs ``/readyz``; ``graphiql`` answers browsers."""
+    belong to that loop); ``ready`` backs ``/readyz``; ``graphiql`` answers browsers;
+    ``metrics`` is served at ``/metrics`` (Prometheus text format)."""
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -129,15 +149,15 @@ def create_app(
         )
         if wants_page and graphiql is not None:
             return await graphiql(request)
+        pipeline = holder.pipeline
         media_type = _media_type(request)
         if media_type is None:
-            return _failure(
-                NotAcceptable(
-                    "Accept must allow application/graphql-response+json or application/json"
-                ),
-                JSON,
+            refusal = NotAcceptable(
+                "Accept must allow application/graphql-response+json or application/json"
             )
-        pipeline = holder.pipeline
+            if pipeline is not None:
+                pipeline.reject(refusal, request.headers)
+            return _failure(refusal, JSON)
         if pipeline is None:
             return _respond(
                 {"errors": [{"message": "starting", "extensions": {"code": "NOT_READY"}}]},
@@ -149,9 +169,15 @@ def create_app(
                 request, max_body_bytes, pipeline.policy.single_valued_headers
             )
         except GraphQLRequestError as error:
-            return _failure(error, media_type)
-        result = await pipeline.run(graphql_request)
-        return _respond(result.body, result.http_status(media_type == GRAPHQL_RESPONSE), media_type)
+            result = pipeline.reject(error, request.headers)
+        else:
+            result = await pipeline.run(graphql_request)
+        response = _respond(
+            result.body, result.http_status(media_type == GRAPHQL_RESPONSE), media_type
+        )
+        if result.request_id is not None:
+            response.headers["x-request-id"] = result.request_id
+        return response
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -164,13 +190,19 @@ def create_app(
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
 
+    async def metrics_endpoint(_: Request) -> Response:
+        assert metrics is not None
+        return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
+
+    own_routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if metrics is not None:
+        own_routes.append(Route("/metrics", metrics_endpoint))
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            *routes,
-        ],
+        routes=[*own_routes, *routes],
         lifespan=lifespan,
     )
     app.state.holder = holder

@@ -34,6 +34,7 @@ from mesh.federation.errors import (
     QueryTooLarge,
     ValidationFailed,
 )
+from mesh.federation.observe.metrics import CacheStats
 from mesh.federation.pipeline.complexity import ComplexityLimits, check_complexity, check_text
 
 # Documents longer than this are parsed and validated on the worker thread.
@@ -66,6 +67,9 @@ class DocumentStage:
         limits: DocumentLimits,
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
+        *,
+        parsed_stats: CacheStats | None = None,
+        validated_stats: CacheStats | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -78,13 +82,18 @@ class DocumentStage:
         # What this stage has done (parses and validations run, not served from the caches).
         self.parses = self.validations = 0
         self.off_loop = 0  # of those, how many ran on the worker thread
+        self.parsed_stats = parsed_stats or CacheStats()
+        self.validated_stats = validated_stats or CacheStats()
 
     async def parse(self, query: str, token_budget: int | None = None) -> DocumentNode:
         found = self._parsed.get(query)
         if found is None:
+            self.parsed_stats.misses += 1
             found = await self._off_loop_if_large(query, lambda: self._parse(query, token_budget))
             if token_budget is None or not isinstance(found, QueryTooLarge):
                 self._parsed[query] = found  # a budget refusal is the caller's, not the text's
+        else:
+            self.parsed_stats.hits += 1
         if isinstance(found, GraphQLRequestError):
             raise found
         return found
@@ -121,8 +130,11 @@ class DocumentStage:
     async def validate(self, query: str, document: DocumentNode) -> None:
         errors = self._valid.get(query)
         if errors is None:
+            self.validated_stats.misses += 1
             errors = await self._off_loop_if_large(query, lambda: self._validate(document))
             self._valid[query] = errors
+        else:
+            self.validated_stats.hits += 1
         if errors:
             raise ValidationFailed(errors)
 

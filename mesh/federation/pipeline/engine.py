@@ -9,6 +9,8 @@ from typing import Any, Protocol
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
 
+from mesh.federation.observe.metrics import CacheStats
+
 FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
 """The headers of one subgraph request, given the subgraph's name and the exact request body:
 a policy can bind what it sends to that one request (a context signed over the body). The
@@ -52,13 +54,22 @@ class QueryEngine(Protocol):
 class PlanCache:
     """Plans per (query text, operation name, decision): one cache whatever the policy."""
 
-    def __init__(self, engine: QueryEngine, size: int = 2_048) -> None:
+    def __init__(
+        self, engine: QueryEngine, size: int = 2_048, stats: CacheStats | None = None
+    ) -> None:
         self.engine = engine
         self._plans: LRUCache[tuple[str, str | None, Hashable, Hashable], object] = LRUCache(
             max(size, 1)
         )
-        self.hits = 0
-        self.misses = 0
+        self.stats = stats or CacheStats()
+
+    @property
+    def hits(self) -> int:
+        return self.stats.hits
+
+    @property
+    def misses(self) -> int:
+        return self.stats.misses
 
     def plan(
         self,
@@ -71,8 +82,8 @@ class PlanCache:
         key = (query, operation_name, plan_key, variant)
         plan = self._plans.get(key)
         if plan is None:
-            self.misses += 1
+            self.stats.misses += 1
             plan = self._plans[key] = self.engine.plan(document, operation_name, variant)
         else:
-            self.hits += 1
+            self.stats.hits += 1
         return plan

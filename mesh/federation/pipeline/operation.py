@@ -34,6 +34,7 @@ class PreparedOperation:
     operation: OperationDefinitionNode
     operation_name: str | None
     variables: dict[str, Any]  # as the client sent them (JSON), after coercion succeeded
+    request_id: str = ""  # the pipeline's id for this request (logs, subgraphs, a policy's)
 
     @property
     def kind(self) -> str:
@@ -131,6 +132,7 @@ def prepare_operation(
     variables: dict[str, Any] | None,
     *,
     allow_mutations: bool,
+    request_id: str = "",
 ) -> PreparedOperation:
     operation = operation_in(document, operation_name)
     if operation.operation.value == "mutation" and not allow_mutations:
@@ -138,4 +140,6 @@ def prepare_operation(
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
         raise BadUserInput(coerced)
-    return PreparedOperation(query, document, operation, operation_name, dict(variables or {}))
+    return PreparedOperation(
+        query, document, operation, operation_name, dict(variables or {}), request_id
+    )

@@ -18,6 +18,7 @@ class GraphQLRequest:
     operation_name: object = None
     headers: Mapping[str, str] = field(default_factory=dict)
     allow_mutations: bool = True  # False over GET (a mutation needs POST)
+    extensions: object = None  # the request's ``extensions`` map (read by nothing yet)
 
     def checked(self) -> tuple[str, dict[str, Any] | None, str | None]:
         """(query, variables, operationName) with their JSON types checked."""
@@ -27,4 +28,6 @@ class GraphQLRequest:
             raise BadRequest("variables must be a JSON object")
         if self.operation_name is not None and not isinstance(self.operation_name, str):
             raise BadRequest("operationName must be a string")
+        if self.extensions is not None and not isinstance(self.extensions, dict):
+            raise BadRequest("extensions must be a JSON object")
         return self.query, self.variables, self.operation_name

@@ -12,10 +12,11 @@ from mesh.federation.errors import GraphQLRequestError
 class GraphQLResponse:
     body: dict[str, Any]
     error: GraphQLRequestError | None = None  # set when the request failed as a whole
+    request_id: str | None = None  # the pipeline's id for it (answered as X-Request-Id)
 
     @classmethod
-    def failed(cls, error: GraphQLRequestError) -> GraphQLResponse:
-        return cls(error.body(), error)
+    def failed(cls, error: GraphQLRequestError, request_id: str | None = None) -> GraphQLResponse:
+        return cls(error.body(), error, request_id)
 
     @property
     def request_error(self) -> bool:
