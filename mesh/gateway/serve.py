@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
+from mesh.federation.access.settings import RouterAccessSettings
 from mesh.federation.compose import SubgraphSource
 from mesh.federation.engine import FederatedEngine
 from mesh.federation.execute import HttpTransport
@@ -196,11 +197,14 @@ def supergraph_app(settings: GatewaySettings, source: str, poll_seconds: float) 
     supergraph is served under the rules (unless governance is switched off); any other as a
     plain federation router, with no database, index or centre."""
     mesh_settings = MeshSettings()
-    verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+    verifiers: list[TokenVerifier] = []  # made once, only for a civic supergraph
 
     async def build(supergraph: Supergraph) -> tuple[Pipeline, Callable[[], Awaitable[None]]]:
         if not is_civic(supergraph):
             return open_pipeline(supergraph, settings)
+        if settings.governance and not verifiers:
+            verifiers.append(token_verifier(settings, mesh_settings.data_dir))
+        verifier = verifiers[0] if verifiers else None
         gateway = await gateway_for(supergraph, settings, mesh_settings, verifier)
         return gateway.pipeline, gateway.aclose
 
@@ -241,6 +245,7 @@ def open_pipeline(
         limits=DocumentLimits(max_tokens=settings.max_tokens),
         rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
         cache_size=max(settings.document_cache, 1),
+        claims=RouterAccessSettings().claims_source(),
     )
     print(
         "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "

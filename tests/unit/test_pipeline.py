@@ -20,6 +20,7 @@ from graphql import (
     parse,
 )
 
+from mesh.federation.access import AccessRules
 from mesh.federation.errors import Unauthenticated
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.federation.pipeline import (
@@ -58,6 +59,9 @@ class OneSchemaEngine:
 
     def plan_variant(self) -> Hashable:
         return None
+
+    def access_rules(self) -> AccessRules:
+        return AccessRules({})
 
     def plan(self, document: DocumentNode, operation_name: str | None, variant: Hashable) -> object:
         self.plans += 1

@@ -9,6 +9,8 @@ from typing import Any, Protocol
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
 
+from mesh.federation.access import AccessRules
+
 
 class ExecutionOutcome(Protocol):
     data: dict[str, Any]
@@ -18,6 +20,10 @@ class ExecutionOutcome(Protocol):
 class QueryEngine(Protocol):
     @property
     def api_schema(self) -> GraphQLSchema: ...
+
+    def access_rules(self) -> AccessRules:
+        """Which fields ``@authenticated``/``@requiresScopes``/``@policy`` guard."""
+        ...
 
     def plan_variant(self) -> Hashable:
         """What, beside the operation and the policy's decision, this request's plan depends

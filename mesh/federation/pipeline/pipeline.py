@@ -1,8 +1,9 @@
 """The request pipeline: a short orchestrator over stages with typed hand-offs.
 
-request → authenticate → parse (budgeted) → admit → validate → operation + variables →
-authorize → plan (cached) → execute → shape → finish → response. Every stage raises a
-:class:`~mesh.federation.errors.GraphQLRequestError`, turned into a response in one place.
+request → authenticate (+ access claims) → parse (budgeted) → admit → validate → operation +
+variables → authorize → access directives → plan (cached) → execute → shape → withhold →
+finish → response. Every stage raises a :class:`~mesh.federation.errors.GraphQLRequestError`,
+turned into a response in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import orjson
 from cachetools import LRUCache
 from graphql import ASTValidationRule
 
+from mesh.federation.access import AccessControl, ClaimsSource
+from mesh.federation.access.control import withhold
 from mesh.federation.errors import GraphQLRequestError
 from mesh.federation.pipeline.document import DocumentLimits, DocumentStage
 from mesh.federation.pipeline.engine import PlanCache, QueryEngine
@@ -42,9 +45,11 @@ class Pipeline:
         rules: Sequence[type[ASTValidationRule]] = (),
         cache_size: int = 512,
         propagate_headers: Sequence[str] = PROPAGATED_HEADERS,
+        claims: ClaimsSource | None = None,
     ) -> None:
         self.engine = engine
         self.policy: Policy = policy or OpenPolicy()
+        self.access = AccessControl(engine.access_rules(), engine.api_schema, claims)
         self.documents = DocumentStage(
             engine.api_schema, limits or DocumentLimits(), rules, cache_size
         )
@@ -71,6 +76,7 @@ class Pipeline:
         query, variables, operation_name = request.checked()
         if not authenticated:
             identity = self.policy.authenticate(request.headers)
+        access = self.access.decide(identity, request.headers)
         document = self.documents.parse(query, self.policy.token_budget(identity))
         schema_only = is_introspection_only(document, operation_in(document, operation_name))
         self.policy.admit(identity, document, schema_only)
@@ -86,18 +92,26 @@ class Pipeline:
         if schema_only and self.policy.public_introspection:
             return self._schema_answer(operation)
         authorization = self.policy.authorize(identity, operation)
+        planned = self.access.guard(authorization.document, access)
+        shaped = self.access.guard(document, access)
         plan = self.plans.plan(
             query,
             operation_name,
-            authorization.plan_key,
-            authorization.document,
+            (authorization.plan_key, access.denied) if access.restricts else authorization.plan_key,
+            planned.document,
             self.engine.plan_variant(),
         )
         headers = {**self._propagated(request.headers), **authorization.subgraph_headers}
         outcome = await self.engine.execute(plan, operation.variables, headers)
         body = self.engine.shape(
-            document, operation_name, operation.variables, outcome, authorization.field_resolver
+            shaped.document,
+            operation_name,
+            operation.variables,
+            outcome,
+            authorization.field_resolver,
         )
+        if shaped.changed:
+            body = withhold(body, shaped, operation_in(shaped.document, operation_name))
         return await authorization.finish(body)
 
     def _schema_answer(self, operation: PreparedOperation) -> dict[str, Any]:
