@@ -30,6 +30,8 @@ from mesh.federation.pipeline import GraphQLRequest, Pipeline
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+MULTIPART = "multipart/mixed"
+BOUNDARY = "graphql"
 HtmlPage = Callable[[Request], Awaitable[Response]]
 ReadyCheck = Callable[[], Awaitable[str | None]]
 """None when ready to serve; otherwise why not (shown by ``/readyz``)."""
@@ -49,11 +51,31 @@ def _media_type(request: Request) -> str | None:
         return GRAPHQL_RESPONSE if accept else JSON
     if JSON in accept or "*/*" in accept or "application/*" in accept:
         return JSON
+    if MULTIPART in accept:
+        return MULTIPART
     return None
 
 
 def _respond(body: dict[str, Any], status: int, media_type: str) -> Response:
+    if media_type == MULTIPART:
+        return _one_part(body, status)
     return Response(orjson.dumps(body), status_code=status, media_type=media_type)
+
+
+def _one_part(body: dict[str, Any], status: int) -> Response:
+    """A client that accepts only incremental delivery gets the whole answer as its one and
+    last part (``hasNext: false``): deferred fragments are answered with the rest."""
+    part = orjson.dumps({**body, "hasNext": False})
+    content = (
+        f"\r\n--{BOUNDARY}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n".encode()
+        + part
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return Response(
+        content,
+        status_code=status,
+        headers={"content-type": f'{MULTIPART}; boundary="{BOUNDARY}"; deferSpec=20220824'},
+    )
 
 
 def _failure(error: GraphQLRequestError, media_type: str) -> Response:

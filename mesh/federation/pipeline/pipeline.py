@@ -81,6 +81,7 @@ class Pipeline:
         schema_only = is_introspection_only(document, operation_in(document, operation_name))
         self.policy.admit(identity, document, schema_only)
         self.documents.validate(query, document)
+        document = self.documents.answered_whole(query, document)
         operation = prepare_operation(
             self.engine.api_schema,
             query,
