@@ -11,7 +11,7 @@ import os
 import httpx
 import pytest
 
-from tests.federation.cases import all_cases
+from tests.federation.cases import all_cases, case_named
 from tests.federation.support.apollo import ApolloCorpus, post_probe
 from tests.federation.support.case import Case
 from tests.federation.support.runs import EngineRuns, SupergraphSource
@@ -58,3 +58,26 @@ async def test_served_router_answers_every_probe(
                 failures += [f"{probe.label}: {p}" for p in mismatches(probe, answer, counts)]
         assert "plain federation router" in router.output()
     assert not failures, "\n".join(failures)
+
+
+async def test_a_planning_failure_is_a_graphql_error_with_its_path(
+    corpus_server: CorpusServer, engine_runs: EngineRuns
+) -> None:
+    """``node { id }`` cannot be planned (``id`` is ``@external`` wherever ``node`` is
+    resolved): the answer names the code and the unreachable path; no 500, no data."""
+    case = case_named("unknown-entities")
+    published = corpus_server.publish(
+        "planning-failure", engine_runs.supergraph(case, SupergraphSource.OURS)
+    )
+    query = {"query": '{ node(id: "hs1") { id } }'}
+    with served_router(published) as router:
+        async with httpx.AsyncClient() as client:
+            legacy = await client.post(router.url, json=query)
+            modern = await client.post(
+                router.url, json=query, headers={"accept": "application/graphql-response+json"}
+            )
+    assert (legacy.status_code, modern.status_code) == (200, 400)
+    [error] = legacy.json()["errors"]
+    assert error["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+    assert error["extensions"]["path"][0] == "node"
+    assert legacy.json().get("data") is None
