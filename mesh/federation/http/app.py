@@ -31,6 +31,7 @@ from mesh.federation.pipeline import GraphQLRequest, Pipeline
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MULTIPART = "multipart/mixed"
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 BOUNDARY = "graphql"
 HtmlPage = Callable[[Request], Awaitable[Response]]
 ReadyCheck = Callable[[], Awaitable[str | None]]
@@ -165,6 +166,16 @@ def create_app(
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def stats(request: Request) -> Response:
+        """Plan-cache hits, misses and planning times; for the machine itself only."""
+        client = request.client.host if request.client else ""
+        if client not in LOOPBACK:
+            return JSONResponse({"error": "only answered on loopback"}, status_code=403)
+        pipeline = holder.pipeline
+        if pipeline is None:
+            return JSONResponse({"status": "no supergraph is loaded"}, status_code=503)
+        return JSONResponse({"plans": pipeline.plans.stats()})
+
     async def readyz(_: Request) -> Response:
         problem = "no supergraph is loaded" if holder.pipeline is None else None
         if problem is None and ready is not None:
@@ -177,6 +188,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/stats", stats),
             Route("/readyz", readyz),
             *routes,
         ],

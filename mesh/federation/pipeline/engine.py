@@ -3,6 +3,8 @@ executor that offer these plug in (the pipeline imports none of them)."""
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Hashable, Mapping
 from typing import Any, Protocol
 
@@ -51,7 +53,10 @@ class QueryEngine(Protocol):
 
 
 class PlanCache:
-    """Plans per (query text, operation name, decision): one cache whatever the policy."""
+    """Plans per (query text, operation name, decision): one cache whatever the policy.
+
+    Counts hits and misses and keeps the planning time of the latest misses, for
+    :meth:`stats` (a gateway's ``/stats``, the bench)."""
 
     def __init__(self, engine: QueryEngine, size: int = 2_048) -> None:
         self.engine = engine
@@ -60,6 +65,29 @@ class PlanCache:
         )
         self.hits = 0
         self.misses = 0
+        self.planning_seconds: deque[float] = deque(maxlen=4_096)
+
+    def stats(self) -> dict[str, Any]:
+        looked_up = self.hits + self.misses
+        timings = sorted(self.planning_seconds)
+
+        def percentile(share: float) -> float | None:
+            if not timings:
+                return None
+            return round(timings[min(int(share * len(timings)), len(timings) - 1)] * 1000, 3)
+
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_rate": round(self.hits / looked_up, 4) if looked_up else None,
+            "cached_plans": len(self._plans),
+            "planning_ms": {
+                "p50": percentile(0.5),
+                "p90": percentile(0.9),
+                "max": round(timings[-1] * 1000, 3) if timings else None,
+                "samples": len(timings),
+            },
+        }
 
     def plan(
         self,
@@ -73,7 +101,9 @@ class PlanCache:
         plan = self._plans.get(key)
         if plan is None:
             self.misses += 1
+            began = time.perf_counter()
             plan = self._plans[key] = self.engine.plan(document, operation_name, variant)
+            self.planning_seconds.append(time.perf_counter() - began)
         else:
             self.hits += 1
         return plan
