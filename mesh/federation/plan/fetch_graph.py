@@ -157,6 +157,18 @@ class FetchGraph:
         key = (subgraph, path, frozenset(p.id for p in parents))
         return self._children.get(key)
 
+    def existing_keyed(
+        self, subgraph: str, path: Path, type_name: str, key: tuple[str, ...]
+    ) -> bool:
+        """Whether an entity fetch to ``subgraph`` at ``path`` already receives ``type_name``
+        objects with these key fields (whatever it waits for)."""
+        for group in self.groups:
+            if group.entity and group.subgraph == subgraph and group.path == path:
+                inputs = group.inputs.get(type_name)
+                if inputs is not None and key in inputs.keys:
+                    return True
+        return False
+
     def depth(self) -> int:
         return max((g.depth() for g in self.groups), default=0)
 

@@ -168,6 +168,17 @@ CASE = Case(
             requests={"timetable": 1, "registry": 1, "planner": 1, "fares": 1},
         ),
         Probe(
+            label="one-fares-request-for-the-chosen-trip-and-every-trip",
+            query="{ todaysService { chosenTrip { fare { pence } } trips { fare { pence } } } }",
+            data={
+                "todaysService": {
+                    "chosenTrip": {"fare": {"pence": 200}},
+                    "trips": [{"fare": {"pence": 100}}, {"fare": {"pence": 200}}],
+                }
+            },
+            requests={"timetable": 1, "registry": 1, "planner": 1, "fares": 1},
+        ),
+        Probe(
             label="fares-only",
             query="{ todaysService { trips { fare { pence } } } }",
             data={"todaysService": {"trips": [{"fare": {"pence": 100}}, {"fare": {"pence": 200}}]}},
