@@ -8,14 +8,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := mesh authz subgraphs store linkage devtools bench tests
 
-.PHONY: demo test unit lint typecheck pytest bench bench-seed db-stop clean help wheelhouse \
-	deploy-check graphiql
+.PHONY: demo test unit lint typecheck pytest bench bench-families bench-seed db-stop clean help \
+	wheelhouse deploy-check graphiql
 
 help:
 	@echo "make demo        start the store, seed a synthetic Greater Manchester, start the mesh (PORT=4000)"
 	@echo "make test        lint, type-check and run every test against real PostgreSQL"
 	@echo "make unit        the fast layer only: no PostgreSQL, no processes (seconds)"
 	@echo "make bench       our gateway vs @apollo/gateway and Hive Gateway (SCALE=full for all GM)"
+	@echo "make bench-families  early-help cohort and demand-table timings (SCALE=full: fam_ stores)"
 	@echo "make bench-seed  seed all of Greater Manchester (2,867,800 people) and report people/s"
 	@echo "make db-stop     stop the embedded PostgreSQL"
 	@echo "make wheelhouse  every wheel the image installs, in build/wheelhouse (for docker build)"
@@ -51,6 +52,10 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(if $(SCALE),--scale $(SCALE),)
+	$(BIN)/python -m bench.families $(if $(SCALE),--scale $(SCALE),)
+
+bench-families: $(STAMP)
+	$(BIN)/python -m bench.families $(if $(SCALE),--scale $(SCALE),)
 
 bench-seed: $(STAMP)
 	MESH_DB_PREFIX=gm_ $(BIN)/mesh seed --people 2867800 --reset

@@ -36,6 +36,10 @@ SPECIAL_CATEGORIES = frozenset({"health", "mental_health", "sexual_health"})
 # DPA 2018 s10: these Art 9(2) conditions need a Schedule 1 condition as well.
 NEEDS_SCHEDULE_1 = frozenset({"9(2)(b)", "9(2)(g)", "9(2)(h)", "9(2)(i)", "9(2)(j)"})
 CHILD_PURPOSES = frozenset({PurposeOfUse.SAFEGUARDING, PurposeOfUse.EARLY_HELP})
+# Pseudonymous indicator contributions that leave the centre only as disclosure-controlled
+# aggregates (counts 1-7 suppressed, the rest rounded): children's agencies may share these for
+# PLANNING, as they publish the children-in-need and school census statistics.
+STATISTICS_ONLY = frozenset({"needs_statistics"})
 NATIONAL_DATA_OPT_OUT = "national_data_opt_out"
 ROW_RULE_KINDS = frozenset({NATIONAL_DATA_OPT_OUT})
 OPT_OUT_NEVER = frozenset(
@@ -105,6 +109,9 @@ CATEGORY_WORDS = {
     "housing": "tenancies and homelessness cases",
     "education": "school, attendance, exclusions and special educational needs",
     "linkage": "which services hold records about you",
+    "needs_indicator": "flags that say a family may need help (e.g. often absent from school, "
+    "rent arrears), without the records behind them",
+    "needs_statistics": "the same flags, used only to count families in anonymous statistics",
 }
 PURPOSE_WORDS = {
     PurposeOfUse.DIRECT_CARE: "to care for you (individual care)",
@@ -261,7 +268,14 @@ def _governance_problems(a: SharingAgreement) -> Iterable[str]:
             yield "special-category data needs a UK GDPR Art 9 condition (uk_gdpr_article_9)"
     if basis.uk_gdpr_article_9 in NEEDS_SCHEDULE_1 and not basis.dpa_2018_schedule_1:
         yield f"Art {basis.uk_gdpr_article_9} needs a DPA 2018 Schedule 1 condition"
-    if a.providing_agency in CHILDRENS_AGENCIES or "child" in a.covers.categories:
+    statistics_only = (
+        bool(a.covers.categories)
+        and set(a.covers.categories) <= STATISTICS_ONLY
+        and not a.covers.coordinates
+    )
+    if (
+        a.providing_agency in CHILDRENS_AGENCIES or "child" in a.covers.categories
+    ) and not statistics_only:
         if purposes - CHILD_PURPOSES:
             yield "children's data is shared only for SAFEGUARDING or EARLY_HELP"
         if adults_only := sorted(r for r in roles if not _role(r).works_with_children):
@@ -301,6 +315,8 @@ def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[An
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+# Other governed catalogues (the agencies' needs indicators) load with the same strictness.
+UniqueKeyLoader = _UniqueKeyLoader
 
 
 def parse_agreement(text: str, source: str = "<string>") -> SharingAgreement:

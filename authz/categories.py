@@ -22,3 +22,15 @@ class SensitiveCategory(StrEnum):
     # Which services hold records about a person: sensitive in itself (a police or
     # children's-services record says something even with no detail).
     LINKAGE = "linkage"
+    # An agency's needs indicators about a person (e.g. "persistently absent", "child in
+    # need"), derived from its facts: less than the facts, still personal data.
+    NEEDS_INDICATOR = "needs_indicator"
+    # The same indicators as pseudonymous contributions to aggregates, released only after
+    # statistical disclosure control (never person by person).
+    NEEDS_STATISTICS = "needs_statistics"
+
+
+# Categories that govern only reads between subgraphs on the caller's behalf (the agencies'
+# @inaccessible needs scans behind the centre's statistics): no client-contract field carries
+# them, so `mesh policy check` cannot call them unused.
+INTERNAL_CATEGORIES = frozenset({SensitiveCategory.NEEDS_STATISTICS.value})

@@ -40,6 +40,11 @@ class MeshContext:
     request_id: str
     agreements: tuple[str, ...]
     break_glass: bool
+    # Coordinates the gateway allowed a subgraph to read on the caller's behalf beyond the
+    # operation's own fields (an agency's needs indicators behind the centre's roll-ups).
+    reads: frozenset[str] = frozenset()
+    # Record-level rules in force, as (kind, agencies), e.g. the national data opt-out.
+    row_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class ContextSigner:
@@ -54,6 +59,9 @@ class ContextSigner:
         agreements: list[str],
         break_glass: bool,
         ttl: int = 60,
+        *,
+        reads: frozenset[str] = frozenset(),
+        row_rules: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -70,6 +78,10 @@ class ContextSigner:
             "agreements": agreements,
             "break_glass": break_glass,
         }
+        if reads:
+            claims["reads"] = sorted(reads)
+        if row_rules:
+            claims["row_rules"] = [{"kind": k, "agencies": list(a)} for k, a in row_rules]
         return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self._kid})
 
 
@@ -105,6 +117,11 @@ class ContextVerifier:
                 purpose=PurposeOfUse(claims["purpose"]),
                 case_reference=claims.get("case"),
             )
+            reads = frozenset(str(c) for c in claims.get("reads", ()))
+            row_rules = tuple(
+                (str(r["kind"]), tuple(str(a) for a in r["agencies"]))
+                for r in claims.get("row_rules", ())
+            )
         except ContextRejected:
             raise
         except jwt.ExpiredSignatureError:
@@ -120,6 +137,8 @@ class ContextVerifier:
             str(claims.get("jti", "")),
             tuple(claims.get("agreements", ())),
             bool(claims.get("break_glass")),
+            reads,
+            row_rules,
         )
 
 

@@ -29,7 +29,7 @@ from authz.agreements import (
     SPECIAL_CATEGORIES,
     SharingAgreement,
 )
-from authz.categories import SensitiveCategory
+from authz.categories import INTERNAL_CATEGORIES, SensitiveCategory
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, PurposeOfUse
 from authz.policy import SharingRules
 
@@ -92,6 +92,15 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
+def _agency_named(name: str, parties: Parties) -> str | None:
+    """The agency a field of an index type is named after: ``adultSocialCare`` itself, or an
+    agency's own field on a shared entity (``Household.educationNeedsIndicators``)."""
+    snake = _snake(name)
+    if snake in parties.agencies:
+        return snake
+    return next((a for a in parties.agencies if snake.startswith(a + "_needs_")), None)
+
+
 def contract_fields(
     contract_sdl: str,
     field_agencies: Mapping[str, Sequence[str]] | None = None,
@@ -120,33 +129,38 @@ def contract_fields(
 def _contract_fields(contract_sdl: str, parties: Parties) -> tuple[ContractField, ...]:
     schema = build_ast_schema(parse(contract_sdl))
     roots = [schema.query_type.name] if schema.query_type else []
-    owner: dict[str, str] = dict.fromkeys(roots, parties.index)
+    owners: dict[str, set[str]] = {root: {parties.index} for root in roots}
+
+    def field_owners(type_name: str, name: str) -> set[str]:
+        home = owners.get(type_name, set())
+        named_agency = _agency_named(name, parties) if parties.index in home else None
+        return {named_agency} if named_agency else set(home)
+
     queue = list(roots)
-    for type_name in queue:  # breadth first from the root, so owners flow down
+    while queue:  # owners flow down from the root; a type shared by agencies gets them all
+        type_name = queue.pop(0)
         graphql_type = schema.type_map[type_name]
         assert isinstance(graphql_type, GraphQLObjectType)
         for name, graphql_field in graphql_type.fields.items():
-            named, agency = get_named_type(graphql_field.type), owner[type_name]
-            if agency == parties.index and _snake(name) in parties.agencies:
-                agency = _snake(name)
-            if isinstance(named, GraphQLObjectType) and named.name not in owner:
-                owner[named.name] = agency
+            named = get_named_type(graphql_field.type)
+            if not isinstance(named, GraphQLObjectType):
+                continue
+            reached = field_owners(type_name, name)
+            known = owners.setdefault(named.name, set())
+            if not reached <= known:
+                known |= reached
                 queue.append(named.name)
     found = []
     for type_name, graphql_type in schema.type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
             continue
         for name, graphql_field in graphql_type.fields.items():
-            home = owner.get(type_name)
-            if home == parties.index and _snake(name) in parties.agencies:
-                home = _snake(name)
-            named_type = get_named_type(graphql_field.type).name
             found.append(
                 ContractField(
                     f"{type_name}.{name}",
-                    named_type,
+                    get_named_type(graphql_field.type).name,
                     _category(graphql_field),
-                    (home,) if home else (),  # () when no path from the root reaches it
+                    tuple(sorted(field_owners(type_name, name))),  # () when unreachable
                 )
             )
     return tuple(sorted(found, key=lambda f: f.coordinate))
@@ -254,7 +268,9 @@ def _agreement_problems(
     for category in a.covers.categories:
         if category not in known_categories:
             problem("unknown_category", category, "not a @sensitive category")
-        elif category not in served.get(a.providing_agency, set()):
+        elif category not in served.get(a.providing_agency, set()) and (
+            category not in INTERNAL_CATEGORIES
+        ):
             problem("unused_category", category, f"{a.providing_agency} serves no such field")
     for coordinate in a.covers.coordinates:
         item = by_coordinate.get(coordinate)

@@ -177,6 +177,7 @@ async def seed(
             failures = [o for o in outcomes if isinstance(o, BaseException)]
             if failures:
                 raise failures[0]
+        await _record_extract_date(conns)
         for tx in transactions:
             await tx.commit()
         transactions.clear()
@@ -187,6 +188,18 @@ async def seed(
         producer.join(timeout=5)
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def _record_extract_date(conns: dict[str, asyncpg.Connection]) -> None:
+    """Every agency's data stands at the synthetic extract's date: the needs indicators' time
+    windows count back from it (``mesh_extract``)."""
+    from devtools.synth.dates import REFERENCE_DATE
+
+    for store in SEEDED_STORES:
+        if store.kind == "agency":
+            await conns[store.name].execute(
+                "INSERT INTO mesh_extract (taken_on) VALUES ($1)", REFERENCE_DATE
+            )
 
 
 async def _abandon(transactions: list[Any], conns: dict[str, asyncpg.Connection]) -> None:

@@ -19,6 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linkage.agency_side.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
+from linkage.agency_side.households import (
+    index_household_members,
+    refresh_needs,
+    write_household_members,
+)
 from linkage.agency_side.opt_out import opted_out_refs
 from linkage.agency_side.tokens import TOKEN_KINDS, agency_submissions
 from linkage.index_side.clustering import Clusterer, ClusterStats, DeterministicClusterer, RecordSet
@@ -112,6 +117,7 @@ async def link_all(
         started = _lap(report, "store", started)
 
         households = stored.household_answer(clustering)
+        members = await index_household_members(index)
         for agency in AGENCIES:
             persons = stored.person_answer(records, clustering, agency)
             conn = await connect(address, agency)
@@ -123,6 +129,8 @@ async def link_all(
                     persons,
                     households if household_records_sql(agency) else None,
                 )
+                await write_household_members(conn, members)
+                await refresh_needs(conn, agency)
             finally:
                 await conn.close()
             del persons

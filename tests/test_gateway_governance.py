@@ -49,9 +49,11 @@ class RecordingTransport(MeshTransport):
         query: str,
         variables: Mapping[str, Any],
         headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         self.sent.append((subgraph, query))
-        return await super().post(subgraph, query, variables, headers)
+        return await super().post(subgraph, query, variables, headers, timeout=timeout)
 
 
 @pytest.fixture()

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from random import Random
 
 from devtools.synth.dates import REFERENCE_DAY, day, years
+from devtools.synth.family_needs import NONE as NO_NEEDS
+from devtools.synth.family_needs import FamilyNeeds, family_needs_of
 from devtools.synth.geography import Address, Authority, address, authority_at
 from devtools.synth.identifiers import nhs_number
 from devtools.synth.names import CULTURES, NICKNAMES, NameCulture
@@ -70,6 +72,7 @@ class Household:
     __slots__ = (
         "address",
         "authority",
+        "family",
         "household_id",
         "in_arrears",
         "members",
@@ -97,6 +100,7 @@ class Household:
         self.members: list[Person] = []
         self.social_rented = False
         self.in_arrears = False
+        self.family: FamilyNeeds = NO_NEEDS  # drawn once the members are known
 
     @property
     def adults(self) -> list[Person]:
@@ -255,5 +259,6 @@ def households(rng: Random, first_person_id: int, count: int, seed: int) -> Iter
             moved_in = min(REFERENCE_DAY - years(3), max(moved_in, head_born + years(16)))
         household = Household(household_id, authority, home, previous, moved_in, need)
         household.members = builder.people
+        household.family = family_needs_of(rng, household.members, need)
         next_id = builder.next_id
         yield household

@@ -13,6 +13,7 @@ from devtools import console_views
 from mesh.cli import governance as cli_governance
 from mesh.cli import linkage as cli_linkage
 from mesh.cli.agency import agency_app
+from mesh.cli.needs import needs_app
 from mesh.federation.compose.cli import compose_command
 from store import StoreUnreachable, open_server
 from store.settings import MeshSettings
@@ -32,6 +33,7 @@ app.command("token")(cli_governance.token_command)
 app.command("link")(cli_linkage.link_command)
 app.add_typer(cli_governance.audit_app, name="audit")
 app.add_typer(cli_governance.policy_app, name="policy")
+app.add_typer(needs_app, name="needs")
 gateway_app = typer.Typer(help="The gateway that serves the composed graph.", no_args_is_help=True)
 app.add_typer(gateway_app, name="gateway")
 app.add_typer(agency_app, name="agency")

@@ -25,13 +25,14 @@ from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
-from authz.model import FieldFacts, MaskRule
+from authz.model import Effect, FieldFacts, MaskRule
 from authz.policy import SharingRules
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.enforce.guard import OPT_OUT_ALIAS
 from mesh.enforce.subjects import subjects_in
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
 from mesh.federation.pipeline import PreparedOperation
+from mesh.gateway.reads import reads_of
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
@@ -63,6 +64,8 @@ class Governance:
     audit: AuditLog
     signer: ContextSigner
     apply_mask: Callable[[MaskRule, object], object]
+    # field -> coordinates it reads on the caller's behalf (mesh.gateway.reads)
+    implied: Mapping[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
     writer: AuditWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,10 +122,11 @@ class GovernancePolicy:
         if coordinates is None:
             coordinates = frozenset(operation_coordinates(self.schema, operation.document))
             self._coordinates[operation.query] = coordinates
+        implied = reads_of(self.governance.implied, coordinates)
         decision = decide_operation(
-            self.governance.rules, access, coordinates, self.governance.facts
+            self.governance.rules, access, coordinates | implied, self.governance.facts
         )
-        return GovernedRequest(self, operation, decision, str(uuid.uuid4()))
+        return GovernedRequest(self, operation, decision, str(uuid.uuid4()), implied)
 
 
 class GovernedRequest:
@@ -135,12 +139,19 @@ class GovernedRequest:
         operation: PreparedOperation,
         decision: OperationDecision,
         request_id: str,
+        implied: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         governance = policy.governance
         self.policy = policy
         self.operation = operation
         self.decision = decision
         self.request_id = request_id  # ours, unique: the audit record's key
+        # The reads on the caller's behalf the rules allowed (denied ones are never made).
+        self.reads = frozenset(
+            f"{t}.{f}"
+            for t, f in implied
+            if (d := decision.fields.get((t, f))) is not None and d.effect is Effect.ALLOW
+        )
         self.guard = FieldGuard(
             dict(decision.fields), governance.apply_mask, decision.opt_out_sections
         )
@@ -160,8 +171,17 @@ class GovernedRequest:
     @cached_property
     def subgraph_headers(self) -> Mapping[str, str]:
         decision = self.decision
-        token = self.policy.governance.signer.sign(
-            decision.access, self.request_id, list(decision.agreements), decision.break_glass
+        governance = self.policy.governance
+        token = governance.signer.sign(
+            decision.access,
+            self.request_id,
+            list(decision.agreements),
+            decision.break_glass,
+            reads=self.reads,
+            row_rules=tuple(
+                (rule.kind, tuple(rule.agencies))
+                for rule in governance.rules.row_rules(decision.access)
+            ),
         )
         return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
 

@@ -24,6 +24,7 @@ from mesh.federation.supergraph import Supergraph, load_supergraph
 from mesh.gateway.discovery import compose_from_subgraphs
 from mesh.gateway.gateway import Gateway
 from mesh.gateway.graphiql import browser_redirect, graphiql_routes
+from mesh.gateway.insights import insights_routes
 from mesh.gateway.policy import Governance
 from mesh.gateway.settings import GatewaySettings
 from mesh.gateway.transport import MeshTransport
@@ -40,6 +41,7 @@ async def open_governance(
     from authz.context_token import ensure_gateway_keys
     from authz.policy import SharingRules, apply_mask
     from mesh.enforce import schema_field_facts
+    from mesh.gateway.reads import implied_reads
 
     signer, _ = ensure_gateway_keys(data_dir)
     return Governance(
@@ -48,6 +50,7 @@ async def open_governance(
         audit=await AuditLog.open(audit_dsn),
         signer=signer,
         apply_mask=apply_mask,
+        implied=implied_reads(supergraph),
     )
 
 
@@ -119,6 +122,7 @@ async def gateway_for(
     )
     centre.forward = transport.post
     centre.search_fields = search_fields(supergraph)
+    centre.scan_timeout = settings.needs_timeout
     governance = None
     if settings.governance:
         audit_dsn = settings.audit_dsn or _store_dsn(mesh_settings, "governance")
@@ -169,7 +173,7 @@ def gateway_app(
         ready=ready or readiness(lambda: settings.subgraphs),
         startup=startup,
         graphiql=browser_redirect,
-        routes=graphiql_routes(),
+        routes=[*graphiql_routes(), *insights_routes(holder)],
         max_body_bytes=settings.max_body_bytes,
     )
 

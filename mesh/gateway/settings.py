@@ -16,6 +16,13 @@ class GatewaySettings(BaseSettings):
     )
     timeout: float = Field(default=5.0, gt=0, le=120, description="Default subgraph timeout (s).")
     timeouts: dict[str, float] = Field(default_factory=dict, description="Per-subgraph timeouts.")
+    needs_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Timeout of an agency's needs scan behind a cohort or a demand table (s): "
+        "at full scale an agency evaluates hundreds of thousands of indicators.",
+    )
     max_depth: int = Field(default=12, ge=1, le=100)
     max_aliases: int = Field(default=30, ge=0, le=10_000)
     max_tokens: int = Field(default=5_000, ge=10, le=1_000_000)

@@ -30,9 +30,11 @@ class MeshTransport(HttpTransport):
         query: str,
         variables: Mapping[str, Any],
         headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         handler = self.local.get(subgraph)
         if handler is None:
-            return await super().post(subgraph, query, variables, headers)
+            return await super().post(subgraph, query, variables, headers, timeout=timeout)
         self.requests[subgraph] += 1
         return await handler(query, variables, headers)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from authz.context_token import MeshContext
 
 AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
-Forward = Callable[
-    [str, str, Mapping[str, Any], Mapping[str, str] | None], Awaitable[dict[str, Any]]
-]
+
+
+class Forward(Protocol):
+    """How the centre reaches another subgraph (the gateway's transport)."""
+
+    def __call__(
+        self,
+        subgraph: str,
+        query: str,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Awaitable[dict[str, Any]]: ...
 
 
 @dataclass
@@ -20,3 +31,6 @@ class CentreContext:
     call_agency: AgencyCall  # (subgraph, query, variables) -> GraphQL response
     search_fields: dict[str, str]  # agency subgraph -> its @inaccessible search field
     audit: Any  # authz.audit.AuditLog | None
+    loaders: dict[str, Any] = field(default_factory=dict)  # this request's DataLoaders
+    # The same, for the agencies' needs scans (a longer timeout); call_agency when not set.
+    call_scan: AgencyCall | None = None

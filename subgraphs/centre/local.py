@@ -11,6 +11,9 @@ import strawberry
 from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier
 from subgraphs.centre import oversight, search
 from subgraphs.centre.context import CentreContext, Forward
+from subgraphs.centre.needs import cohort
+from subgraphs.centre.needs import demand as demand_table
+from subgraphs.centre.needs.household import Household
 from subgraphs.kit.directives import Sensitive, SensitiveCategory
 
 CENTRE = "mesh"
@@ -29,6 +32,19 @@ class Query:
         resolver=oversight.break_glass_to_review
     )
     audit_search: list[oversight.AuditEvent] = strawberry.field(resolver=oversight.audit_search)
+    early_help_cohort: cohort.EarlyHelpCohort | None = strawberry.field(
+        resolver=cohort.early_help_cohort,
+        directives=[Sensitive(category=SensitiveCategory.NEEDS_INDICATOR.value)],
+        description="Households in a local authority with at least minNeeds of the ten "
+        "Supporting Families outcomes (and every one of `needs`), for early help: each agency "
+        "evaluates its own indicators, the centre combines pseudonymous ids. Paginated.",
+    )
+    demand: demand_table.DemandTable | None = strawberry.field(
+        resolver=demand_table.demand,
+        directives=[Sensitive(category=SensitiveCategory.NEEDS_STATISTICS.value)],
+        description="Disclosure-controlled counts of households (or people) with needs, by "
+        "LOCAL_AUTHORITY, HOUSEHOLD_SIZE and (people) AGE_BAND, for planning.",
+    )
 
 
 @strawberry.type
@@ -39,7 +55,9 @@ class Mutation:
 
 
 def centre_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=Query, mutation=Mutation, types=[search.Person])
+    return strawberry.federation.Schema(
+        query=Query, mutation=Mutation, types=[search.Person, Household]
+    )
 
 
 @dataclass
@@ -52,6 +70,7 @@ class LocalSubgraph:
     forward: Forward | None = None  # how to reach the other subgraphs (the transport)
     search_fields: dict[str, str] | None = None
     audit: Any = None
+    scan_timeout: float | None = None  # for the agencies' needs scans (cohorts, statistics)
 
     def sdl(self) -> str:
         return self.schema.as_str()
@@ -78,9 +97,17 @@ class LocalSubgraph:
                 raise RuntimeError(f"no route to subgraph {subgraph}")
             return await forward(subgraph, text, values, headers)
 
+        scan_timeout = self.scan_timeout
+
+        async def call_scan(subgraph: str, text: str, values: Mapping[str, Any]) -> dict[str, Any]:
+            if forward is None:
+                raise RuntimeError(f"no route to subgraph {subgraph}")
+            return await forward(subgraph, text, values, headers, timeout=scan_timeout)
+
         context = CentreContext(
             mesh_context=mesh_context,
             call_agency=call_agency,
+            call_scan=call_scan,
             search_fields=self.search_fields or {},
             audit=self.audit,
         )

@@ -19,3 +19,11 @@ SELECT mesh_id AS key, agency, count(*)::int AS records
 FROM linked_record WHERE entity = 'Person' AND mesh_id = ANY($1::text[])
 GROUP BY mesh_id, agency ORDER BY agency
 """
+
+PLANNING_PROFILE = """
+SELECT
+  (SELECT coalesce(string_agg(mesh_id || E'\t' || members, E'\n'), '')
+   FROM mesh_household WHERE members IS NOT NULL) AS sizes,
+  (SELECT coalesce(string_agg(mesh_id, E'\n'), '') FROM mesh_person
+   WHERE national_data_opt_out IS NOT FALSE) AS not_countable
+"""

@@ -3,11 +3,12 @@
 from typing import Any, Optional
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.index import queries
+from subgraphs.kit import Sensitive, many, one, sensitive
 from subgraphs.kit import SensitiveCategory as C
-from subgraphs.kit import many, one, sensitive
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
 
 
@@ -78,8 +79,42 @@ async def household_by_id(info: Info[Any, Any], mesh_id: str) -> Household | Non
     return Household(id=strawberry.ID(mesh_id)) if row is not None else None
 
 
+@strawberry.type(
+    description="What planners' statistics need from the index, pseudonymously, as text built "
+    "by PostgreSQL (a million ids through GraphQL lists would cost seconds)."
+)
+class PlanningProfile:
+    sizes: str = strawberry.field(description="Every household: 'household<TAB>members' lines.")
+    not_countable: str = strawberry.field(
+        description="People who may not be counted under the national data opt-out, one a "
+        "line: those who opted out and those whose choice nobody knows (fail closed)."
+    )
+
+
+PLANNING_PROFILE = "needsPlanningProfile"
+
+
+async def needs_planning_profile(info: Info[Any, Any]) -> PlanningProfile:
+    context = info.context.mesh_context
+    if context is None or f"Query.{PLANNING_PROFILE}" not in context.reads:
+        raise GraphQLError(
+            "the index gives planning profiles only when the gateway allowed it for this request",
+            extensions={"code": "FORBIDDEN_BY_POLICY"},
+        )
+    rows = await info.context.database.fetch(queries.PLANNING_PROFILE)
+    return PlanningProfile(sizes=rows[0]["sizes"], not_countable=rows[0]["not_countable"])
+
+
 @strawberry.type
 class Query:
+    needs_planning_profile: PlanningProfile = strawberry.federation.field(
+        resolver=needs_planning_profile,
+        name=PLANNING_PROFILE,
+        inaccessible=True,
+        directives=[Sensitive(category=C.LINKAGE.value)],
+        description="Household sizes and opt-out status for the centre's statistics.",
+    )
+
     @strawberry.field(description="A person by mesh id; null when the index holds no such person.")
     async def person(self, info: Info[Any, Any], id: strawberry.ID) -> Person | None:
         return await person_by_id(info, checked_id(id, PERSON_PREFIX))

@@ -15,6 +15,13 @@ from subgraphs.kit.definition import AgencySubgraph, HouseholdSection, PersonSec
 from subgraphs.kit.directives import Sensitive
 from subgraphs.kit.entities import MeshSubgraphSchema
 from subgraphs.kit.ids import HOUSEHOLD_PREFIX, PERSON_PREFIX, checked_id
+from subgraphs.kit.needs.catalogue import agency_catalogue
+from subgraphs.kit.needs.fields import (
+    NeedsIndicator,
+    NeedsScan,
+    household_indicators_field,
+    scan_field,
+)
 from subgraphs.kit.search import PersonMatch, search_people
 
 
@@ -31,7 +38,7 @@ def _section_field(section: PersonSection | HouseholdSection) -> Any:
     )
 
 
-def _entity(name: str, prefix: str, section: PersonSection | HouseholdSection) -> type:
+def _entity(name: str, prefix: str, fields: dict[str, Any]) -> type:
     def resolve_reference(cls: type, id: strawberry.ID) -> Any:
         return cls(id=strawberry.ID(checked_id(id, prefix)))
 
@@ -39,7 +46,7 @@ def _entity(name: str, prefix: str, section: PersonSection | HouseholdSection) -
         "__annotations__": {"id": strawberry.ID},
         "__module__": __name__,
         "resolve_reference": classmethod(resolve_reference),
-        section.field_name: _section_field(section),
+        **fields,
     }
     cls = type(name, (), namespace)
     return strawberry.federation.type(keys=["id"])(cls)
@@ -51,16 +58,30 @@ def _camel(agency: str) -> str:
 
 
 def build_agency_schema(subgraph: AgencySubgraph) -> MeshSubgraphSchema:
-    person = _entity("Person", PERSON_PREFIX, subgraph.person)
+    prefix = _camel(subgraph.name)
+    person = _entity(
+        "Person", PERSON_PREFIX, {subgraph.person.field_name: _section_field(subgraph.person)}
+    )
     types: list[type] = [person, *subgraph.extra_types]
+    household_fields: dict[str, Any] = {}
     if subgraph.household is not None:
-        types.append(_entity("Household", HOUSEHOLD_PREFIX, subgraph.household))
+        household_fields[subgraph.household.field_name] = _section_field(subgraph.household)
+    catalogue = agency_catalogue(subgraph.name)
+    root: dict[str, Any] = {}
+    if catalogue is not None:
+        household_fields["needs_indicators"] = household_indicators_field(catalogue, prefix)
+        root["needs_scan"] = scan_field(catalogue, prefix)
+        types.extend([NeedsIndicator, NeedsScan])
+    if household_fields:
+        types.append(_entity("Household", HOUSEHOLD_PREFIX, household_fields))
 
     search_field = strawberry.federation.field(
         resolver=search_people,
-        name=f"{_camel(subgraph.name)}PeopleSearch",
+        name=f"{prefix}PeopleSearch",
         inaccessible=True,
         description=f"Find people in {subgraph.name}'s own records (for the gateway's search).",
     )
-    query = strawberry.type(type("Query", (), {"__annotations__": {}, "search": search_field}))
+    query = strawberry.type(
+        type("Query", (), {"__annotations__": {}, "search": search_field, **root})
+    )
     return MeshSubgraphSchema(query=query, types=[*types, PersonMatch])

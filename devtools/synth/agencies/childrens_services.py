@@ -59,7 +59,6 @@ LOOKED_AFTER_EPISODE = TableSpec(
 TABLES = (CHILD, CIN_EPISODE, CP_PLAN, LOOKED_AFTER_EPISODE)
 
 _CHILD_ID_BASE = 20_000_000
-_FAMILY_IN_NEED = 0.039  # per family with children, times the household's need: ~3.3 % of children
 _CHILD_INCLUDED = 0.85
 _FAMILY_CP = 0.13  # of families in need: ~0.4 % of children
 _FAMILY_LOOKED_AFTER = 0.3  # of families in need: ~1 % of children (GM)
@@ -118,13 +117,13 @@ class ChildrensServicesRecords:
     def add(self, household: Household) -> None:
         ctx = self._ctx
         r = ctx.rng.random
-        if r() >= _FAMILY_IN_NEED * household.need:
+        if not household.family.child_in_need:
             return
         children = household.children
         if not children:
             return
         referral = REFERENCE_DAY - int(r() * years(3))
-        need_code = _NEED_CODES.pick(r())
+        need_code = "N1" if household.family.domestic_abuse and r() < 0.7 else _NEED_CODES.pick(r())
         start = min(referral + int(r() * 30), REFERENCE_DAY)
         cin_end = _closed(start, r(), 30, 500)
         cp_category = _CP_CATEGORIES.pick(r()) if r() < _FAMILY_CP else None

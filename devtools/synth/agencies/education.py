@@ -213,6 +213,7 @@ class EducationRecords:
             _PERSISTENT_ABSENCE
             * (0.55 + 0.45 * household.need)
             * (1.4 if send == "EHCP" else 1.15 if send == "SEN_SUPPORT" else 1.0)
+            * household.family.absence_factor
         )
         level = 62.0 + r() * 27.9 if r() < rate else 100.0 - r() ** 1.6 * 10.0
         for academic_year, term, possible, offset in _TERMS:

@@ -151,6 +151,7 @@ _ADULT_SERVICES = Weighted(
 )
 _OLDER_SERVICE = ("Older Adults Community Mental Health", "Older Adults CMHT")
 _CHILD_SERVICE = ("Children and Young People's Mental Health Service", "CAMHS")
+_SUBSTANCE_SERVICE = ("Drug and Alcohol Service", "Drug and Alcohol Team")
 
 
 def _ltc_rate(age: int) -> float:
@@ -210,9 +211,13 @@ class HealthRecords:
             ae_rate = 0.2 * (0.6 + 0.4 * need) * (1.5 if age < 5 or age >= 75 else 1.0)
             if r() < ae_rate:
                 self._add_attendances(patient_id, age, born)
-            mh_rate = (0.035 if age >= 18 else 0.04 if age >= 10 else 0.0) * (0.4 + 0.6 * need)
-            if r() < mh_rate:
+            mh_rate = (0.025 if age >= 18 else 0.04 if age >= 10 else 0.0) * (0.4 + 0.6 * need)
+            family = household.family
+            adult_in_family_need = age >= 18 and person is household.members[0]
+            if (adult_in_family_need and family.mental_health and r() < 0.8) or r() < mh_rate:
                 self._add_contacts(patient_id, age, authority.places)
+            if adult_in_family_need and family.substance_misuse and r() < 0.7:
+                self._add_contacts(patient_id, age, authority.places, _SUBSTANCE_SERVICE)
 
     def _add_conditions(self, patient_id: int, age: int, born: int) -> None:
         r = self._ctx.rng.random
@@ -249,9 +254,17 @@ class HealthRecords:
                 (patient_id * 100 + j, patient_id, arrived, complaint, _DISPOSALS.pick(r()))
             )
 
-    def _add_contacts(self, patient_id: int, age: int, places: tuple[str, ...]) -> None:
+    def _add_contacts(
+        self,
+        patient_id: int,
+        age: int,
+        places: tuple[str, ...],
+        service_team: tuple[str, str] | None = None,
+    ) -> None:
         r = self._ctx.rng.random
-        if age < 18:
+        if service_team is not None:
+            service, team = service_team
+        elif age < 18:
             service, team = _CHILD_SERVICE
         elif age >= 65 and r() < 0.7:
             service, team = _OLDER_SERVICE
@@ -261,7 +274,8 @@ class HealthRecords:
         first = REFERENCE_DAY - int(r() * 700)
         on = first
         for j in range(repeats(self._ctx.rng, 0.7, 12)):
-            self._contacts.append((patient_id * 100 + j, patient_id, day(on), service, team_name))
+            first = patient_id * 100 + (50 if service_team is not None else 0)
+            self._contacts.append((first + j, patient_id, day(on), service, team_name))
             on += 7 + int(r() * 35)
             if on > REFERENCE_DAY:
                 break

@@ -128,13 +128,13 @@ class HousingRecords:
         r = self._ctx.rng.random
         need = household.need
         social = r() < min(0.92, _SOCIAL_RENTED * need)
-        homeless = r() < _HOMELESS * need
+        homeless = r() < _HOMELESS * need * (4.0 if household.family.domestic_abuse else 1.0)
         if not social and not homeless:
             return
         refs = [self._add_member(person, household) for person in household.members]
         if social:
             household.social_rented = True
-            household.in_arrears = r() < min(0.8, _ARREARS * need)
+            household.in_arrears = r() < min(0.8, _ARREARS * need * household.family.arrears_factor)
             self._add_tenancy(household, refs)
         if homeless:
             self._add_case(household, refs)
@@ -186,7 +186,13 @@ class HousingRecords:
         opened = REFERENCE_DAY - int(r() * 365)
         closed = opened + 14 + int(r() * 200)
         done = closed <= REFERENCE_DAY and r() < 0.8
-        reason = "rent_arrears" if household.in_arrears and r() < 0.5 else _REASONS.pick(r())
+        reason = (
+            "domestic_abuse"
+            if household.family.domestic_abuse and r() < 0.6
+            else "rent_arrears"
+            if household.in_arrears and r() < 0.5
+            else _REASONS.pick(r())
+        )
         self._cases.append(
             (
                 ref,

@@ -38,7 +38,9 @@ TABLES = (NOMINAL, INCIDENT, INCIDENT_NOMINAL, NOMINAL_MARKER)
 _WINDOW_DAYS = 730
 _INCIDENT_ID_SPACE = 100_000_000
 _INCIDENTS_PER_PERSON = 10
-_DOMESTIC_ABUSE = 0.02  # of couples, times the household's need
+_DOMESTIC_ABUSE_REPORTED = (
+    0.6  # of couples living with domestic abuse (devtools.synth.family_needs)
+)
 
 _ROLES = Weighted([("victim", 45), ("suspect", 35), ("witness", 20)])
 _SUSPECT_TYPES = Weighted(
@@ -111,7 +113,8 @@ class PoliceRecords:
         if (
             len(members) > 1
             and members[1].relationship == "partner"
-            and r() < _DOMESTIC_ABUSE * need
+            and household.family.domestic_abuse
+            and r() < _DOMESTIC_ABUSE_REPORTED
         ):
             head, partner = members[0], members[1]
             victim, suspect = (

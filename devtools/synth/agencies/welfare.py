@@ -98,7 +98,12 @@ class WelfareRecords:
         children = [p for p in members if p.relationship == "child"]
         head = members[0]
         partner = members[1] if len(members) > 1 and members[1].relationship == "partner" else None
-        rate = _CURRENT_CLAIM * household.need * (1.6 if household.in_arrears else 1.0)
+        rate = (
+            _CURRENT_CLAIM
+            * household.need
+            * (1.6 if household.in_arrears else 1.0)
+            * (3.0 if household.family.workless else 1.0)
+        )
         for person in working_age:
             if person is partner and head in working_age:
                 continue  # claims jointly with the head
@@ -151,7 +156,10 @@ class WelfareRecords:
         housing = household.social_rented or r() < 0.45
         if housing:
             award += 440.0 + r() * 60.0 if household.social_rented else 550.0 + r() * 400.0
-        statuses = [self._status(lcwra, carer)] + ([self._status(False, False)] if partner else [])
+        workless = household.family.workless
+        statuses = [self._status(lcwra, carer, workless)] + (
+            [self._status(False, False, workless)] if partner else []
+        )
         working = any(s in ("employed", "self_employed") for s in statuses)
         childcare = children > 0 and working and r() < 0.15
         if childcare:
@@ -185,9 +193,12 @@ class WelfareRecords:
             since = start + int(r() * ((end or REFERENCE_DAY) - start))
             self._statuses.append((claimant_id, status, day(since), hours))
 
-    def _status(self, lcwra: bool, carer: bool) -> str:
+    def _status(self, lcwra: bool, carer: bool, workless: bool) -> str:
+        if workless and not (lcwra or carer):
+            return "unemployed"
         if lcwra:
             return "inactive_sick_or_disabled"
         if carer:
             return "inactive_caring"
-        return _STATUSES.pick(self._ctx.rng.random())
+        status = _STATUSES.pick(self._ctx.rng.random())
+        return "employed" if status == "unemployed" and not workless else status

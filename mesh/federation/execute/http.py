@@ -55,12 +55,15 @@ class HttpTransport:
         query: str,
         variables: Mapping[str, Any],
         headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
+        """``timeout`` overrides the subgraph's own for this one request (long reads)."""
         url = self.urls.get(subgraph)
         if url is None:
             raise SubgraphUnavailable(subgraph, "no URL configured")
         self.requests[subgraph] += 1
-        timeout = self.timeouts.get(subgraph, self.default_timeout)
+        timeout = timeout or self.timeouts.get(subgraph, self.default_timeout)
         body = orjson.dumps({"query": query, "variables": variables})
         try:
             async with self._client().post(

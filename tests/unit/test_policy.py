@@ -17,7 +17,7 @@ from authz.model import AccessRequest, Effect, FieldFacts, MaskRule, Principal, 
 from authz.policy import NATIONAL_OPT_OUT_RULE, RowRule, SharingRules, apply_mask
 from subgraphs.registry import AGENCIES, INDEX
 
-CONTRACT = (Path(__file__).resolve().parents[1] / "schema" / "supergraph.graphql").read_text()
+CONTRACT = (Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphql").read_text()
 TODAY = date(2026, 11, 24)
 PARTIES = Parties(AGENCIES, INDEX)
 ICB = "QOP"  # NHS Greater Manchester ICB: the only organisation planning agreements name
@@ -28,107 +28,117 @@ COLUMNS: list[tuple[str, list[tuple[str, str]]]] = [
         ("identity", "HealthRecord.dateOfBirth"), ("contact", "HealthRecord.postcode"),
         ("health", "LongTermCondition.diagnosedOn"),
         ("mental_health", "MentalHealthContact.contactDate"),
+        ("needs_indicator", "Household.healthNeedsIndicators"),
     ]),
     ("adult_social_care", [
         ("identity", "SocialCareRecord.dateOfBirth"), ("contact", "SocialCareRecord.postcode"),
         ("social_care", "CareAssessment.assessedOn"), ("financial", "CarePackage.weeklyCost"),
+        ("needs_indicator", "Household.adultSocialCareNeedsIndicators"),
     ]),
     ("childrens_services", [
         ("identity", "ChildrensServicesRecord.dateOfBirth"),
         ("contact", "ChildrensServicesRecord.postcode"), ("child", "ChildProtectionPlan.startDate"),
+        ("needs_indicator", "Household.childrensServicesNeedsIndicators"),
     ]),
     ("housing", [
         ("identity", "HousingRecord.dateOfBirth"), ("contact", "HousingRecord.postcode"),
         ("housing", "PersonTenancy.tenure"), ("financial", "RentArrearsBalance.balance"),
+        ("needs_indicator", "Household.housingNeedsIndicators"),
     ]),
     ("police", [
         ("identity", "PoliceRecord.dateOfBirth"), ("contact", "PoliceRecord.postcode"),
         ("criminal", "PoliceIncident.incidentType"),
         ("domestic_abuse", "DomesticAbuseMarker.addedOn"),
         ("mental_health", "MentalHealthMarker.addedOn"),
+        ("needs_indicator", "Household.policeNeedsIndicators"),
     ]),
     ("education", [
         ("identity", "EducationRecord.dateOfBirth"), ("contact", "EducationRecord.postcode"),
         ("education", "TermAttendance.attendancePercent"),
+        ("needs_indicator", "Household.educationNeedsIndicators"),
     ]),
     ("welfare", [
         ("identity", "WelfareRecord.dateOfBirth"), ("contact", "WelfareRecord.postcode"),
         ("financial", "UniversalCreditClaim.monthlyAward"),
         ("health", "UniversalCreditClaim.limitedCapabilityForWorkElement"),
+        ("needs_indicator", "Household.welfareNeedsIndicators"),
     ]),
-    ("index", [("identity", "Household.size"), ("linkage", "AgencyLink.agency")]),
+    ("index", [
+        ("identity", "Household.size"), ("linkage", "AgencyLink.agency"),
+        ("needs_indicator", "Household.needs"), ("needs_statistics", "Query.demand"),
+    ]),
 ]  # fmt: skip
 
 # Expected decisions, written out by hand from the agreements (with a case reference and a
 # justification given; organisation QOP). A = ALLOW, . = DENY; MASK by its rule: Y = year
 # only, P = postcode district, W = withheld, I = initial only. One group per agency above.
 MATRIX = """
-role                          purpose       health asc  cs  housing police edu welfare index
-gp                            DIRECT_CARE   AAAA   AAA. ... ....    .....  ... ....    A.
-gp                            SAFEGUARDING  ....   .... A.A ....    .....  ... ....    ..
-gp                            EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-gp                            PLANNING      ....   .... ... ....    .....  ... ....    ..
-gp                            EMERGENCY     AAAA   AAA. ... ....    .....  ... ....    ..
-nurse                         DIRECT_CARE   AAAA   AAA. ... AAA.    .....  ... ....    A.
-nurse                         SAFEGUARDING  ....   .... A.A ....    .....  ... ....    ..
-nurse                         EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-nurse                         PLANNING      ....   .... ... ....    .....  ... ....    ..
-nurse                         EMERGENCY     AAAA   AAA. ... ....    .....  ... ....    ..
-hospital_clinician            DIRECT_CARE   AAAA   AAA. ... AAA.    .....  ... ....    A.
-hospital_clinician            SAFEGUARDING  ....   .... A.A ....    .....  ... ....    ..
-hospital_clinician            EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-hospital_clinician            PLANNING      ....   .... ... ....    .....  ... ....    ..
-hospital_clinician            EMERGENCY     AAAA   AAA. ... ....    .....  ... ....    ..
-paramedic                     DIRECT_CARE   AAAA   .... ... ....    .....  ... ....    A.
-paramedic                     SAFEGUARDING  ....   .... ... ....    .....  ... ....    ..
-paramedic                     EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-paramedic                     PLANNING      ....   .... ... ....    .....  ... ....    ..
-paramedic                     EMERGENCY     AAAA   AAA. ... ....    .....  ... ....    ..
-social_worker                 DIRECT_CARE   AAAA   AAAA ... AAA.    .....  ... ....    A.
-social_worker                 SAFEGUARDING  AAAA   AAA. ... AAAA    AAAAA  ... AAAA    AA
-social_worker                 EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-social_worker                 PLANNING      ....   .... ... ....    .....  ... ....    ..
-social_worker                 EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-childrens_social_worker       DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-childrens_social_worker       SAFEGUARDING  AAAA   .... AAA AAAA    AAAAA  AAA AAAA    AA
-childrens_social_worker       EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-childrens_social_worker       PLANNING      ....   .... ... ....    .....  ... ....    ..
-childrens_social_worker       EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-safeguarding_lead             DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-safeguarding_lead             SAFEGUARDING  AAAA   AAA. AAA AAAA    AAAAA  AAA AAAA    AA
-safeguarding_lead             EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-safeguarding_lead             PLANNING      ....   .... ... ....    .....  ... ....    ..
-safeguarding_lead             EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-designated_safeguarding_lead  DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-designated_safeguarding_lead  SAFEGUARDING  ....   .... AAA ....    A..A.  ... ....    ..
-designated_safeguarding_lead  EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-designated_safeguarding_lead  PLANNING      ....   .... ... ....    .....  ... ....    ..
-designated_safeguarding_lead  EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-early_help_worker             DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-early_help_worker             SAFEGUARDING  ....   .... ... ....    .....  ... ....    ..
-early_help_worker             EARLY_HELP    ....   .... YP. YPAA    .....  YPA YPW.    AA
-early_help_worker             PLANNING      ....   .... ... ....    .....  ... ....    ..
-early_help_worker             EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-housing_officer               DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-housing_officer               SAFEGUARDING  ....   .... ... ....    .....  ... ....    ..
-housing_officer               EARLY_HELP    ....   .... ... ....    .....  ... A...    ..
-housing_officer               PLANNING      ....   .... ... ....    .....  ... ....    ..
-housing_officer               EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-police_officer                DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-police_officer                SAFEGUARDING  ....   AAA. ... AAAA    AAAAA  ... ....    AA
-police_officer                EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-police_officer                PLANNING      ....   .... ... ....    .....  ... ....    ..
-police_officer                EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-analyst                       DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-analyst                       SAFEGUARDING  ....   .... ... ....    .....  ... ....    ..
-analyst                       EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-analyst                       PLANNING      YPYY   YPYA ... ....    .....  ... ....    AA
-analyst                       EMERGENCY     ....   .... ... ....    .....  ... ....    ..
-ig_lead                       DIRECT_CARE   ....   .... ... ....    .....  ... ....    ..
-ig_lead                       SAFEGUARDING  ....   .... ... ....    .....  ... ....    ..
-ig_lead                       EARLY_HELP    ....   .... ... ....    .....  ... ....    ..
-ig_lead                       PLANNING      ....   .... ... ....    .....  ... ....    ..
-ig_lead                       EMERGENCY     ....   .... ... ....    .....  ... ....    ..
+role                          purpose       health asc   cs   housing police edu  welfare index
+gp                            DIRECT_CARE   AAAA.  AAA.. .... .....   ...... .... .....   A...
+gp                            SAFEGUARDING  .....  ..... A.A. .....   ...... .... .....   ....
+gp                            EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+gp                            PLANNING      .....  ..... .... .....   ...... .... .....   ....
+gp                            EMERGENCY     AAAA.  AAA.. .... .....   ...... .... .....   ....
+nurse                         DIRECT_CARE   AAAA.  AAA.. .... AAA..   ...... .... .....   A...
+nurse                         SAFEGUARDING  .....  ..... A.A. .....   ...... .... .....   ....
+nurse                         EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+nurse                         PLANNING      .....  ..... .... .....   ...... .... .....   ....
+nurse                         EMERGENCY     AAAA.  AAA.. .... .....   ...... .... .....   ....
+hospital_clinician            DIRECT_CARE   AAAA.  AAA.. .... AAA..   ...... .... .....   A...
+hospital_clinician            SAFEGUARDING  .....  ..... A.A. .....   ...... .... .....   ....
+hospital_clinician            EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+hospital_clinician            PLANNING      .....  ..... .... .....   ...... .... .....   ....
+hospital_clinician            EMERGENCY     AAAA.  AAA.. .... .....   ...... .... .....   ....
+paramedic                     DIRECT_CARE   AAAA.  ..... .... .....   ...... .... .....   A...
+paramedic                     SAFEGUARDING  .....  ..... .... .....   ...... .... .....   ....
+paramedic                     EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+paramedic                     PLANNING      .....  ..... .... .....   ...... .... .....   ....
+paramedic                     EMERGENCY     AAAA.  AAA.. .... .....   ...... .... .....   ....
+social_worker                 DIRECT_CARE   AAAA.  AAAA. .... AAA..   ...... .... .....   A...
+social_worker                 SAFEGUARDING  AAAA.  AAA.. .... AAAA.   AAAAAA .... AAAA.   AAA.
+social_worker                 EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+social_worker                 PLANNING      .....  ..... .... .....   ...... .... .....   ....
+social_worker                 EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+childrens_social_worker       DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+childrens_social_worker       SAFEGUARDING  AAAA.  ..... AAAA AAAA.   AAAAAA AAA. AAAA.   AAA.
+childrens_social_worker       EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+childrens_social_worker       PLANNING      .....  ..... .... .....   ...... .... .....   ....
+childrens_social_worker       EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+safeguarding_lead             DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+safeguarding_lead             SAFEGUARDING  AAAA.  AAA.. AAAA AAAA.   AAAAAA AAA. AAAA.   AAA.
+safeguarding_lead             EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+safeguarding_lead             PLANNING      .....  ..... .... .....   ...... .... .....   ....
+safeguarding_lead             EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+designated_safeguarding_lead  DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+designated_safeguarding_lead  SAFEGUARDING  .....  ..... AAA. .....   A..A.. .... .....   ....
+designated_safeguarding_lead  EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+designated_safeguarding_lead  PLANNING      .....  ..... .... .....   ...... .... .....   ....
+designated_safeguarding_lead  EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+early_help_worker             DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+early_help_worker             SAFEGUARDING  .....  ..... .... .....   ...... .... .....   ....
+early_help_worker             EARLY_HELP    ....A  ....A YP.A YPAAA   ...... YPAA YPW.A   AAA.
+early_help_worker             PLANNING      .....  ..... .... .....   ...... .... .....   ....
+early_help_worker             EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+housing_officer               DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+housing_officer               SAFEGUARDING  .....  ..... .... .....   ...... .... .....   ....
+housing_officer               EARLY_HELP    .....  ..... .... .....   ...... .... A....   ....
+housing_officer               PLANNING      .....  ..... .... .....   ...... .... .....   ....
+housing_officer               EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+police_officer                DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+police_officer                SAFEGUARDING  .....  AAA.. .... AAAA.   AAAAAA .... .....   AA..
+police_officer                EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+police_officer                PLANNING      .....  ..... .... .....   ...... .... .....   ....
+police_officer                EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+analyst                       DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+analyst                       SAFEGUARDING  .....  ..... .... .....   ...... .... .....   ....
+analyst                       EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+analyst                       PLANNING      YPYY.  YPYA. .... .....   ...... .... .....   AA.A
+analyst                       EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
+ig_lead                       DIRECT_CARE   .....  ..... .... .....   ...... .... .....   ....
+ig_lead                       SAFEGUARDING  .....  ..... .... .....   ...... .... .....   ....
+ig_lead                       EARLY_HELP    .....  ..... .... .....   ...... .... .....   ....
+ig_lead                       PLANNING      .....  ..... .... .....   ...... .... .....   ....
+ig_lead                       EMERGENCY     .....  ..... .... .....   ...... .... .....   ....
 """
 MASK_LETTERS = {
     MaskRule.YEAR_ONLY: "Y",
@@ -351,7 +361,13 @@ def test_shipped_agreements_keep_the_governance_rules(rules: SharingRules) -> No
             assert purposes == {PurposeOfUse.SAFEGUARDING}
             assert agreement.lawful_basis.dpa_2018_part_3
             assert all(ROLES[r].safeguarding for r in agreement.receiving.roles)
+        statistics_only = set(agreement.covers.categories) == {"needs_statistics"}
         if agreement.providing_agency in ("childrens_services", "education"):
+            if statistics_only:  # only disclosure-controlled counts, for planners
+                assert purposes == {PurposeOfUse.PLANNING}
+                assert set(agreement.receiving.roles) == {"analyst"}
+                assert not agreement.covers.coordinates
+                continue
             assert purposes <= {PurposeOfUse.SAFEGUARDING, PurposeOfUse.EARLY_HELP}
             assert all(ROLES[r].works_with_children for r in agreement.receiving.roles)
         if PurposeOfUse.EMERGENCY in purposes:
@@ -677,3 +693,21 @@ def test_purposes_for(rules: SharingRules) -> None:
     )
     assert rules.purposes_for("RW6", ["analyst"]) == ()
     assert rules.purposes_for(ICB, ["analyst"]) == (PurposeOfUse.PLANNING,)
+
+
+def test_childrens_agencies_share_for_planning_only_statistics() -> None:
+    statistics = {
+        "id": "x", "version": "1.0", "title": "t", "summary": "s", "status": "active",
+        "providing_agency": "education", "receiving": {"organisations": ["QOP"],
+        "roles": ["analyst"]}, "purposes": ["PLANNING"],
+        "lawful_basis": {"uk_gdpr_article_6": "6(1)(e)"},
+        "covers": {"categories": ["needs_statistics"]}, "retention": "r",
+        "review_date": "2027-01-01",
+    }  # fmt: skip
+    parse_agreement(yaml.safe_dump(statistics))
+    for covers in (
+        {"categories": ["needs_statistics", "education"]},
+        {"categories": ["needs_statistics"], "coordinates": ["Household.size"]},
+    ):
+        with pytest.raises(AgreementError, match="only for SAFEGUARDING or EARLY_HELP"):
+            parse_agreement(yaml.safe_dump({**statistics, "covers": covers}))
