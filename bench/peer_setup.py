@@ -20,7 +20,14 @@ from devtools.node_tools import (
     run_apollo_composition,
 )
 
-PEER_PACKAGES = ("@apollo/gateway", "@apollo/server", "@graphql-hive/gateway", "autocannon")
+PEER_PACKAGES = (
+    "@apollo/gateway",
+    "@apollo/server",
+    "@graphql-hive/gateway",
+    "@graphql-hive/router-runtime",
+    "@graphql-hive/router-query-planner",
+    "autocannon",
+)
 
 
 class PeerSetupError(RuntimeError):
@@ -32,7 +39,7 @@ def install_peers() -> None:
     if not node_available():
         raise PeerSetupError("node is not on PATH: install Node.js >= 20")
     try:
-        npm_ci(PEERS_DIR, marker="@apollo/gateway")
+        npm_ci(PEERS_DIR, marker="@graphql-hive/router-runtime")
         npm_ci(INTEROP_DIR, marker="@apollo/composition")
     except NodeToolError as exc:
         raise PeerSetupError(str(exc)) from None

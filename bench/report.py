@@ -12,14 +12,17 @@ from bench.measure import FanOut, Summary
 from bench.workloads import WORKLOADS
 
 OURS, OURS_NOGOV, APOLLO, HIVE = "ours", "ours-nogov", "apollo", "hive"
-CANDIDATE = "candidate"
+HIVE_RUST, CANDIDATE = "hive-rust", "candidate"
 TITLES = {
     OURS: "ours (governance on)",
     OURS_NOGOV: "ours (governance off)",
     APOLLO: "@apollo/gateway",
     HIVE: "Hive Gateway",
+    HIVE_RUST: "Hive Gateway (Rust planner)",
     CANDIDATE: "candidate (governance on)",
 }
+PEERS = (APOLLO, HIVE, HIVE_RUST)
+PREVIOUS_HOUSEHOLD_CPU_MS = 4.3  # ours (governance on), the last run before this one
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def ratio_table(summaries: Sequence[Summary]) -> list[str]:
             ours = _find(summaries, item.name, ours_name)
             if ours is None:
                 continue
-            for peer in (APOLLO, HIVE, OURS) if ours_name == CANDIDATE else (APOLLO, HIVE):
+            for peer in (*PEERS, OURS) if ours_name == CANDIDATE else PEERS:
                 other = _find(summaries, item.name, peer)
                 if other is None:
                     continue
@@ -147,6 +150,46 @@ def fan_out_table(fan_out: Sequence[FanOut]) -> list[str]:
     return lines
 
 
+def planning_lines(facts: Mapping[str, Any]) -> list[str]:
+    planning = facts.get("planning")
+    if not planning:
+        return ["(not measured in this run)"]
+    lines = [
+        "Planning a new operation (ours, no plan cache; parse included), per workload:",
+        "",
+        "| workload | p50 ms | p90 ms | plans timed |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, cold in planning["cold"].items():
+        lines.append(
+            f"| {name} | {cold['p50_ms']:.2f} | {cold['p90_ms']:.2f} | {cold['repeats']} |"
+        )
+    lines += [
+        "",
+        "Plan caches of our gateways at the end of the run (every request of every round):",
+        "",
+        "| gateway | serving | hits | misses | hit rate | plans cached | planning p50 ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for c in planning["plan_caches"]:
+        rate = f"{c['hit_rate'] * 100:.3f} %" if c["hit_rate"] is not None else "-"
+        p50 = c["planning_ms"]["p50"]
+        lines.append(
+            f"| {TITLES.get(c['gateway'], c['gateway'])} | {c['serving']} | {c['hits']:,} "
+            f"| {c['misses']:,} | {rate} | {c['cached_plans']} "
+            f"| {p50 if p50 is not None else '-'} |"
+        )
+    addons = facts.get("rust_planner_addon") or {}
+    if addons:
+        lines += [
+            "",
+            "Hive Gateway's Rust planner checked in every `hive-rust` process: the log says "
+            '"Using Hive Router Runtime" and the native addon is mapped: '
+            + ", ".join(f"{k}: `{Path(v).name}`" for k, v in addons.items()),
+        ]
+    return lines
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -156,6 +199,20 @@ def targets(results: Results, other_scale: Mapping[str, Any] | None) -> list[str
     ours = _find(results.summaries, "household", OURS)
     apollo = _find(results.summaries, "household", APOLLO)
     hive = _find(results.summaries, "household", HIVE)
+    hive_rust = _find(results.summaries, "household", HIVE_RUST)
+    if ours:
+        found.append(
+            f"- Gateway CPU-ms per household query no more than the last run's "
+            f"{PREVIOUS_HOUSEHOLD_CPU_MS}: {ours.cpu_ms_per_request:.2f} — "
+            f"{_verdict(ours.cpu_ms_per_request <= PREVIOUS_HOUSEHOLD_CPU_MS)}"
+        )
+    if ours and hive_rust:
+        ratio = ours.cpu_ms_per_request / hive_rust.cpu_ms_per_request
+        found.append(
+            f"- Gateway CPU-ms per household query ≤ Hive Gateway on the Rust planner's: "
+            f"{ours.cpu_ms_per_request:.2f} vs {hive_rust.cpu_ms_per_request:.2f} "
+            f"({ratio:.2f}x) — {_verdict(ratio <= 1.0)}"
+        )
     if ours and apollo:
         ratio = ours.cpu_ms_per_request / apollo.cpu_ms_per_request
         found.append(
@@ -262,7 +319,9 @@ def markdown(results: Results, other_scale: Mapping[str, Any] | None = None) -> 
         "divided by the requests it served; peak RSS is its VmHWM during the round; "
         "subgraph req/op is counted at the subgraphs, one operation at a time; subgraphs' "
         "CPU-ms/req is the eight subgraph processes' CPU over the round per request served "
-        "(on 2 cores they, not the gateways, bound throughput).",
+        "(on 2 cores they, not the gateways, bound throughput). The home costs workload runs "
+        "on the fixture's five subgraphs (`bench/fixture.py`), every gateway serving the same "
+        "supergraph of them; ours serves it as a plain router (no governance applies).",
         "",
         "## Ratios (ours / peer)",
         "",
@@ -281,6 +340,10 @@ def markdown(results: Results, other_scale: Mapping[str, Any] | None = None) -> 
         "## Subgraph requests per operation",
         "",
         *fan_out_table(results.fan_out),
+        "",
+        "## Planning",
+        "",
+        *planning_lines(results.facts),
         "",
         "## Targets",
         "",

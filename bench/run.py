@@ -1,17 +1,21 @@
-"""``make bench``: our gateway against @apollo/gateway and Hive Gateway, on the same subgraphs.
+"""``make bench``: our gateway against @apollo/gateway and Hive Gateway (its JavaScript and its
+Rust query planner), on the same subgraphs.
 
     .venv/bin/python -m bench.run                  # 20,000 people, 3 rounds of 8 s
     .venv/bin/python -m bench.run --scale full     # all of Greater Manchester (2,867,800)
 
-Seed (or reuse) the ``bench_*`` stores → start the eight subgraphs once → compose the peers'
-supergraph → start the four gateways → same answers on a sample of ids → subgraph requests
-per operation → interleaved timed rounds per workload → profile ours under load → write
-``bench/results/`` and print the table.
+Seed (or reuse) the ``bench_*`` stores → start the eight subgraphs once, and the fixture's
+five (``bench/fixture.py``) → compose the peers' supergraphs → start the gateways (civic: ours
+with and without governance, Apollo, Hive, Hive on the Rust planner; fixture: each serving the
+fixture's supergraph) → same answers on a sample of ids → the Rust planner really loaded →
+subgraph requests per operation → interleaved timed rounds per workload → planning times and
+plan caches → profile ours under load → write ``bench/results/`` and print the table.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -28,6 +32,9 @@ DEFAULT_PEOPLE = 20_000
 ORGANISATION = "bench-mash"
 ROLE = "safeguarding_lead"
 PURPOSE_HEADERS = {"X-Purpose-Of-Use": "SAFEGUARDING", "X-Case-Reference": "BENCH-2026-0001"}
+FIXTURE_GATEWAYS = ("ours-nogov", "apollo", "hive", "hive-rust")  # no governance over it
+FIXTURE_GATEWAY_PORT = 110  # the fixture's gateways: base port + 110..113
+FIXTURE_SUBGRAPH_PORT = 120  # the fixture's subgraphs: base port + 120..124
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -42,8 +49,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ids", type=int, default=200, help="ids per workload in the load")
     parser.add_argument("--check-ids", type=int, default=10, help="ids compared across gateways")
     parser.add_argument("--fan-out-ids", type=int, default=10)
-    parser.add_argument("--workloads", default="person,household,deep")
-    parser.add_argument("--gateways", default="ours,apollo,hive,ours-nogov")
+    parser.add_argument("--workloads", default="person,household,deep,homes")
+    parser.add_argument("--gateways", default="ours,apollo,hive,hive-rust,ours-nogov")
     parser.add_argument("--profile-seconds", type=int, default=10, help="0: no profile")
     parser.add_argument("--base-port", type=int, default=4600)
     parser.add_argument(
@@ -90,11 +97,12 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from authz.context_token import ensure_gateway_keys
     from authz.dev_keys import ensure_dev_keys, mint_token
-    from bench import dataset, gateways, peer_setup, report, services
+    from bench import dataset, fixture, gateways, peer_setup, report, services
     from bench.answers import check_answers
     from bench.audit_cpu import AuditBackends
     from bench.machine import load_average, machine_facts
     from bench.measure import LoadPlan, interleaved_rounds, subgraph_fan_out, summarise
+    from bench.planning import cold_planning_ms, plan_cache_stats
     from bench.subgraphs import start_subgraphs, subgraph_set
     from bench.workloads import workload
     from devtools.topology import port_offsets, ports_in_use
@@ -109,9 +117,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.candidate:
         order.append("candidate")
     # gateways above the subgraphs' offsets (devtools.topology: 1..99)
-    ports = {"ours": 100, "ours-nogov": 101, "apollo": 102, "hive": 103, "candidate": 104}
+    ports = {
+        "ours": 100,
+        "ours-nogov": 101,
+        "apollo": 102,
+        "hive": 103,
+        "candidate": 104,
+        "hive-rust": 105,
+    }
+    civic_items = [item for item in chosen if not item.fixture]
+    fixture_items = [item for item in chosen if item.fixture]
+    fixture_order = [n for n in order if n in FIXTURE_GATEWAYS] if fixture_items else []
     subgraph_ports = [args.base_port + o for o in port_offsets(known_subgraphs()).values()]
-    busy = ports_in_use(subgraph_ports + [args.base_port + ports[name] for name in order])
+    fixture_ports = [args.base_port + FIXTURE_SUBGRAPH_PORT + i for i in range(5)]
+    fixture_ports += [args.base_port + FIXTURE_GATEWAY_PORT + i for i in range(4)]
+    busy = ports_in_use(
+        subgraph_ports + fixture_ports + [args.base_port + ports[name] for name in order]
+    )
     if busy:
         raise services.ServiceError(f"ports already in use: {busy}")
 
@@ -133,6 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             _say(f"reusing the seeded data ({data.mesh_persons:,} mesh persons)")
         ids = dataset.sample_ids(handle.address, args.ids)
+        ids["home"] = fixture.home_ids()[: args.ids]
 
         _, gateway_jwks = ensure_gateway_keys(data_dir)
         token = mint_token(
@@ -148,6 +171,15 @@ def _run(args: argparse.Namespace) -> int:
         start_subgraphs(subgraphs)
         supergraph = work_dir / "supergraph.graphql"
         peer_setup.compose_supergraph(subgraphs.urls, supergraph)
+        fixture_subgraphs = fixture.fixture_set(
+            sys.executable, args.base_port + FIXTURE_SUBGRAPH_PORT, work_dir
+        )
+        fixture_supergraph = work_dir / "fixture-supergraph.graphql"
+        if fixture_items:
+            running += fixture_subgraphs.services
+            _say(f"starting the fixture's {len(fixture_subgraphs.services)} subgraphs")
+            fixture.start_fixture(fixture_subgraphs)
+            peer_setup.compose_supergraph(fixture_subgraphs.urls, fixture_supergraph)
 
         env = {"MESH_DATA_DIR": str(data_dir), "MESH_DB_PREFIX": DB_PREFIX}
         factories: dict[str, Any] = {
@@ -159,6 +191,7 @@ def _run(args: argparse.Namespace) -> int:
             ),
             "apollo": lambda p: gateways.apollo(p, supergraph, work_dir),
             "hive": lambda p: gateways.hive(p, supergraph, work_dir),
+            "hive-rust": lambda p: gateways.hive(p, supergraph, work_dir, rust=True),
             "candidate": lambda p: gateways.ours(
                 _mesh_command(),
                 p,
@@ -171,34 +204,70 @@ def _run(args: argparse.Namespace) -> int:
                 ),
             ),
         }
-        under_test = [factories[name](args.base_port + ports[name]) for name in order]
-        for gateway in under_test:
+        fixture_factories: dict[str, Any] = {
+            "ours-nogov": lambda p: gateways.ours_router(
+                _mesh_command(), p, fixture_supergraph, env, work_dir, "fixture-ours-nogov"
+            ),
+            "apollo": lambda p: gateways.apollo(
+                p, fixture_supergraph, work_dir, log_name="fixture-apollo"
+            ),
+            "hive": lambda p: gateways.hive(
+                p, fixture_supergraph, work_dir, log_name="fixture-hive"
+            ),
+            "hive-rust": lambda p: gateways.hive(
+                p, fixture_supergraph, work_dir, rust=True, log_name="fixture-hive-rust"
+            ),
+        }
+        under_test = (
+            [factories[name](args.base_port + ports[name]) for name in order] if civic_items else []
+        )
+        fixture_under_test = [
+            fixture_factories[name](args.base_port + FIXTURE_GATEWAY_PORT + i)
+            for i, name in enumerate(fixture_order)
+        ]
+        every_gateway = [*under_test, *fixture_under_test]
+        for gateway in every_gateway:
             gateway.service.start()
             running.append(gateway.service)
-        _say(f"starting the gateways: {', '.join(order)}")
+        _say(f"starting the gateways: {', '.join(g.service.name for g in every_gateway)}")
         services.wait_ready(
-            [g.service for g in under_test], {g.name: g.ready for g in under_test}, 120.0
+            [g.service for g in every_gateway],
+            {g.service.name: g.ready for g in every_gateway},
+            120.0,
         )
         facts = {**machine_facts(REPO), "load_average_at_start": load_at_start}
+
+        def group(item: Any) -> list[Any]:
+            return fixture_under_test if item.fixture else under_test
+
+        def group_subgraphs(item: Any) -> Any:
+            return fixture_subgraphs if item.fixture else subgraphs
 
         answers = []
         for item in chosen:
             checked = check_answers(
                 item,
                 ids[item.ids][: args.check_ids],
-                {g.name: g.url for g in under_test},
+                {g.name: g.url for g in group(item)},
                 headers,
             )
             answers.append(checked.__dict__)
             _say(
                 f"same answers: {item.name} on {checked.ids_checked} ids "
-                f"({checked.non_null_answers} non-null) across {len(under_test)} gateways"
+                f"({checked.non_null_answers} non-null) across {len(group(item))} gateways"
             )
+        rust_planner = {}
+        for gateway in every_gateway:
+            if gateway.name == "hive-rust":
+                rust_planner[gateway.service.name] = gateways.verify_rust_planner(gateway)
+                _say(f"{gateway.service.name} plans in Rust: {rust_planner[gateway.service.name]}")
 
         fan_out = [
-            subgraph_fan_out(g, item, ids[item.ids][: args.fan_out_ids], subgraphs, headers)
+            subgraph_fan_out(
+                g, item, ids[item.ids][: args.fan_out_ids], group_subgraphs(item), headers
+            )
             for item in chosen
-            for g in under_test
+            for g in group(item)
         ]
         for f in fan_out:
             _say(f"fan-out: {f.workload:<9} {f.gateway:<10} {f.per_operation:.1f} req/op")
@@ -214,9 +283,14 @@ def _run(args: argparse.Namespace) -> int:
             side_cpu={"ours": audit.cpu_seconds, "candidate": audit.cpu_seconds},
             subgraph_pids=[s.pid for s in subgraphs.services],
         )
+        fixture_plan = dataclasses.replace(
+            plan, side_cpu={}, subgraph_pids=[s.pid for s in fixture_subgraphs.services]
+        )
         rounds = []
         for item in chosen:
-            rounds += interleaved_rounds(under_test, item, ids[item.ids], plan, _say)
+            rounds += interleaved_rounds(
+                group(item), item, ids[item.ids], fixture_plan if item.fixture else plan, _say
+            )
         groups: dict[tuple[str, str], list[Any]] = {}
         for r in rounds:
             groups.setdefault((r.workload, r.gateway), []).append(r)
@@ -226,6 +300,19 @@ def _run(args: argparse.Namespace) -> int:
         if args.profile_seconds and ours is not None and "household" in args.workloads:
             _profile(ours, ids["household"], headers, args, work_dir)
 
+        facts["planning"] = {
+            "cold": {
+                item.name: cold_planning_ms(
+                    fixture_supergraph if item.fixture else supergraph, item
+                )
+                for item in chosen
+            },
+            "plan_caches": [
+                *plan_cache_stats(under_test, "civic"),
+                *plan_cache_stats(fixture_under_test, "fixture"),
+            ],
+        }
+        facts["rust_planner_addon"] = rust_planner
         facts["load_average_at_end"] = load_average()
         facts["versions"] = {"python": facts["python"], **facts["python_packages"]}
         facts["versions"].update(peer_setup.peer_versions())

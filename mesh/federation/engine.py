@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
 
+from mesh.federation.access import AccessRules
 from mesh.federation.errors import QueryPlanningFailed
 from mesh.federation.execute import ExecutionOutcome, Transport, execute_plan, shape_response
 from mesh.federation.pipeline import ExecutionOutcome as Outcome
@@ -55,10 +56,14 @@ class FederatedEngine:
         self.labels = labels  # custom labels switched on by the deployment
         self._percent = percent_labels(supergraph)
         self._draw = draw or random.Random()
+        self._access_rules = AccessRules.of(supergraph, self._api_schema)
 
     @property
     def api_schema(self) -> GraphQLSchema:
         return self._api_schema
+
+    def access_rules(self) -> AccessRules:
+        return self._access_rules
 
     def plan_variant(self) -> Hashable:
         """The override labels on for this request (percentages drawn now)."""

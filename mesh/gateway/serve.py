@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from authz.identity import TokenVerifier
 from authz.model import FieldFacts
+from mesh.federation.access.settings import RouterAccessSettings
 from mesh.federation.compose import SubgraphSource
 from mesh.federation.engine import FederatedEngine
 from mesh.federation.execute import HttpTransport
@@ -257,7 +258,7 @@ def supergraph_app(
     supergraph is served under the rules (unless governance is switched off); any other as a
     plain federation router, with no database, index or centre."""
     mesh_settings = MeshSettings()
-    verifier = token_verifier(settings, mesh_settings.data_dir) if settings.governance else None
+    verifiers: list[TokenVerifier] = []  # made once, only for a civic supergraph
 
     governed: list[Gateway] = []  # the gateway being served, when the supergraph is civic
 
@@ -265,6 +266,9 @@ def supergraph_app(
         if not is_civic(supergraph):
             governed.clear()
             return open_pipeline(supergraph, settings, telemetry)
+        if settings.governance and not verifiers:
+            verifiers.append(token_verifier(settings, mesh_settings.data_dir))
+        verifier = verifiers[0] if verifiers else None
         gateway = await gateway_for(
             supergraph, settings, mesh_settings, verifier, telemetry=telemetry
         )
@@ -315,6 +319,7 @@ def open_pipeline(
         rules=(depth_limit(settings.max_depth), alias_limit(settings.max_aliases)),
         cache_size=max(settings.document_cache, 1),
         telemetry=engine_telemetry,
+        claims=RouterAccessSettings().claims_source(),
     )
     print(
         "mesh: the supergraph has no civic subgraphs: serving it as a plain federation "

@@ -1,6 +1,7 @@
 """Differential test: random valid operations over a case's API schema, answered by our engine
 and by @apollo/gateway from the same supergraph — the data must be equal and errors present in
-both or in neither. Bounded (derandomised, a few dozen operations per case) to stay seconds.
+both or in neither. Bounded (derandomised, a few dozen operations per case) to stay seconds;
+for a long hunt set ``MESH_DIFFERENTIAL_EXAMPLES=2000`` and pick cases with ``-k``.
 
 The cases are those where Apollo has no recorded difference reachable by random operations,
 so any disagreement is ours to explain. ``interface-object`` is left out: the differential
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from typing import Any
 
 import httpx
@@ -37,7 +39,7 @@ DIFFERENTIAL_CASES = (
     "covariant-fields",
     "fed1-extends",
 )
-EXAMPLES_PER_CASE = 25
+EXAMPLES_PER_CASE = int(os.environ.get("MESH_DIFFERENTIAL_EXAMPLES", "25"))
 TIMEOUT_SECONDS = 30
 
 

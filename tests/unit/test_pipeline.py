@@ -21,6 +21,7 @@ from graphql import (
     parse,
 )
 
+from mesh.federation.access import AccessRules
 from mesh.federation.errors import Unauthenticated
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.federation.pipeline import (
@@ -60,6 +61,9 @@ class OneSchemaEngine:
 
     def plan_variant(self) -> Hashable:
         return None
+
+    def access_rules(self) -> AccessRules:
+        return AccessRules({})
 
     def plan(self, document: DocumentNode, operation_name: str | None, variant: Hashable) -> object:
         self.plans += 1
@@ -280,3 +284,19 @@ def _prepared(query: str) -> PreparedOperation:
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
     return PreparedOperation(query, document, operation, None, {})
+
+
+async def test_plan_cache_stats_for_the_machine_itself() -> None:
+    pipeline, _ = _pipeline()
+    app = create_app(PipelineHolder(pipeline))
+    local = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    remote = httpx.ASGITransport(app=app, client=("192.0.2.7", 50000))
+    async with httpx.AsyncClient(transport=local, base_url="http://engine") as client:
+        for query in ("{ count }", "{ count }", "{ count }", '{ hello(name: "x") }'):
+            await client.post("/graphql", json={"query": query})
+        stats = (await client.get("/stats")).json()["plans"]
+    async with httpx.AsyncClient(transport=remote, base_url="http://engine") as client:
+        refused = await client.get("/stats")
+    assert (stats["hits"], stats["misses"], stats["hit_rate"]) == (2, 2, 0.5)
+    assert stats["planning_ms"]["samples"] == 2 and stats["planning_ms"]["p50"] >= 0
+    assert refused.status_code == 403

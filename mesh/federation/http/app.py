@@ -32,6 +32,9 @@ from mesh.federation.pipeline import GraphQLRequest, Pipeline
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+MULTIPART = "multipart/mixed"
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+BOUNDARY = "graphql"
 HtmlPage = Callable[[Request], Awaitable[Response]]
 ReadyCheck = Callable[[], Awaitable[str | None]]
 """None when ready to serve; otherwise why not (shown by ``/readyz``)."""
@@ -51,11 +54,31 @@ def _media_type(request: Request) -> str | None:
         return GRAPHQL_RESPONSE if accept else JSON
     if JSON in accept or "*/*" in accept or "application/*" in accept:
         return JSON
+    if MULTIPART in accept:
+        return MULTIPART
     return None
 
 
 def _respond(body: dict[str, Any], status: int, media_type: str) -> Response:
+    if media_type == MULTIPART:
+        return _one_part(body, status)
     return Response(orjson.dumps(body), status_code=status, media_type=media_type)
+
+
+def _one_part(body: dict[str, Any], status: int) -> Response:
+    """A client that accepts only incremental delivery gets the whole answer as its one and
+    last part (``hasNext: false``): deferred fragments are answered with the rest."""
+    part = orjson.dumps({**body, "hasNext": False})
+    content = (
+        f"\r\n--{BOUNDARY}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n".encode()
+        + part
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return Response(
+        content,
+        status_code=status,
+        headers={"content-type": f'{MULTIPART}; boundary="{BOUNDARY}"; deferSpec=20220824'},
+    )
 
 
 def _failure(error: GraphQLRequestError, media_type: str) -> Response:
@@ -182,6 +205,16 @@ def create_app(
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def stats(request: Request) -> Response:
+        """Plan-cache hits, misses and planning times; for the machine itself only."""
+        client = request.client.host if request.client else ""
+        if client not in LOOPBACK:
+            return JSONResponse({"error": "only answered on loopback"}, status_code=403)
+        pipeline = holder.pipeline
+        if pipeline is None:
+            return JSONResponse({"status": "no supergraph is loaded"}, status_code=503)
+        return JSONResponse({"plans": pipeline.plans.summary()})
+
     async def readyz(_: Request) -> Response:
         problem = "no supergraph is loaded" if holder.pipeline is None else None
         if problem is None and ready is not None:
@@ -197,6 +230,7 @@ def create_app(
     own_routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
+        Route("/stats", stats),
         Route("/readyz", readyz),
     ]
     if metrics is not None:

@@ -18,6 +18,7 @@ from typing import TypeVar
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     GraphQLError,
@@ -26,7 +27,7 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.language import Visitor, visit
+from graphql.language import REMOVE, Visitor, visit
 
 from mesh.federation.errors import (
     GraphQLRequestError,
@@ -58,6 +59,20 @@ class _FieldCounter(Visitor):
         self.count += 1
 
 
+INCREMENTAL = frozenset({"defer", "stream"})
+
+
+class _WithoutIncremental(Visitor):
+    """Drops ``@defer`` and ``@stream``: the deferred parts are answered with the rest."""
+
+    def enter_directive(self, node: DirectiveNode, *_: object) -> object:
+        return REMOVE if node.name.value in INCREMENTAL else None
+
+
+def _uses_incremental(query: str) -> bool:
+    return "@defer" in query or "@stream" in query
+
+
 class DocumentStage:
     """Parsed documents and validation outcomes, cached per query text."""
 
@@ -84,6 +99,7 @@ class DocumentStage:
         self.off_loop = 0  # of those, how many ran on the worker thread
         self.parsed_stats = parsed_stats or CacheStats()
         self.validated_stats = validated_stats or CacheStats()
+        self._answered_whole: LRUCache[str, DocumentNode] = LRUCache(max(cache_size, 1))
 
     async def parse(self, query: str, token_budget: int | None = None) -> DocumentNode:
         found = self._parsed.get(query)
@@ -126,6 +142,15 @@ class DocumentStage:
         except GraphQLRequestError as refused:
             return refused
         return document
+
+    def answered_whole(self, query: str, document: DocumentNode) -> DocumentNode:
+        """The validated ``document`` without ``@defer``/``@stream`` (itself when it has none)."""
+        if not _uses_incremental(query):
+            return document
+        found = self._answered_whole.get(query)
+        if found is None:
+            found = self._answered_whole[query] = visit(document, _WithoutIncremental())
+        return found
 
     async def validate(self, query: str, document: DocumentNode) -> None:
         errors = self._valid.get(query)

@@ -3,12 +3,15 @@ executor that offer these plug in (the pipeline imports none of them)."""
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
 
+from mesh.federation.access import AccessRules
 from mesh.federation.observe.metrics import CacheStats
 
 FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
@@ -25,6 +28,10 @@ class ExecutionOutcome(Protocol):
 class QueryEngine(Protocol):
     @property
     def api_schema(self) -> GraphQLSchema: ...
+
+    def access_rules(self) -> AccessRules:
+        """Which fields ``@authenticated``/``@requiresScopes``/``@policy`` guard."""
+        ...
 
     def plan_variant(self) -> Hashable:
         """What, beside the operation and the policy's decision, this request's plan depends
@@ -52,7 +59,10 @@ class QueryEngine(Protocol):
 
 
 class PlanCache:
-    """Plans per (query text, operation name, decision): one cache whatever the policy."""
+    """Plans per (query text, operation name, decision): one cache whatever the policy.
+
+    Counts hits and misses and keeps the planning time of the latest misses, for
+    :meth:`summary` (a gateway's ``/stats``, the bench)."""
 
     def __init__(
         self, engine: QueryEngine, size: int = 2_048, stats: CacheStats | None = None
@@ -62,6 +72,7 @@ class PlanCache:
             max(size, 1)
         )
         self.stats = stats or CacheStats()
+        self.planning_seconds: deque[float] = deque(maxlen=4_096)
 
     @property
     def hits(self) -> int:
@@ -70,6 +81,28 @@ class PlanCache:
     @property
     def misses(self) -> int:
         return self.stats.misses
+
+    def summary(self) -> dict[str, Any]:
+        looked_up = self.hits + self.misses
+        timings = sorted(self.planning_seconds)
+
+        def percentile(share: float) -> float | None:
+            if not timings:
+                return None
+            return round(timings[min(int(share * len(timings)), len(timings) - 1)] * 1000, 3)
+
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_rate": round(self.hits / looked_up, 4) if looked_up else None,
+            "cached_plans": len(self._plans),
+            "planning_ms": {
+                "p50": percentile(0.5),
+                "p90": percentile(0.9),
+                "max": round(timings[-1] * 1000, 3) if timings else None,
+                "samples": len(timings),
+            },
+        }
 
     def plan(
         self,
@@ -83,7 +116,9 @@ class PlanCache:
         plan = self._plans.get(key)
         if plan is None:
             self.stats.misses += 1
+            began = time.perf_counter()
             plan = self._plans[key] = self.engine.plan(document, operation_name, variant)
+            self.planning_seconds.append(time.perf_counter() - began)
         else:
             self.stats.hits += 1
         return plan

@@ -1,8 +1,9 @@
 """The request pipeline: a short orchestrator over stages with typed hand-offs.
 
-request → authenticate → parse (budgeted) → admit → validate → operation + variables →
-authorize → plan (cached) → execute → shape → finish → response. Every stage raises a
-:class:`~mesh.federation.errors.GraphQLRequestError`, turned into a response in one place.
+request → authenticate (+ access claims) → parse (budgeted) → admit → validate → operation +
+variables → authorize → access directives → plan (cached) → execute → shape → withhold →
+finish → response. Every stage raises a :class:`~mesh.federation.errors.GraphQLRequestError`,
+turned into a response in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import orjson
 from cachetools import LRUCache
 from graphql import ASTValidationRule
 
+from mesh.federation.access import AccessControl, ClaimsSource
+from mesh.federation.access.control import withhold
 from mesh.federation.errors import GraphQLRequestError
 from mesh.federation.observe import RequestObservation, Telemetry
 from mesh.federation.pipeline.document import DocumentLimits, DocumentStage
@@ -46,10 +49,12 @@ class Pipeline:
         cache_size: int = 512,
         propagate_headers: Sequence[str] = PROPAGATED_HEADERS,
         telemetry: Telemetry | None = None,
+        claims: ClaimsSource | None = None,
     ) -> None:
         self.engine = engine
         self.policy: Policy = policy or OpenPolicy()
         self.telemetry = telemetry or Telemetry()
+        self.access = AccessControl(engine.access_rules(), engine.api_schema, claims)
         self.documents = DocumentStage(
             engine.api_schema,
             limits or DocumentLimits(),
@@ -113,6 +118,7 @@ class Pipeline:
         query, variables, operation_name = request.checked()
         if not authenticated:
             identity = self.policy.authenticate(request.headers)
+        access = self.access.decide(identity, request.headers)
         self.policy.admit_text(identity, query)
         with span("graphql.parse"):
             document = await self.documents.parse(query, self.policy.token_budget(identity))
@@ -122,6 +128,7 @@ class Pipeline:
         self.policy.admit(identity, document, schema_only)
         with span("graphql.validate"):
             await self.documents.validate(query, document)
+            document = self.documents.answered_whole(query, document)
             operation = prepare_operation(
                 self.engine.api_schema,
                 query,
@@ -135,13 +142,16 @@ class Pipeline:
             return self._schema_answer(operation)
         with span("graphql.authorize"):
             authorization = self.policy.authorize(identity, operation)
+            planned = self.access.guard(authorization.document, access)
+            shaped = self.access.guard(document, access)
         with span("graphql.plan"):
+            plan_key = (
+                (authorization.plan_key, access.denied)
+                if access.restricts
+                else authorization.plan_key
+            )
             plan = self.plans.plan(
-                query,
-                operation_name,
-                authorization.plan_key,
-                authorization.document,
-                self.engine.plan_variant(),
+                query, operation_name, plan_key, planned.document, self.engine.plan_variant()
             )
         propagated = {**self._propagated(request.headers), "x-request-id": seen.request_id}
 
@@ -152,8 +162,14 @@ class Pipeline:
             outcome = await self.engine.execute(plan, operation.variables, headers)
         with span("graphql.shape"):
             body = self.engine.shape(
-                document, operation_name, operation.variables, outcome, authorization.field_resolver
+                shaped.document,
+                operation_name,
+                operation.variables,
+                outcome,
+                authorization.field_resolver,
             )
+            if shaped.changed:
+                body = withhold(body, shaped, operation_in(shaped.document, operation_name))
         with span("graphql.finish"):
             return await authorization.finish(body)
 

@@ -20,8 +20,9 @@ from mesh.federation.plan.position import (
     Option,
     Position,
 )
-from mesh.federation.plan.reserved import EMPTY
+from mesh.federation.plan.reserved import EMPTY, input_selection
 from mesh.federation.plan.selections import SelectionBuilder
+from mesh.federation.plan.split import fewest_parts
 from mesh.federation.supergraph import FieldInSubgraph
 
 
@@ -32,10 +33,16 @@ class Choosing:
     fetches: FetchGraph
     estimates: Estimates
 
-    def __init__(self, graph: QueryGraph, estimates: Estimates) -> None:
+    def __init__(
+        self, graph: QueryGraph, estimates: Estimates, *, jumps_first: bool = False
+    ) -> None:
         self.qg = graph
         self.fetches = FetchGraph()
         self.estimates = estimates
+        # the second strategy: at each position fields needing a jump are placed before the
+        # local ones, and a jump into a fetch that already receives these objects with this
+        # key costs no fetch (its key is being fetched anyway)
+        self.jumps_first = jumps_first
 
     # provided by the walk
     def items(
@@ -123,11 +130,14 @@ class Choosing:
             fetches -= 1
         depth = float(len(option.hops))
         node = pos.node
-        for hop in option.hops:  # keys fetched partly elsewhere cost their own fetches
-            key = self.key_cost(node, hop)
-            fetches += key[0]
-            depth += key[1]
-            node = Node(hop.subgraph, hop.type_name, node.concrete)
+        if self._keyed_fetch_exists(pos, option):
+            fetches, depth = 0.0, 0.0
+        else:
+            for hop in option.hops:  # keys fetched partly elsewhere cost their own fetches
+                key = self.key_cost(node, hop)
+                fetches += key[0]
+                depth += key[1]
+                node = Node(hop.subgraph, hop.type_name, node.concrete)
         if field.selection is not None:
             probe = self.probe_position(option.hops[-1].subgraph, option.type_name, pos.concrete)
             sub = self.estimate(
@@ -146,13 +156,28 @@ class Choosing:
             depth += cost[1]
         return fetches, depth
 
+    def _keyed_fetch_exists(self, pos: Position, option: Jump) -> bool:
+        """(Second strategy) whether a fetch to the jump's subgraph at this path already
+        receives these objects with this very key: joining it costs no fetch."""
+        if not self.jumps_first or len(option.hops) != 1 or option.resolution.requires:
+            return False
+        if pos.concrete is None:
+            return False
+        hop = option.hops[0]
+        key_fields = tuple(
+            f.data_key
+            for f in input_selection(hop.key, pos.reserved, self.qg.possible_types).fields
+        )
+        return self.fetches.existing_keyed(hop.subgraph, pos.path, pos.concrete, key_fields)
+
     def split(self, pos: Position, field: FieldSel, options: list[Option]) -> set[FetchGroup]:
         """A field whose selection no single subgraph covers (a shareable value type): each
         part of the selection from a subgraph that has it; the answers merge."""
         assert field.selection is not None
-        parts: dict[int, list[Selection]] = {}
+        able: list[list[str]] = []
         for item in field.selection.items:
             single = SelSet(field.selection.type_name, (item,))
+            found = []
             for index, option in enumerate(options):
                 probe_pos = (
                     pos
@@ -163,13 +188,16 @@ class Choosing:
                 )
                 child = self.child_position_of(probe_pos, field, option.resolution, probe=True)
                 if self.estimate(child, single) != IMPOSSIBLE:
-                    parts.setdefault(index, []).append(item)
-                    break
-            else:
+                    found.append(str(index))
+            if not found:
                 raise PlanningError(
                     f"no subgraph can resolve this part of {pos.type_name}.{field.name}",
                     path=(*pos.trail, field.response_key),
                 )
+            able.append(found)
+        parts: dict[int, list[Selection]] = {}
+        for item, index_text in zip(field.selection.items, fewest_parts(able), strict=True):
+            parts.setdefault(int(index_text), []).append(item)
         touched: set[FetchGroup] = set()
         for index, items in parts.items():
             part = dataclasses.replace(
@@ -256,7 +284,7 @@ class Choosing:
             return IMPOSSIBLE
         memo.in_progress.add(memo_key)
         cycles_before = memo.cycles
-        scratch = type(self)(self.qg, memo)
+        scratch = type(self)(self.qg, memo, jumps_first=self.jumps_first)
         probe = scratch.probe_position(
             pos.subgraph, pos.type_name, pos.concrete, pos.provided, scratch.fetches
         )

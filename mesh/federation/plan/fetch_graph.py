@@ -157,6 +157,18 @@ class FetchGraph:
         key = (subgraph, path, frozenset(p.id for p in parents))
         return self._children.get(key)
 
+    def existing_keyed(
+        self, subgraph: str, path: Path, type_name: str, key: tuple[str, ...]
+    ) -> bool:
+        """Whether an entity fetch to ``subgraph`` at ``path`` already receives ``type_name``
+        objects with these key fields (whatever it waits for)."""
+        for group in self.groups:
+            if group.entity and group.subgraph == subgraph and group.path == path:
+                inputs = group.inputs.get(type_name)
+                if inputs is not None and key in inputs.keys:
+                    return True
+        return False
+
     def depth(self) -> int:
         return max((g.depth() for g in self.groups), default=0)
 
@@ -200,8 +212,43 @@ class FetchGraph:
                 if other in group.parents:
                     group.parents = (group.parents - {other}) | {host}
 
+    def merge_narrowed_paths(self) -> None:
+        """An entity group at ``P|[T]`` (the objects of type T at path P) that asks nothing
+        a group at ``P`` to the same subgraph does not already ask, for those same objects
+        with the same inputs, is dropped into it (e.g. a field of an interface object asked
+        both under ``... on Bus`` and without): a fetch fewer, the same answers."""
+        while True:
+            pair = next(
+                (
+                    (narrow, whole)
+                    for narrow in self.groups
+                    if narrow.entity and narrow.path and isinstance(narrow.path[-1], frozenset)
+                    for whole in self.groups
+                    if whole is not narrow
+                    and whole.entity
+                    and whole.subgraph == narrow.subgraph
+                    and whole.path == narrow.path[:-1]
+                    and not _waits_for(whole, narrow)
+                    and not _waits_for(narrow, whole)
+                    and _inputs_cover(whole, narrow)
+                    and _contains(whole.builder, narrow.builder)
+                ),
+                None,
+            )
+            if pair is None:
+                return
+            narrow, whole = pair
+            _merge_builder(whole.builder, narrow.builder)
+            whole.parents |= narrow.parents
+            whole.conditions = _weaker(whole.conditions, narrow.conditions)
+            self.groups.remove(narrow)
+            for group in self.groups:
+                if narrow in group.parents:
+                    group.parents = (group.parents - {narrow}) | {whole}
+
     def merge_siblings(self) -> None:
         """One request for entity groups to one subgraph that wait on the same groups."""
+        self.merge_narrowed_paths()
         self.merge_same_path()
         merged_into: dict[FetchGroup, FetchGroup] = {}
         by_key: dict[tuple[str, frozenset[int]], list[FetchGroup]] = {}
@@ -297,6 +344,33 @@ def _disjoint(a: FetchGroup, b: FetchGroup) -> bool:
     return ANY_TYPE not in types_a and ANY_TYPE not in types_b and not types_a & types_b
 
 
+def _covers(big: InputSelection, small: InputSelection) -> bool:
+    """Whether representations built with ``big`` carry everything ``small`` would."""
+    if small.fragments and small.fragments != big.fragments:
+        return False
+    have = {(f.name, f.data_key): f for f in big.fields}
+    for f in small.fields:
+        known = have.get((f.name, f.data_key))
+        if known is None:
+            return False
+        if f.selection is not None and (
+            known.selection is None or not _covers(known.selection, f.selection)
+        ):
+            return False
+    return True
+
+
+def _inputs_cover(whole: FetchGroup, narrow: FetchGroup) -> bool:
+    """Whether ``whole`` sends every object ``narrow`` would, with at least its inputs."""
+    for type_name, inputs in narrow.inputs.items():
+        known = whole.inputs.get(type_name) or whole.inputs.get(ANY_TYPE)
+        if known is None or known.typename != inputs.typename:
+            return False
+        if not _covers(known.selection, inputs.selection):
+            return False
+    return bool(narrow.inputs)
+
+
 def _waits_for(group: FetchGroup, other: FetchGroup) -> bool:
     """Whether ``group`` (transitively) waits for ``other``."""
     stack = list(group.parents)
@@ -358,6 +432,21 @@ def _compatible(a: SelectionBuilder, b: SelectionBuilder) -> bool:
         if (known.name, known.arguments, known.type) != (item.name, item.arguments, item.type):
             return False
         if known.sub is not None and item.sub is not None and not _compatible(known.sub, item.sub):
+            return False
+    return True
+
+
+def _contains(big: SelectionBuilder, small: SelectionBuilder) -> bool:
+    """Whether ``big`` already selects everything ``small`` does, the same way."""
+    for key, item in small.items.items():
+        known = big.items.get(key)
+        if known is None or type(known) is not type(item) or known.directives != item.directives:
+            return False
+        if isinstance(item, FieldItem):
+            assert isinstance(known, FieldItem)
+            if (known.name, known.arguments, known.type) != (item.name, item.arguments, item.type):
+                return False
+        if item.sub is not None and (known.sub is None or not _contains(known.sub, item.sub)):
             return False
     return True
 

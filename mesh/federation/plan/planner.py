@@ -21,10 +21,11 @@ from mesh.federation.plan.errors import PlanningError
 from mesh.federation.plan.fetch_graph import FetchGroup, entity_targets
 from mesh.federation.plan.graph import Mode, QueryGraph, named
 from mesh.federation.plan.inputs_text import inputs_text
-from mesh.federation.plan.nodes import FetchNode, QueryPlan
+from mesh.federation.plan.nodes import FetchNode, PlanNode, QueryPlan
 from mesh.federation.plan.operation import FieldSel, FragmentSel, Normalizer, Selection, SelSet
 from mesh.federation.plan.position import IMPOSSIBLE, Cost, Estimates, Position
 from mesh.federation.plan.reserved import Reserved
+from mesh.federation.plan.split import fewest_parts
 from mesh.federation.plan.walk import Walk
 from mesh.federation.supergraph import FieldInSubgraph, Supergraph
 
@@ -70,7 +71,7 @@ def plan_operation(
         return _OperationPlanner(supergraph, document, operation, override_labels).plan()
     except PlanningError:
         raise
-    except (KeyError, AssertionError, RecursionError, ValueError) as exc:
+    except Exception as exc:
         # a planner bug is still a planning failure for the client, never a 500
         raise PlanningError(f"the planner failed ({type(exc).__name__}: {exc})") from exc
 
@@ -107,9 +108,42 @@ class _OperationPlanner:
         }
 
     def plan(self) -> QueryPlan:
+        """The cheaper of two greedy strategies (fewest fetches, then fewest levels): local
+        fields first, and — when that plan asks some subgraph twice — jump fields first with
+        local ones joining fetches that already receive the same objects."""
+        node = self._walked()
+        fetches = self.walk.fetches
+        subgraphs = [g.subgraph for g in fetches.groups]
+        if len(set(subgraphs)) < len(subgraphs) and self.kind != "mutation":
+            first = (len(fetches.groups), fetches.depth(), self.walk)
+            self.walk = Walk(self.graph, Estimates(), jumps_first=True)
+            try:
+                other = self._walked()
+            except PlanningError:
+                other = None
+            second = self.walk.fetches
+            if other is not None and (len(second.groups), second.depth()) < first[:2]:
+                node = other
+            else:
+                self.walk = first[2]
+        return QueryPlan(
+            node=node,
+            operation_kind=self.kind,
+            override_labels=self.labels,
+            variable_defaults={
+                d.variable.name.value: value_from_ast_untyped(d.default_value)
+                for d in self.operation.variable_definitions or ()
+                if d.default_value is not None
+            },
+        )
+
+    def _walked(self) -> PlanNode | None:
         fields = _root_fields(self.selection.items)
         reserved = Reserved.of(fields)
         ordered: list[FetchGroup] = []
+        if self.kind != "mutation":
+            # fields fewer subgraphs can answer first: shared ones can then join their fetches
+            fields.sort(key=self._answerers)
         for field in fields:
             if field.name in _INTROSPECTION:
                 continue
@@ -126,17 +160,16 @@ class _OperationPlanner:
             self._place_root(field, choice, resolvers[choice], reserved, ordered)
         fetches = self.walk.fetches
         fetches.merge_siblings()
-        node = fetches.plan_node(self._render, ordered if self.kind == "mutation" else None)
-        return QueryPlan(
-            node=node,
-            operation_kind=self.kind,
-            override_labels=self.labels,
-            variable_defaults={
-                d.variable.name.value: value_from_ast_untyped(d.default_value)
-                for d in self.operation.variable_definitions or ()
-                if d.default_value is not None
-            },
-        )
+        return fetches.plan_node(self._render, ordered if self.kind == "mutation" else None)
+
+    def _answerers(self, field: FieldSel) -> int:
+        """How many subgraphs can answer a root field with its whole selection."""
+        if field.name in _INTROSPECTION:
+            return 0
+        resolvers = self.graph.resolvers(self.root_type, field.name)
+        if len(resolvers) < 2:
+            return len(resolvers)
+        return sum(self._cost(field, s, r) != IMPOSSIBLE for s, r in resolvers.items())
 
     def _root_position(self, group: FetchGroup, reserved: Reserved) -> Position:
         return Position(
@@ -211,20 +244,24 @@ class _OperationPlanner:
                 f"no subgraph resolves all of {self.root_type}.{field.name} as asked",
                 path=(field.response_key,),
             )
-        parts: dict[str, list[Selection]] = {}
+        able: list[list[str]] = []
         for item in field.selection.items:
             single = SelSet(field.selection.type_name, (item,))
+            found = []
             for subgraph, resolution in sorted(resolvers.items()):
                 probe = self.walk.probe_position(subgraph, self.root_type, self.root_type)
                 child = self.walk.child_position_of(probe, field, resolution, probe=True)
                 if self.walk.estimate(child, single) != IMPOSSIBLE:
-                    parts.setdefault(subgraph, []).append(item)
-                    break
-            else:
+                    found.append(subgraph)
+            if not found:
                 raise PlanningError(
                     f"no subgraph can resolve this part of {self.root_type}.{field.name}",
                     path=(field.response_key,),
                 )
+            able.append(found)
+        parts: dict[str, list[Selection]] = {}
+        for item, subgraph in zip(field.selection.items, fewest_parts(able), strict=True):
+            parts.setdefault(subgraph, []).append(item)
         for subgraph, items in parts.items():
             part = FieldSel(
                 name=field.name,

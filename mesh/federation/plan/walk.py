@@ -94,9 +94,13 @@ class Walk(Choosing):
                 touched |= self._object(inner, item.selection.items)
             else:
                 touched |= self._object(pos, item.selection.items)
-        # fields this subgraph resolves first: later jumps can then share their fetches
+        # fields this subgraph resolves first: later jumps can then share their fetches (the
+        # second strategy does the opposite: local fields may then join the jumps' fetches)
         fields.sort(
-            key=lambda f: self.qg.local(pos.subgraph, pos.type_name, f.name, pos.provided) is None
+            key=lambda f: (
+                (self.qg.local(pos.subgraph, pos.type_name, f.name, pos.provided) is None)
+                != self.jumps_first
+            )
         )
         for field in fields:
             touched |= self.field(pos, field)

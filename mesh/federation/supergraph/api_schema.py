@@ -19,8 +19,10 @@ from graphql import (
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
+    GraphQLDeferDirective,
     GraphQLError,
     GraphQLSchema,
+    GraphQLStreamDirective,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
@@ -156,4 +158,24 @@ def build_api_schema(document: DocumentNode, links: LinkedFeatures) -> GraphQLSc
         raise SupergraphError(f"the client API schema cannot be built: {exc}") from None
     if schema.query_type is None:
         raise SupergraphError("the client API schema has no query type")
-    return schema
+    return _with_incremental_delivery(schema)
+
+
+def _with_incremental_delivery(schema: GraphQLSchema) -> GraphQLSchema:
+    """``@defer`` and ``@stream`` are accepted (as Apollo Router's API schema does); the
+    gateway answers them in one response, which the incremental delivery proposal allows
+    ("a server may ignore @defer"). They carry no SDL of their own, so printed contracts
+    do not change."""
+    known = {d.name for d in schema.directives}
+    added = [d for d in (GraphQLDeferDirective, GraphQLStreamDirective) if d.name not in known]
+    if not added:
+        return schema
+    return GraphQLSchema(
+        query=schema.query_type,
+        mutation=schema.mutation_type,
+        subscription=schema.subscription_type,
+        types=[t for n, t in schema.type_map.items() if not n.startswith("__")],
+        directives=[*schema.directives, *added],
+        description=schema.description,
+        ast_node=schema.ast_node,
+    )

@@ -138,6 +138,20 @@ CASE = Case(
             ),
         ),
         Probe(
+            label="same-field-with-and-without-type-condition",
+            query=(
+                "{ dueForService { serviceDue ... on Bus { serviceDue seats id } "
+                "... on Tram { id } } }"
+            ),
+            data={
+                "dueForService": [
+                    {"serviceDue": True, "id": "v2"},
+                    {"serviceDue": True, "seats": 70, "id": "v1"},
+                ]
+            },
+            requests={"depot": 2, "fleet": 1},
+        ),
+        Probe(
             label="fragment-on-interface-itself",
             query="{ anyVehicle { ... on Vehicle { id mileage } } }",
             data={"anyVehicle": {"id": "v1", "mileage": 80000}},

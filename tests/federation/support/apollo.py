@@ -103,7 +103,7 @@ async def post_probe(
     response = await client.post(
         url,
         json=payload,
-        headers={"content-type": "application/json", **(headers or {})},
+        headers={"content-type": "application/json", **(probe.headers or {}), **(headers or {})},
         timeout=REQUEST_TIMEOUT_SECONDS,
     )
     body: dict[str, Any] = response.json()

@@ -80,6 +80,7 @@ class Probe:
     data: Any
     variables: Mapping[str, Any] | None = None
     operation_name: str | None = None
+    headers: Mapping[str, str] | None = None  # e.g. a bearer token (see ``support.bearer``)
     errors: tuple[ExpectedError, ...] = ()
     requests: Mapping[str, int] | None = None
     apollo: ApolloDifference | None = None

@@ -19,7 +19,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.federation.support.case import Case
@@ -90,8 +90,12 @@ class CorpusServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((HOST, 0))
         self.port: int = self._socket.getsockname()[1]
+        self._published: dict[str, str] = {}
         app = Starlette(
-            routes=[Route("/{case}/{subgraph}/graphql", self._handle, methods=["POST"])]
+            routes=[
+                Route("/{case}/{subgraph}/graphql", self._handle, methods=["POST"]),
+                Route("/published/{name}", self._published_text, methods=["GET"]),
+            ]
         )
         config = uvicorn.Config(
             app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
@@ -116,6 +120,12 @@ class CorpusServer:
         """Each subgraph's ``_service { sdl }``, by subgraph name (down ones included)."""
         return {s.name: s.sdl for s in self.cases[case].subgraphs}
 
+    def publish(self, name: str, text: str) -> str:
+        """Serve ``text`` (a supergraph) at the returned URL, as a schema registry or a
+        conformance suite does; publishing again under the same name replaces it."""
+        self._published[name] = text
+        return f"http://{HOST}:{self.port}/published/{name}"
+
     def start(self) -> None:
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -128,6 +138,12 @@ class CorpusServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._socket.close()
+
+    async def _published_text(self, request: Request) -> Response:
+        text = self._published.get(request.path_params["name"])
+        if text is None:
+            return PlainTextResponse("not published", status_code=404)
+        return PlainTextResponse(text)
 
     async def _handle(self, request: Request) -> Response:
         key = (request.path_params["case"], request.path_params["subgraph"])
