@@ -129,7 +129,8 @@ CREATE TABLE person (
     sex            text   NOT NULL,
     address_line   text   NOT NULL,
     postcode       text,
-    uprn           bigint
+    uprn           bigint,
+    address_confirmed_on date  -- when the address was last confirmed; NULL: unknown
 );
 CREATE INDEX person_family_name_dob_idx ON person (family_name, date_of_birth);
 CREATE INDEX person_postcode_idx ON person (postcode);
@@ -137,8 +138,33 @@ CREATE INDEX person_nhs_number_idx ON person (nhs_number);
 
 CREATE VIEW mesh_identity AS
 SELECT person_ref AS local_id, nhs_number, given_name, family_name, date_of_birth, sex,
-       address_line, postcode, uprn
+       address_line, postcode, uprn, address_confirmed_on
 FROM person;
+
+-- Which records changed since the last linkage submission (`mesh link --delta` sends only
+-- those); linkage clears the notes it submitted.
+CREATE TABLE mesh_identity_change (
+    change_id  bigserial PRIMARY KEY,
+    local_id   text NOT NULL
+);
+
+CREATE FUNCTION mesh_note_person_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO mesh_identity_change (local_id) SELECT person_ref FROM gone_rows;
+    ELSE
+        INSERT INTO mesh_identity_change (local_id) SELECT person_ref FROM new_rows;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER person_inserted AFTER INSERT ON person REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION mesh_note_person_changes();
+CREATE TRIGGER person_updated AFTER UPDATE ON person REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION mesh_note_person_changes();
+CREATE TRIGGER person_deleted AFTER DELETE ON person REFERENCING OLD TABLE AS gone_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION mesh_note_person_changes();
 """
 
 _QUERIES = '''\
