@@ -18,7 +18,7 @@ class NodeToolError(RuntimeError):
 
 
 def node_available() -> bool:
-    return shutil.which("node") is not None
+    return shutil.which("node") is not None and shutil.which("npm") is not None
 
 
 def npm_ci(directory: Path, *, marker: str = "", timeout: float = 600) -> None:

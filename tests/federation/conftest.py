@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from devtools.node_tools import node_available
 from tests.federation.cases import all_cases
 from tests.federation.support.apollo import ApolloCorpus, apollo_gateways
 from tests.federation.support.case import Case
-from tests.federation.support.node import node_available
 from tests.federation.support.runs import EngineRuns
 from tests.federation.support.server import CorpusServer, serve_cases
 

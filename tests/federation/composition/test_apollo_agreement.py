@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from devtools.node_tools import node_available
 from mesh.federation.compose import compose
-from tests.federation.composition.apollo import compose_with_apollo, node_available
+from tests.federation.composition.apollo import compose_with_apollo
 from tests.federation.composition.corpus import Case, load_cases
 from tests.federation.composition.random_sets import random_cases
 from tests.federation.composition.supergraph_diff import supergraph_differences

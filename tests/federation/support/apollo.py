@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 
+from devtools.node_tools import npm_ci
 from tests.federation.support.case import Case, Probe
 from tests.federation.support.node import (
     PEERS_DIR,
     ApolloComposition,
     compose_with_apollo,
-    ensure_npm_dependencies,
     with_subgraph_urls,
 )
 from tests.federation.support.server import CorpusServer
@@ -45,7 +45,7 @@ class ApolloCorpus:
 @contextmanager
 def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[ApolloCorpus]:
     """Compose each case with Apollo and serve the supergraphs from @apollo/gateway."""
-    ensure_npm_dependencies(PEERS_DIR, "@apollo/gateway")
+    npm_ci(PEERS_DIR, marker="@apollo/gateway")
     node = shutil.which("node")
     assert node is not None
     cases = list(cases)

@@ -6,48 +6,18 @@ installed with ``npm ci`` on first use, so a fresh clone needs only ``node`` and
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-INTEROP_DIR = ROOT / "interop"
+from devtools.node_tools import ROOT, run_apollo_composition
+
 PEERS_DIR = ROOT / "bench" / "peers"
-COMPOSE_SCRIPT = INTEROP_DIR / "compose.mjs"
-NPM_CI_TIMEOUT_SECONDS = 600
-COMPOSE_TIMEOUT_SECONDS = 120
 
 _JOIN_GRAPH = re.compile(r'@join__graph\(name: "(?P<name>[^"]+)", url: "[^"]*"\)')
-
-
-def node_available() -> bool:
-    return shutil.which("node") is not None and shutil.which("npm") is not None
-
-
-@functools.cache
-def ensure_npm_dependencies(directory: Path, marker: str) -> None:
-    """``npm ci`` in ``directory`` unless ``node_modules/<marker>`` is already there."""
-    if (directory / "node_modules" / marker).is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(f"npm is not installed; cannot install {directory}")
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        timeout=NPM_CI_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"npm ci in {directory} failed:\n{done.stderr[-2000:]}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,9 +31,6 @@ class ApolloComposition:
 
 def compose_with_apollo(sdl_by_subgraph: dict[str, str]) -> ApolloComposition:
     """Compose subgraph SDL with @apollo/composition (join__graph URLs left empty)."""
-    ensure_npm_dependencies(INTEROP_DIR, "@apollo/composition")
-    node = shutil.which("node")
-    assert node is not None
     with tempfile.TemporaryDirectory(prefix="fed-corpus-compose-") as workdir:
         files = []
         for name, sdl in sdl_by_subgraph.items():
@@ -71,13 +38,7 @@ def compose_with_apollo(sdl_by_subgraph: dict[str, str]) -> ApolloComposition:
             path.write_text(sdl, encoding="utf-8")
             files.append(str(path))
         out = Path(workdir) / "supergraph.graphql"
-        done = subprocess.run(
-            [node, str(COMPOSE_SCRIPT), "--supergraph", str(out), *files],
-            capture_output=True,
-            text=True,
-            timeout=COMPOSE_TIMEOUT_SECONDS,
-            check=False,
-        )
+        done = run_apollo_composition(["--supergraph", str(out), *files])
         try:
             report = json.loads(done.stdout)
         except ValueError as error:
