@@ -113,8 +113,8 @@ def test_query_plan_is_cached_per_operation(gateway: Gateway) -> None:
     query = "{ topProducts { name inStock } }"
     document = parse(query)
     plans = gateway.pipeline.plans
-    first = plans.plan(query, None, None, document, frozenset())
-    assert plans.plan(query, None, None, document, frozenset()) is first
+    first = plans.plan(query, None, None, lambda: document, frozenset())
+    assert plans.plan(query, None, None, lambda: document, frozenset()) is first
     assert (plans.hits, plans.misses) == (1, 1)
     assert isinstance(first, QueryPlan)
     text = describe_plan(first)

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 import orjson
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
@@ -25,7 +25,7 @@ from authz.audit_writer import AuditWriter
 from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
-from authz.model import Effect, FieldFacts, MaskRule
+from authz.model import AccessRequest, Effect, FieldFacts, MaskRule
 from authz.policy import SharingRules
 from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.enforce.internal import OPT_OUT_ALIAS
@@ -34,6 +34,10 @@ from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthentica
 from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
 from mesh.gateway.reads import reads_of
 from mesh.gateway.telemetry import GatewayTelemetry
+
+Coordinates = frozenset[tuple[str, str]]
+DecisionKey = tuple[int, AccessRequest, Coordinates]
+DECISION_TTL_SECONDS = 60
 
 # The index's (inaccessible) field with each person's opt-out as health published it.
 OPT_OUT_STATUS_FIELD = "nationalDataOptOut"
@@ -102,6 +106,11 @@ class GovernancePolicy:
         self.verifier = verifier
         self.telemetry = telemetry
         self._coordinates: LRUCache[str, frozenset[tuple[str, str]]] = LRUCache(1024)
+        # Decisions per (rules, caller, operation): a caller repeats the same few operations.
+        # Kept a minute, so a day's change in the rules (an overdue review) is seen promptly.
+        self._decisions: TTLCache[DecisionKey, tuple[Coordinates, OperationDecision]] = TTLCache(
+            maxsize=4096, ttl=DECISION_TTL_SECONDS
+        )
         self.subject_selections = subject_selections(schema)
         self.subject_fields = subject_fields(schema)
 
@@ -144,14 +153,23 @@ class GovernancePolicy:
         if coordinates is None:
             coordinates = frozenset(operation_coordinates(self.schema, operation.document))
             self._coordinates[operation.query] = coordinates
-        implied = reads_of(self.governance.implied, coordinates)
-        decision = decide_operation(
-            self.governance.rules, access, coordinates | implied, self.governance.facts
-        )
+        implied, decision = self._decided(access, coordinates)
         if self.telemetry is not None:
             self.telemetry.governance.decided(decision.fields.values())
         request_id = operation.request_id or str(uuid.uuid4())
         return GovernedRequest(self, operation, decision, request_id, implied)
+
+    def _decided(
+        self, access: AccessRequest, coordinates: Coordinates
+    ) -> tuple[Coordinates, OperationDecision]:
+        rules = self.governance.rules
+        key = (id(rules), access, coordinates)
+        known = self._decisions.get(key)
+        if known is None:
+            implied = reads_of(self.governance.implied, coordinates)
+            decision = decide_operation(rules, access, coordinates | implied, self.governance.facts)
+            known = self._decisions[key] = (implied, decision)
+        return known
 
 
 class GovernedRequest:

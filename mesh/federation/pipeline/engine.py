@@ -109,15 +109,17 @@ class PlanCache:
         query: str,
         operation_name: str | None,
         plan_key: Hashable,
-        document: DocumentNode,
+        document: Callable[[], DocumentNode],
         variant: Hashable = None,
     ) -> object:
+        """The cached plan, else one planned from ``document()`` — made only on a miss, since
+        a policy's rewrite of the document (pruning, its own selections) costs a walk."""
         key = (query, operation_name, plan_key, variant)
         plan = self._plans.get(key)
         if plan is None:
             self.stats.misses += 1
             began = time.perf_counter()
-            plan = self._plans[key] = self.engine.plan(document, operation_name, variant)
+            plan = self._plans[key] = self.engine.plan(document(), operation_name, variant)
             self.planning_seconds.append(time.perf_counter() - began)
         else:
             self.stats.hits += 1

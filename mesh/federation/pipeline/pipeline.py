@@ -142,7 +142,6 @@ class Pipeline:
             return self._schema_answer(operation)
         with span("graphql.authorize"):
             authorization = self.policy.authorize(identity, operation)
-            planned = self.access.guard(authorization.document, access)
             shaped = self.access.guard(document, access)
         with span("graphql.plan"):
             plan_key = (
@@ -151,7 +150,11 @@ class Pipeline:
                 else authorization.plan_key
             )
             plan = self.plans.plan(
-                query, operation_name, plan_key, planned.document, self.engine.plan_variant()
+                query,
+                operation_name,
+                plan_key,
+                lambda: self.access.guard(authorization.document, access).document,
+                self.engine.plan_variant(),
             )
         propagated = {**self._propagated(request.headers), "x-request-id": seen.request_id}
 
