@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +23,9 @@ from mesh.gateway.insights import CONTENT_SECURITY_POLICY
 from mesh.gateway.serve import gateway_app
 from tests.browser import chromium_cdp_url, chromium_path
 from tests.conftest import TEST_KEYS_DIR
+from tests.mesh_services import ROOT
+
+SCREENSHOT = ROOT / "docs" / "img" / "insights.png"
 
 # The page's script sets data-state to ready or error when it has finished.
 DONE = "() => ['ready', 'error'].includes(document.body.dataset.state)"
@@ -54,6 +58,7 @@ class Visit:
     def __init__(self) -> None:
         self.requests: list[str] = []
         self.problems: list[str] = []
+        self.screenshot = b""
 
     def watch(self, page: Any) -> None:
         page.on("request", lambda request: self.requests.append(request.url))
@@ -70,6 +75,7 @@ async def open_insights(url: str, bearer: str) -> tuple[dict[str, Any], Visit]:
             browser = await playwright.chromium.connect_over_cdp(cdp)
             page = await browser.contexts[0].new_page()
             visit.watch(page)
+            await page.set_viewport_size({"width": 1100, "height": 900})
             await page.goto(f"{url}/insights#token={bearer}")
             await page.wait_for_function(DONE, timeout=90_000)
             seen = await page.evaluate(
@@ -97,6 +103,7 @@ async def open_insights(url: str, bearer: str) -> tuple[dict[str, Any], Visit]:
                   };
                 }"""
             )
+            visit.screenshot = await page.screenshot(full_page=True)
             await browser.close()
     return seen, visit
 
@@ -111,6 +118,10 @@ async def test_a_planner_sees_the_table_and_the_chart(served: str) -> None:
     assert "#token" not in seen["href"]
     assert all(url.startswith(served) for url in visit.requests), visit.requests
     assert visit.problems == [], visit.problems  # CSP violations are console errors too
+    assert visit.screenshot.startswith(b"\x89PNG")
+    if os.environ.get("MESH_UPDATE_SCREENSHOTS"):
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SCREENSHOT.write_bytes(visit.screenshot)
 
 
 async def test_without_a_planners_token_the_page_shows_no_table(served: str) -> None:
