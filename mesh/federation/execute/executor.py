@@ -132,6 +132,8 @@ class _Run:
                 if entity is None or not _usable(obj, entity):
                     continue
                 rep = representation_of(obj, entity.selection, entity.typename or str(typename))
+                if rep is None:
+                    continue
                 marker = orjson.dumps(rep)
                 index = index_of.get(marker)
                 if index is None:
