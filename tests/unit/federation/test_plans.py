@@ -118,6 +118,12 @@ PLANS: list[tuple[str, str, str, frozenset[str]]] = [
         frozenset(),
     ),
     (
+        "aliased_roots_share_one_entity_fetch",
+        "case:aliased-entity-roots",
+        '{ a: book(id: "k1") { borrowers } b: book(id: "k2") { borrowers } }',
+        frozenset(),
+    ),
+    (
         "same_key_two_shapes_aliased",
         "case:child-type-mismatch",
         "{ members { ... on Volunteer { id name } ... on Trustee { id name } } }",
