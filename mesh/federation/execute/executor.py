@@ -132,6 +132,8 @@ class _Run:
                 if entity is None or not _usable(obj, entity):
                     continue
                 rep = representation_of(obj, entity.selection, entity.typename or str(typename))
+                if rep is None:
+                    continue
                 marker = orjson.dumps(rep)
                 index = index_of.get(marker)
                 if index is None:
@@ -163,7 +165,7 @@ class _Run:
                     deep_merge(obj, entity)
         errors = payload.get("errors")
         if errors:
-            self.subgraph_errors(node, errors, [g[0][1] for g in owners])
+            self.subgraph_errors(node, errors, [[where for _, where in g] for g in owners])
 
     def fault(self, fault: SubgraphFault, path: ClientPath) -> None:
         self.outcome.faulted = True
@@ -176,35 +178,38 @@ class _Run:
         self.outcome.errors.append(error)
 
     def subgraph_errors(
-        self, node: FetchNode, errors: Any, entity_paths: list[ClientPath] | None
+        self, node: FetchNode, errors: Any, entity_paths: list[list[ClientPath]] | None
     ) -> None:
+        """A subgraph's errors at the client's paths: an ``_entities`` error once for every
+        object its representation stood for (one representation may serve several)."""
         if not isinstance(errors, list):
             return
         for error in errors:
             if not isinstance(error, dict):
                 continue
             path = error.get("path")
-            mapped: list[str | int] | None = None
+            mapped: list[list[str | int] | None] = [None]
             if isinstance(path, list):
                 if entity_paths is None:
-                    mapped = list(path)
+                    mapped = [list(path)]
                 elif (
                     len(path) >= 2
                     and path[0] == "_entities"
                     and isinstance(path[1], int)
                     and 0 <= path[1] < len(entity_paths)
                 ):
-                    mapped = [*entity_paths[path[1]], *path[2:]]
+                    mapped = [[*where, *path[2:]] for where in entity_paths[path[1]]]
             extensions = dict(error.get("extensions") or {})
             extensions.setdefault("code", "SUBGRAPH_ERROR")
             extensions["subgraph"] = node.subgraph
-            entry: dict[str, Any] = {
-                "message": str(error.get("message", "subgraph error")),
-                "extensions": extensions,
-            }
-            if mapped is not None:
-                entry["path"] = mapped
-            self.outcome.errors.append(entry)
+            for client_path in mapped:
+                entry: dict[str, Any] = {
+                    "message": str(error.get("message", "subgraph error")),
+                    "extensions": dict(extensions),
+                }
+                if client_path is not None:
+                    entry["path"] = client_path
+                self.outcome.errors.append(entry)
 
 
 async def execute_plan(

@@ -73,32 +73,41 @@ def _merge_lists(target: list[Any], source: list[Any]) -> None:
 
 def representation_of(
     obj: dict[str, Any], selection: InputSelection, typename: str
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """The representation of ``obj``, or None when a field it needs was never fetched (the
+    fetch that would give it failed or was skipped): a guess must not stand in for it."""
     rep: dict[str, Any] = {"__typename": typename}
-    _fill(rep, obj, selection)
-    return rep
+    return rep if _fill(rep, obj, selection) else None
 
 
-def _fill(rep: dict[str, Any], obj: dict[str, Any], selection: InputSelection) -> None:
+def _fill(rep: dict[str, Any], obj: dict[str, Any], selection: InputSelection) -> bool:
     for field in selection.fields:
         if field.name == "__typename" and "__typename" in rep:
             continue
-        value = obj.get(field.data_key)
+        if field.data_key not in obj:
+            return False
+        value = obj[field.data_key]
         if field.selection is not None and value is not None:
             value = _nested(value, field.selection)
+            if value is _INCOMPLETE:
+                return False
         rep[field.name] = value
     for types, inner in selection.fragments:
-        if obj.get("__typename") in types:
-            _fill(rep, obj, inner)
+        if obj.get("__typename") in types and not _fill(rep, obj, inner):
+            return False
+    return True
+
+
+_INCOMPLETE = object()
 
 
 def _nested(value: Any, selection: InputSelection) -> Any:
     if isinstance(value, list):
-        return [_nested(item, selection) for item in value]
+        items = [_nested(item, selection) for item in value]
+        return _INCOMPLETE if any(item is _INCOMPLETE for item in items) else items
     if isinstance(value, dict):
         out: dict[str, Any] = {}
-        _fill(out, value, selection)
-        return out
+        return out if _fill(out, value, selection) else _INCOMPLETE
     return value
 
 

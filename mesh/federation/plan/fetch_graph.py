@@ -265,7 +265,8 @@ class FetchGraph:
                     (
                         k
                         for k in kept
-                        if _disjoint(k, group) and _compatible(k.builder, group.builder)
+                        if (_disjoint(k, group) and _compatible(k.builder, group.builder))
+                        or _same_work(k, group)
                     ),
                     None,
                 )
@@ -342,6 +343,18 @@ def _disjoint(a: FetchGroup, b: FetchGroup) -> bool:
     response keys) into the other's objects."""
     types_a, types_b = _input_types(a), _input_types(b)
     return ANY_TYPE not in types_a and ANY_TYPE not in types_b and not types_a & types_b
+
+
+def _same_work(a: FetchGroup, b: FetchGroup) -> bool:
+    """Whether two groups at different paths ask the same of the same entity types (one
+    root field aliased twice): every object gets the same fields whichever path it is on,
+    and an entity on both paths is sent once."""
+    return (
+        _input_types(a) == _input_types(b)
+        and ANY_TYPE not in _input_types(a)
+        and _contains(a.builder, b.builder)
+        and _contains(b.builder, a.builder)
+    )
 
 
 def _covers(big: InputSelection, small: InputSelection) -> bool:

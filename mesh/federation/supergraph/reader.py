@@ -10,6 +10,7 @@ type's ``@join__owner`` in join v0.1, plus the subgraphs whose keys name it); a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from graphql import (
@@ -240,6 +241,7 @@ class _Reader:
             owner = self._owner(directives, named.name)
             for field_name in named.fields:
                 info.fields[field_name] = self._read_field(named, field_name, presence, owner)
+            _external_where_required(info)
         elif isinstance(named, GraphQLUnionType):
             info.members = tuple(t.name for t in named.types)
             info.members_in = self._relation(directives, "unionMember", "member", named.name)
@@ -347,6 +349,24 @@ class _Reader:
                     graph: frozenset(m for m in info.members if graph in types[m].subgraphs)
                     for graph in info.subgraphs
                 }
+
+
+def _external_where_required(info: TypeInfo) -> None:
+    """A leaf field a ``@requires`` names is ``@external`` in the requiring subgraph
+    (composition allows nothing else; a field with a selection may be local with external
+    leaves). Some composers print it with no ``@join__field`` at all, which reads as "every
+    subgraph of the type resolves it": say what the ``@requires`` implies."""
+    for field in list(info.fields.values()):
+        for graph, resolution in field.subgraphs.items():
+            if resolution.requires is None:
+                continue
+            for selection in resolution.requires.selection.selections:
+                if not isinstance(selection, FieldNode) or selection.selection_set is not None:
+                    continue
+                required = info.fields.get(selection.name.value)
+                known = required.subgraphs.get(graph) if required is not None else None
+                if required is not None and known is not None and not known.external:
+                    required.subgraphs[graph] = replace(known, external=True)
 
 
 def _in_keys(field_name: str, presence: TypeInSubgraph) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from tests.federation.support.apollo import ApolloCorpus
 from tests.federation.support.case import Case, Probe
 from tests.federation.support.engine import EngineGateway, compose_with_engine
+from tests.federation.support.guild import compose_with_guild
 from tests.federation.support.node import compose_with_apollo, with_subgraph_urls
 from tests.federation.support.server import CorpusServer
 from tests.federation.support.verdict import mismatches
@@ -17,6 +18,7 @@ from tests.federation.support.verdict import mismatches
 class SupergraphSource(enum.Enum):
     APOLLO = "apollo-composed"
     OURS = "mesh-composed"
+    GUILD = "guild-composed"  # @theguild/federation-composition, as the Hive CLI prints it
 
 
 class CompositionRefused(AssertionError):
@@ -38,6 +40,11 @@ class EngineRuns:
             if composed.supergraph is None:
                 raise CompositionRefused(f"Apollo did not compose {case.name}: {composed.errors}")
             return with_subgraph_urls(composed.supergraph, urls)
+        if source is SupergraphSource.GUILD:
+            guild = compose_with_guild(sdl, urls)
+            if guild.supergraph is None:
+                raise CompositionRefused(f"Guild did not compose {case.name}: {guild.errors}")
+            return guild.supergraph
         ours = compose_with_engine(sdl, urls)
         if ours.supergraph is None:
             raise CompositionRefused(f"we did not compose {case.name}: {list(ours.errors)}")

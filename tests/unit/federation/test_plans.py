@@ -118,6 +118,12 @@ PLANS: list[tuple[str, str, str, frozenset[str]]] = [
         frozenset(),
     ),
     (
+        "aliased_roots_share_one_entity_fetch",
+        "case:aliased-entity-roots",
+        '{ a: book(id: "k1") { borrowers } b: book(id: "k2") { borrowers } }',
+        frozenset(),
+    ),
+    (
         "same_key_two_shapes_aliased",
         "case:child-type-mismatch",
         "{ members { ... on Volunteer { id name } ... on Trustee { id name } } }",
@@ -203,3 +209,14 @@ def test_mesh_plan_prints_text_and_json() -> None:
     data = json.loads(explain_operation(sdl, "{ products { price } }", as_json=True))
     assert (data["node"]["kind"], data["node"]["serviceName"]) == ("Fetch", "b")
     assert data["node"]["operation"] == "query {products {price}}"
+
+
+def test_required_fields_implicit_in_the_supergraph_come_from_their_own_subgraph() -> None:
+    """A supergraph that leaves a required field without ``@join__field`` (as some composers
+    print it): the requiring subgraph's own root must not be asked for it."""
+    sdl = (HERE / "supergraphs" / "implicit_external.graphql").read_text()
+    text = explain_operation(sdl, "{ cheap { postage } due { nextCheck } }")
+    fetches = text.split("Fetch(service: ")
+    assert [f.split(")")[0] for f in fetches[1:]].count('"stock"') == 2
+    root_fetches = [f for f in fetches if f.startswith(('"pricing"', '"maint"')) and "=>" not in f]
+    assert root_fetches and all("weight" not in f and "serial" not in f for f in root_fetches)

@@ -193,3 +193,14 @@ def test_each_subgraph_has_its_own_view() -> None:
     assert not inventory.resolves("Product", "price")  # @external there
     with pytest.raises(KeyError):
         supergraph.subgraph_view("nope")
+
+
+def test_a_field_named_by_requires_is_external_in_that_subgraph() -> None:
+    """Some composers print a required field without ``@join__field(external: true)``
+    (no ``@join__field`` at all: every subgraph of the type). A ``@requires`` may only name
+    ``@external`` fields, so the requiring subgraph cannot resolve it."""
+    supergraph = load_supergraph(read("implicit_external.graphql"))
+    assert supergraph.field_subgraphs("Item", "weight") == {"stock"}
+    assert supergraph.type("Item").fields["weight"].subgraphs["pricing"].external
+    assert supergraph.field_subgraphs("Asset", "serial") == {"stock"}
+    assert supergraph.type("Asset").fields["serial"].subgraphs["maint"].external
