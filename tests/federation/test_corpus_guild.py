@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.node_tools import node_available
 from tests.federation.conftest import probe_params
 from tests.federation.support.case import Case, Probe
-from tests.federation.support.node import node_available
 from tests.federation.support.runs import CompositionRefused, EngineRuns, SupergraphSource
 
 GUILD_REFUSES = {

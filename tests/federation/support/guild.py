@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.federation.support.node import PEERS_DIR, ensure_npm_dependencies
+from devtools.node_tools import npm_ci
+from tests.federation.support.node import PEERS_DIR
 
 GUILD_SCRIPT = Path(__file__).with_name("guild_compose.mjs")
 COMPOSE_TIMEOUT_SECONDS = 120
@@ -23,7 +24,7 @@ class GuildComposition:
 
 
 def compose_with_guild(sdl: Mapping[str, str], urls: Mapping[str, str]) -> GuildComposition:
-    ensure_npm_dependencies(PEERS_DIR, "@theguild/federation-composition")
+    npm_ci(PEERS_DIR, marker="@theguild/federation-composition")
     node = shutil.which("node")
     assert node is not None
     request = {"subgraphs": [{"name": n, "url": urls[n], "sdl": s} for n, s in sdl.items()]}
