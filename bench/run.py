@@ -283,8 +283,12 @@ def _run(args: argparse.Namespace) -> int:
             side_cpu={"ours": audit.cpu_seconds, "candidate": audit.cpu_seconds},
             subgraph_pids=[s.pid for s in subgraphs.services],
         )
-        fixture_plan = dataclasses.replace(
-            plan, side_cpu={}, subgraph_pids=[s.pid for s in fixture_subgraphs.services]
+        fixture_plan = (
+            dataclasses.replace(
+                plan, side_cpu={}, subgraph_pids=[s.pid for s in fixture_subgraphs.services]
+            )
+            if fixture_items
+            else plan  # no fixture workload chosen: its subgraphs never started
         )
         rounds = []
         for item in chosen:
