@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from bench.workloads import HOUSEHOLD_VIEW
 from mesh.federation.execute import (
     HttpTransport,
     InProcessTransport,
@@ -202,8 +203,7 @@ async def test_the_civic_household_in_eight_requests_with_every_section() -> Non
     supergraph = load_supergraph(
         (Path(__file__).parent / "supergraphs" / "civic.graphql").read_text()
     )
-    query = (Path(__file__).parent / "household.graphql").read_text()
-    body = await run(supergraph, in_process(subgraphs), query, {"id": "h1"})
+    body = await run(supergraph, in_process(subgraphs), HOUSEHOLD_VIEW, {"id": "h1"})
     assert "errors" not in body
     household = body["data"]["household"]
     assert household["housing"]["tenure"] == 'household(id: "h1").housing|tenure'
