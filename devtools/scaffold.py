@@ -142,7 +142,9 @@ SELECT person_ref AS local_id, nhs_number, given_name, family_name, date_of_birt
 FROM person;
 
 -- Which records changed since the last linkage submission (`mesh link --delta` sends only
--- those); linkage clears the notes it submitted.
+-- those); linkage clears the notes it submitted. The same shape as each agency's
+-- 011_identity_changes.sql, kept apart on purpose: an agency owns its store's migrations
+-- (its own table and column names), and an applied migration is never edited.
 CREATE TABLE mesh_identity_change (
     change_id  bigserial PRIMARY KEY,
     local_id   text NOT NULL
