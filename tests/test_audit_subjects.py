@@ -124,3 +124,40 @@ async def test_aliases_and_fragments_change_nothing(
         'query { person(id: "mp_00000000000000000000") { id } }', {"p": person}, caller=GP
     )
     assert await _subjects(raw_gateway, nobody.body) == ()
+
+
+EARLY_HELP = Caller(
+    Principal("eh-3", "manchester-city-council", ("early_help_worker",)), "EARLY_HELP"
+)
+INDICATORS = "query ($h: ID!) {{ household(id: $h) {{ welfareNeedsIndicators {{ {fields} }} }} }}"
+
+
+async def test_the_member_a_needs_indicator_is_about_is_a_subject_of_the_record(
+    raw_gateway: Gateway,
+) -> None:
+    """A needs indicator is an agency's data about one household member ("WELFARE_WORKLESS"
+    for her): its record names her, whether or not the client selected ``memberId``, so her
+    subject access shows it. Before, only the household was named."""
+    cohort = await raw_gateway.execute(
+        '{ earlyHelpCohort(localAuthority: "Manchester", minNeeds: 1, first: 10) '
+        "{ households { household { id } } } }",
+        caller=EARLY_HELP,
+    )
+    households = [
+        h["household"]["id"] for h in cohort.body["data"]["earlyHelpCohort"]["households"]
+    ]
+    checked = 0
+    for household in households:
+        named = await raw_gateway.execute(
+            INDICATORS.format(fields="memberId code"), {"h": household}, caller=EARLY_HELP
+        )
+        members = {i["memberId"] for i in named.body["data"]["household"]["welfareNeedsIndicators"]}
+        if not members:
+            continue
+        assert set(await _subjects(raw_gateway, named.body)) == {household, *members}
+        unnamed = await raw_gateway.execute(
+            INDICATORS.format(fields="code"), {"h": household}, caller=EARLY_HELP
+        )
+        assert set(await _subjects(raw_gateway, unnamed.body)) == {household, *members}
+        checked += 1
+    assert checked >= 3, households

@@ -125,6 +125,17 @@ async def test_clients_cannot_write_the_gateways_internal_aliases(gateway: AsCal
     assert "reserved" in result.body["errors"][0]["message"]
 
 
+async def test_clients_cannot_alias_a_field_as_the_engines_typename(gateway: AsCaller) -> None:
+    """``__typename`` is what the engine reads an entity's type from when it fetches it from
+    an agency: a client alias of that name shadowed it (``__typename: id`` answered "Person"
+    for the id and sent health the id "Person"). Names starting with ``__`` are GraphQL's own."""
+    for alias in ("__typename", "__key", "__x"):
+        query = f'{{ person(id: "mp_00000000000000000000") {{ {alias}: id health {{ sex }} }} }}'
+        result = await _as(gateway, GP).execute(query)
+        assert result.request_error and result.body.get("data") is None, result.body
+        assert "reserved" in result.body["errors"][0]["message"]
+
+
 async def test_the_opt_out_never_touches_direct_care(
     gateway: AsCaller, linked: ServerAddress
 ) -> None:

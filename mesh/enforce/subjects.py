@@ -1,10 +1,11 @@
 """Whose data an answer held, for the audit record: taken from execution, never from the
 request's variables or from what the client chose to select.
 
-Every selection set on a subject type (a Person, a Household, a search result about a person)
-gets an internal selection of the entity's key under the reserved alias ``_meshSubject``; the
-field guard records the key of every such object the answer serves, whatever the client
-selected or aliased, and an id that only appears in the variables names nobody.
+Every selection set on a subject type (a Person, a Household, a search result about a person,
+an agency's needs indicator about one household member) gets an internal selection of the
+entity's key under the reserved alias ``_meshSubject``; the field guard records the key of
+every such object the answer serves, whatever the client selected or aliased, and an id that
+only appears in the variables names nobody.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
     "Person": ("id",),
     "Household": ("id",),
     "PersonSearchResult": ("person", "id"),
+    # an agency's indicator ("WELFARE_WORKLESS") is data about the member it names
+    "NeedsIndicator": ("memberId",),
 }
 
 

@@ -81,16 +81,20 @@ def alias_limit(max_aliases: int) -> type[ASTValidationRule]:
     return MaxAliases
 
 
-def reserved_aliases(prefix: str) -> type[ASTValidationRule]:
-    """Aliases starting with ``prefix`` belong to the gateway's own internal selections (e.g.
-    the opt-out status it fetches next to health data): a client using one could shadow them."""
+def reserved_aliases(*prefixes: str) -> type[ASTValidationRule]:
+    """Aliases starting with one of ``prefixes`` belong to someone else: ``__`` to GraphQL and
+    the engine (which reads an entity's type from ``__typename``), a gateway's prefix to its
+    own internal selections (e.g. the opt-out status it fetches next to health data). A client
+    using one could shadow them."""
 
     class ReservedAliases(ASTValidationRule):
         def enter_field(self, node: FieldNode, *_: Any) -> None:
-            if node.alias is not None and node.alias.value.startswith(prefix):
+            alias = node.alias.value if node.alias is not None else ""
+            prefix = next((p for p in prefixes if alias.startswith(p)), None)
+            if prefix is not None:
                 self.report_error(
                     GraphQLError(
-                        f"aliases starting with {prefix!r} are reserved for the gateway",
+                        f"aliases starting with {prefix!r} are reserved",
                         node,
                         extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
                     )

@@ -64,7 +64,7 @@ class Gateway:
             rules=(
                 depth_limit(settings.max_depth),
                 alias_limit(settings.max_aliases),
-                reserved_aliases(RESERVED_ALIAS_PREFIX),
+                reserved_aliases("__", RESERVED_ALIAS_PREFIX),
             ),
             cache_size=max(settings.document_cache, 1),
             telemetry=engine_telemetry,
