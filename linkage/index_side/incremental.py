@@ -233,25 +233,35 @@ async def _affected(
     ]
     keys = {kind: sorted({k for i in changed if (k := fresh.key(kind, i))}) for kind in KEY_COLUMNS}
     uprns = sorted({t for i in changed if (t := fresh.address_token(i)) is not None})
-    strong = [kind for kind in BLOCKING_KINDS if kind in KEY_COLUMNS and kind not in _WEAK]
-    args: list[object] = [keys[kind] for kind in strong]
-    where = [f"{kind} = ANY(${n}::bigint[])" for n, kind in enumerate(strong, start=1)]
-    weak = " OR ".join(
-        f"{kind} = ANY(${len(args) + n}::bigint[])" for n, kind in enumerate(_WEAK, start=1)
-    )
-    args += [keys[kind] for kind in _WEAK] + [uprns, keys["address"]]
-    where.append(
-        f"(({weak}) AND (uprn = ANY(${len(args) - 1}::bytea[]) "
-        f"OR address = ANY(${len(args)}::bigint[])))"
-    )
-    by_token = await conn.fetch(
-        f"SELECT DISTINCT mesh_id FROM linked_record WHERE {' OR '.join(where)}", *args
-    )
+    query, args = touching_query(keys, uprns)
+    by_token = await conn.fetch(query, *args)
     affected = sorted(set(previous.values()) | {r["mesh_id"] for r in by_token})
     return affected, previous
 
 
 _WEAK = ("forename_dob", "forename_swapped")
+
+
+def touching_query(
+    keys: Mapping[str, Sequence[int]], uprns: Sequence[bytes]
+) -> tuple[str, list[object]]:
+    """The query (and its arguments) for the mesh persons holding a record that shares a
+    blocking token with changed records (``keys`` per token kind, ``uprns`` their UPRN tokens):
+    one condition per token column, each answered by its delta index
+    (:data:`linkage.index_side.store.DELTA_INDEXES`)."""
+    strong = [kind for kind in BLOCKING_KINDS if kind in KEY_COLUMNS and kind not in _WEAK]
+    args: list[object] = [list(keys.get(kind, ())) for kind in strong]
+    where = [f"{kind} = ANY(${n}::bigint[])" for n, kind in enumerate(strong, start=1)]
+    weak = " OR ".join(
+        f"{kind} = ANY(${len(args) + n}::bigint[])" for n, kind in enumerate(_WEAK, start=1)
+    )
+    args += [list(keys.get(kind, ())) for kind in _WEAK]
+    args += [list(uprns), list(keys.get("address", ()))]
+    where.append(
+        f"(({weak}) AND (uprn = ANY(${len(args) - 1}::bytea[]) "
+        f"OR address = ANY(${len(args)}::bigint[])))"
+    )
+    return f"SELECT DISTINCT mesh_id FROM linked_record WHERE {' OR '.join(where)}", args
 
 
 def _same_tokens(fresh: RecordSet, i: int, stored: asyncpg.Record | None) -> bool:
