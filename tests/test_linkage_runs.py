@@ -263,6 +263,16 @@ def test_a_delta_links_new_records_and_withdraws_deleted_ones(
     assert {k: after[k] for k in unchanged} == unchanged
     held = sql(address, "index", "SELECT count(*) AS n FROM linked_record")[0]["n"]
     assert held == sum(1 for k in after if k[1] == "Person")
+    # The run's totals, kept by arithmetic, are the counts.
+    run, counted = sql(
+        address,
+        "index",
+        "SELECT (SELECT ROW(records, persons, households)::text FROM linkage_run "
+        "ORDER BY run_id DESC LIMIT 1) AS run, ROW((SELECT count(*) FROM linked_record), "
+        "(SELECT count(*) FROM mesh_person), (SELECT count(*) FROM mesh_household))::text "
+        "AS counted",
+    )[0].values()
+    assert run == counted
 
 
 def test_an_opt_out_after_linkage_reaches_the_index_with_a_delta(
