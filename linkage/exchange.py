@@ -45,7 +45,7 @@ from linkage.index_side.checks import (
 from linkage.index_side.clustering import Clusterer, ClusterStats
 from linkage.index_side.opt_out import OptOutReports, person_opt_out
 from linkage.index_side.records import RecordSet
-from linkage.index_side.store import new_run, store_run
+from linkage.index_side.store import index_for_deltas, new_run, store_run
 from store.dsn import ServerAddress
 from store.server import connect
 from subgraphs.registry import AGENCIES, INDEX
@@ -170,6 +170,8 @@ async def link_all(
             started = lap(report, "crosswalk", started)
         clusterer.keep()
         started = lap(report, "commit", started)
+        await index_for_deltas(index)
+        started = lap(report, "delta indexes", started)
         await refresh_households_and_needs(address, index)
         lap(report, "needs", started)
     finally:

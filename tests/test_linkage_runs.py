@@ -14,8 +14,10 @@ import pytest
 from devtools.seed import seed
 from linkage.delta import link_delta
 from linkage.exchange import LinkRefused, LinkReport, link_all
+from linkage.index_side.incremental import touching_query
 from linkage.index_side.model import ModelError
 from linkage.index_side.probabilistic import SplinkClusterer
+from linkage.index_side.store import DELTA_INDEXES, KEY_COLUMNS
 from linkage.key import key_check
 from store import ServerAddress
 from store.migrate import migrate_all
@@ -106,6 +108,39 @@ def test_a_run_links_everyone_and_a_second_run_keeps_every_mesh_id(
     assert second.kept_household_ids == second.households
     people = sum(len(sql(address, a, "SELECT 1 FROM mesh_identity")) for a in AGENCIES)
     assert sum(1 for k in before if k[1] == "Person") == people
+
+
+def test_a_whole_run_builds_the_delta_indexes_after_its_commit_and_deltas_use_them(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    address, _ = stores
+    report = full(stores)
+    assert "delta indexes" in report.seconds
+    present = {
+        str(r["indexname"])
+        for r in sql(address, "index", "SELECT indexname FROM pg_indexes "
+                     "WHERE tablename = 'linked_record'")
+    }  # fmt: skip
+    assert set(DELTA_INDEXES) <= present
+    row = sql(address, "index", "SELECT * FROM linked_record WHERE nhs IS NOT NULL LIMIT 1")[0]
+    keys = {kind: [int(str(row[kind]))] for kind in KEY_COLUMNS if row[kind] is not None}
+    uprn = row["uprn"]
+    query, args = touching_query(keys, [uprn] if isinstance(uprn, bytes) else [])
+
+    async def plan() -> str:
+        conn = await connect(address, "index")
+        try:
+            await conn.execute("SET enable_seqscan = off")
+            lines = await conn.fetch(f"EXPLAIN {query}", *args)
+            found = await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+        assert row["mesh_id"] in {r["mesh_id"] for r in found}
+        return "\n".join(str(r[0]) for r in lines)
+
+    explained = asyncio.run(plan())
+    assert "linked_record_delta_nhs" in explained
+    assert "Seq Scan" not in explained
 
 
 def test_nothing_changed_means_a_delta_changes_nothing(
@@ -228,6 +263,16 @@ def test_a_delta_links_new_records_and_withdraws_deleted_ones(
     assert {k: after[k] for k in unchanged} == unchanged
     held = sql(address, "index", "SELECT count(*) AS n FROM linked_record")[0]["n"]
     assert held == sum(1 for k in after if k[1] == "Person")
+    # The run's totals, kept by arithmetic, are the counts.
+    run, counted = sql(
+        address,
+        "index",
+        "SELECT (SELECT ROW(records, persons, households)::text FROM linkage_run "
+        "ORDER BY run_id DESC LIMIT 1) AS run, ROW((SELECT count(*) FROM linked_record), "
+        "(SELECT count(*) FROM mesh_person), (SELECT count(*) FROM mesh_household))::text "
+        "AS counted",
+    )[0].values()
+    assert run == counted
 
 
 def test_an_opt_out_after_linkage_reaches_the_index_with_a_delta(

@@ -60,6 +60,8 @@ WHERE c.entity = 'Person'
 """
 NOTED_QUERY = "SELECT coalesce(max(change_id), 0) FROM mesh_identity_change"
 RECORDS_PER_SHARD = 400_000
+#: Token kinds that people living together share: hashed once per shard, not once per record.
+_SHARED_KINDS = frozenset({"uprn", "address"})
 
 
 @dataclass
@@ -127,13 +129,23 @@ def tokenise(
     kinds = tuple(zip(TOKEN_KINDS, columns, strict=True))
     refs, confirmed = batch.refs, batch.confirmed
     digest = hasher.digest
+    shared: dict[str, bytes] = {}  # a household's members share their address tokens
     for row in rows:
         local_id = str(row[0])
         on: date | None = row[9]
         values = values_of(row[1], row[2], row[3], row[4], row[5], row[7], row[8], row[6])
         for kind, column in kinds:
             value = values.get(kind)
-            column += _ZERO if value is None else digest(f"{kind}:{value}")
+            if value is None:
+                column += _ZERO
+            elif kind in _SHARED_KINDS:
+                message = f"{kind}:{value}"
+                token = shared.get(message)
+                if token is None:
+                    token = shared[message] = digest(message)
+                column += token
+            else:
+                column += digest(f"{kind}:{value}")
         refs += digest(f"ref:{agency}:{local_id}")
         confirmed.append(on.toordinal() if on is not None else 0)
         extract.local_ids.append(local_id)

@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from linkage.index_side.model import COMPARISONS, LinkageModel
+from linkage.index_side.model import COMPARISONS, CONFIRMED_DAY, LinkageModel
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import KEY_COLUMNS
 
-KINDS: tuple[str, ...] = tuple(sorted({kind for c in COMPARISONS for kind in c.kinds}))
+KINDS: tuple[str, ...] = tuple(sorted({column for c in COMPARISONS for column in c.columns}))
+_EPOCH = date(1970, 1, 1)
 _DESCRIPTIONS = {c.name: c.description for c in COMPARISONS}
 
 
@@ -51,7 +53,8 @@ def explain_pair(
     right: Mapping[str, int | None],
     population: int,
 ) -> Explanation:
-    """Score one pair of records, given by their token keys per kind."""
+    """Score one pair of records, given by their token keys per kind (and ``confirmed_day``,
+    the day the address was confirmed, in days since 1970)."""
     schema = pa.schema([("record", pa.int32()), *[(kind, pa.int64()) for kind in KINDS]])
     rows = [
         {"record": n, **{kind: side.get(kind) for kind in KINDS}}
@@ -90,9 +93,10 @@ def explain_pair(
 async def stored_record(
     conn: asyncpg.Connection, agency: str, record_ref: bytes
 ) -> tuple[str, dict[str, int | None]] | None:
-    """A stored record's mesh id and token keys (the UPRN token's too), or None."""
+    """A stored record's mesh id and token keys (the UPRN token's too, and the confirmation
+    day), or None."""
     row = await conn.fetchrow(
-        f"SELECT mesh_id, {', '.join(KEY_COLUMNS)}, uprn FROM linked_record "
+        f"SELECT mesh_id, {', '.join(KEY_COLUMNS)}, uprn, address_confirmed_on FROM linked_record "
         "WHERE agency = $1 AND entity = 'Person' AND record_ref = $2",
         agency,
         record_ref,
@@ -101,4 +105,6 @@ async def stored_record(
         return None
     keys: dict[str, int | None] = {kind: row[kind] for kind in KEY_COLUMNS}
     keys["uprn"] = RecordSet.key_of(bytes(row["uprn"])) if row["uprn"] is not None else None
+    on: date | None = row["address_confirmed_on"]
+    keys[CONFIRMED_DAY] = (on - _EPOCH).days if on is not None else None
     return str(row["mesh_id"]), keys

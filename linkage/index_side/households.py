@@ -15,7 +15,13 @@ date its agency last confirmed the address, so:
    rest of the household has moved too: they follow. A young adult leaving a family of three
    does not take them along; a family whose GP has everyone's old address but whose school has
    the child's new one does move.
-3. **Long unconfirmed, and most others there since.** Someone last confirmed at a property more
+3. **Not on the roster.** Some agencies record whole households (a council tenancy lists
+   everyone living there: ``rosters``, housing by default). Someone placed at a property such an
+   agency has on its books, who is not among the people it lists there and whose own last
+   confirmation there is older than the agency's latest, is placed in no household: the people
+   who keep the household's record say they do not live there (a grown-up child whose GP still
+   has the family home).
+4. **Long unconfirmed, and most others there since.** Someone last confirmed at a property more
    than ``stale_after`` days before the newest confirmation submitted, where more of the people
    placed there have been confirmed within that time than not, has probably left (a grown-up
    child whose only record is a GP's, still at the family home): they are placed in no household
@@ -74,6 +80,12 @@ WITH leavers AS (
     SELECT m.left_from, m.moved_to FROM moves m JOIN stayers s ON s.uprn = m.left_from
     WHERE m.leavers >= $share * s.stayers
       AND coalesce(s.last_seen_here, DATE '0001-01-01') < m.first_seen_there
+), roster AS (
+    SELECT p.uprn, max(p.confirmed) AS listed_on FROM placed p JOIN ranks r ON r.agency = p.agency
+    WHERE r.roster AND p.uprn IS NOT NULL GROUP BY p.uprn
+), listed AS (
+    SELECT DISTINCT p.person, p.uprn FROM placed p JOIN ranks r ON r.agency = p.agency
+    WHERE r.roster AND p.uprn IS NOT NULL
 ), holder AS (
     SELECT uprn, min(record) AS record FROM placed WHERE uprn IS NOT NULL GROUP BY uprn
 ), placement AS (
@@ -89,8 +101,12 @@ SELECT p.person, h.record
 FROM placement p
 JOIN holder h ON h.uprn = p.uprn
 LEFT JOIN seen s ON s.uprn = p.uprn
-WHERE p.followed OR p.confirmed IS NULL OR p.confirmed >= $recent
-   OR s.recently <= s.long_ago
+LEFT JOIN roster o ON o.uprn = p.uprn AND NOT p.followed
+LEFT JOIN listed l ON l.person = p.person AND l.uprn = p.uprn
+WHERE (p.followed OR p.confirmed IS NULL OR p.confirmed >= $recent
+       OR s.recently <= s.long_ago)
+  AND (o.uprn IS NULL OR l.person IS NOT NULL OR p.confirmed IS NULL
+       OR o.listed_on IS NULL OR p.confirmed >= o.listed_on)
 ORDER BY p.person
 """
 
@@ -105,11 +121,13 @@ def assign_households(
     persons: int,
     preference: Sequence[str] = ("housing", "health"),
     *,
+    rosters: Sequence[str] = ("housing",),
     stale_after: int = STALE_AFTER_DAYS,
     leaver_share: float = LEAVER_SHARE,
 ) -> tuple[array[int], list[bytes]]:
-    """Each person's household number (-1: no property known) and each household's UPRN token,
-    households numbered in order of their first person."""
+    """Each person's household number (-1: no property known, or none we can vouch for) and
+    each household's UPRN token, households numbered in order of their first person. ``rosters``
+    are the agencies whose records at a property list everyone living there."""
     placed = records.to_arrow().select(["record", "agency", "uprn", "address", "confirmed"])
     placed = placed.append_column(
         "person", pa.Array.from_buffers(pa.int32(), len(records), [None, pa.py_buffer(person_of)])
@@ -121,6 +139,7 @@ def assign_households(
                 preference.index(a) if a in preference else len(preference)
                 for a in records.agencies
             ],
+            "roster": [a in rosters for a in records.agencies],
         }
     )
     with duckdb.connect() as con:

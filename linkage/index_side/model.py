@@ -18,8 +18,10 @@ name_dob       full forename, surname and DOB;        fullname_dob, name_dob, ph
                surname, initial, DOB swapped;         forename_swapped
                forename, DOB swapped; different
 address        same UPRN; same address line and       uprn, address, dob_postcode, name_postcode
-               postcode; same postcode and DOB;
-               same postcode and name; different
+               postcode; same postcode and DOB;       (and the days the addresses were confirmed)
+               same postcode and name; different,
+               both confirmed within 180 days;
+               different
 =============  ===================================  =============================================
 
 A comparison whose tokens are all missing on either side says nothing (weight 0). Column names
@@ -44,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_FORMAT = "civic-mesh-linkage-model"
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: the address comparison weighs how far apart the confirmations are
 
 
 class ModelError(RuntimeError):
@@ -54,7 +56,18 @@ class ModelError(RuntimeError):
 @dataclass(frozen=True)
 class Level:
     label: str
-    kind: str  # the token kind that must agree
+    kind: str  # the token kind that must agree ("" for a level given by ``condition``)
+    condition: str = ""  # SQL on the ``_l`` / ``_r`` columns, instead of agreement on ``kind``
+    columns: tuple[str, ...] = ()  # the columns ``condition`` reads
+
+    def sql(self) -> str:
+        return self.condition or f"{self.kind}_l = {self.kind}_r"
+
+
+#: The day an address was confirmed, as a number (portable SQL: no date functions needed).
+CONFIRMED_DAY = "confirmed_day"
+#: Two different addresses confirmed this close together are unlikely to be one person's.
+CONFIRMED_TOGETHER_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,13 @@ class Comparison:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        return tuple(level.kind for level in self.levels)
+        """The token kinds compared (a comparison with none of them on a side is missing)."""
+        return tuple(level.kind for level in self.levels if level.kind)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the comparison reads."""
+        return (*self.kinds, *(c for level in self.levels for c in level.columns))
 
     def null_condition(self) -> str:
         """True when either record has none of the comparison's tokens."""
@@ -77,10 +96,7 @@ class Comparison:
             {"sql_condition": self.null_condition(), "label_for_charts": "missing",
              "is_null_level": True}
         ]  # fmt: skip
-        levels += [
-            {"sql_condition": f"{lv.kind}_l = {lv.kind}_r", "label_for_charts": lv.label}
-            for lv in self.levels
-        ]
+        levels += [{"sql_condition": lv.sql(), "label_for_charts": lv.label} for lv in self.levels]
         levels.append({"sql_condition": "ELSE", "label_for_charts": "different"})
         return levels
 
@@ -108,6 +124,12 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("same address line, postcode", "address"),
             Level("same postcode, DOB", "dob_postcode"),
             Level("same postcode, name", "name_postcode"),
+            Level(
+                f"different, both confirmed within {CONFIRMED_TOGETHER_DAYS} days",
+                "",
+                f"abs({CONFIRMED_DAY}_l - {CONFIRMED_DAY}_r) <= {CONFIRMED_TOGETHER_DAYS}",
+                (CONFIRMED_DAY,),
+            ),
         ),
     ),
 )

@@ -8,7 +8,10 @@
    one record per person; twins at one address stay apart).
 3. A record whose two best candidates in one agency (two different people there) are closer than
    the model's margin links to neither: namesakes born on the same day are told apart by
-   nothing else, so the record stays unlinked rather than be joined to the wrong person.
+   nothing else, so the record stays unlinked rather than be joined to the wrong person. Nor
+   does it link to any other agency's record by a pair weaker than that margin above the better
+   of the two: what cannot tell two people apart in one agency cannot tell their records apart
+   in another either (the second person may simply be missing from that agency).
 
 Households then follow (:mod:`linkage.index_side.households`). Without a model (or with
 ``retrain``) the clusterer trains one on the records first (:mod:`linkage.index_side.training`)
@@ -51,7 +54,7 @@ WITH sides AS (
         PARTITION BY record, other_agency ORDER BY match_weight DESC, other) AS n
     FROM sides
 )
-SELECT a.record, a.other_agency FROM ranked a JOIN ranked b
+SELECT a.record, a.other_agency, a.match_weight AS top_weight FROM ranked a JOIN ranked b
   ON b.record = a.record AND b.other_agency = a.other_agency AND a.n = 1 AND b.n = 2
 WHERE a.match_weight - b.match_weight < $margin
   AND (a.other_nhs IS NULL OR b.other_nhs IS NULL OR a.other_nhs <> b.other_nhs)
@@ -61,9 +64,11 @@ SELECT e.record_l, e.record_r FROM edges e
 JOIN records l ON l.record = e.record_l JOIN records r ON r.record = e.record_r
 WHERE e.match_weight >= $threshold
   AND NOT EXISTS (SELECT 1 FROM contested c
-                  WHERE c.record = e.record_l AND c.other_agency = r.agency)
+                  WHERE c.record = e.record_l
+                    AND (c.other_agency = r.agency OR e.match_weight < c.top_weight + $margin))
   AND NOT EXISTS (SELECT 1 FROM contested c
-                  WHERE c.record = e.record_r AND c.other_agency = l.agency)
+                  WHERE c.record = e.record_r
+                    AND (c.other_agency = l.agency OR e.match_weight < c.top_weight + $margin))
 ORDER BY e.match_weight DESC, e.record_l, e.record_r
 """
 _BORDERLINE = """
@@ -183,7 +188,8 @@ def merge_best_first(
     """Merge records into persons along the ``edges``, best first, under the guards."""
     con.execute(_CONTESTED.replace("$margin", repr(model.margin)))
     contested = int(con.execute("SELECT count(*) FROM contested").fetchall()[0][0])
-    linkable = con.sql(_LINKABLE.replace("$threshold", repr(model.threshold))).to_arrow_table()
+    linkable_sql = _LINKABLE.replace("$threshold", repr(model.threshold))
+    linkable = con.sql(linkable_sql.replace("$margin", repr(model.margin))).to_arrow_table()
     forest = GuardedForest(records.agency_of, records.keys("nhs"))
     refused = merged = 0
     for left, right in zip(

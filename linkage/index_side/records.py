@@ -141,7 +141,8 @@ class RecordSet:
 
     def to_arrow(self, *, record_offset: int = 0) -> pa.Table:
         """The records as an Arrow table for DuckDB: ``record`` (int32), ``agency``, one int64
-        column per token kind (null: none) and ``confirmed`` (date32, null: unknown)."""
+        column per token kind (null: none), ``confirmed`` (date32, null: unknown) and the same
+        day as a number, ``confirmed_day`` (days since 1970: portable SQL for the model)."""
         n = len(self)
         record = pa.array(range(record_offset, record_offset + n), pa.int32())
         agency = pa.DictionaryArray.from_arrays(
@@ -153,11 +154,13 @@ class RecordSet:
             columns[kind] = pc.if_else(pc.equal(keys, 0), pa.scalar(None, pa.int64()), keys)
         days = _buffer_array(pa.int32(), self.confirmed, n)
         epoch = date(1970, 1, 1).toordinal()
-        columns["confirmed"] = pc.if_else(
+        since_epoch = pc.if_else(
             pc.equal(days, 0),
-            pa.scalar(None, pa.date32()),
-            pc.subtract(days, pa.scalar(epoch, pa.int32())).view(pa.date32()),
+            pa.scalar(None, pa.int32()),
+            pc.subtract(days, pa.scalar(epoch, pa.int32())),
         )
+        columns["confirmed"] = since_epoch.view(pa.date32())
+        columns["confirmed_day"] = since_epoch
         return pa.table(columns)
 
 

@@ -53,8 +53,9 @@ def link_on_spark(
     records.createOrReplaceTempView("records")
     contested = _CONTESTED.split(" AS\n", 1)[1].replace("$margin", repr(model.margin))
     spark.sql(contested).createOrReplaceTempView("contested")
+    linkable_sql = _LINKABLE.replace("$threshold", repr(model.threshold))
     linkable = spark.sql(
-        _LINKABLE.replace("$threshold", repr(model.threshold)).rsplit("ORDER BY", 1)[0]
+        linkable_sql.replace("$margin", repr(model.margin)).rsplit("ORDER BY", 1)[0]
     )
     components = _components(spark, linkable)
     edges = (

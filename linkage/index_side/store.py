@@ -9,6 +9,11 @@ holding most of its records), and a household keeps its id while its UPRN token 
 Everything is written with COPY inside the caller's transaction; the tables are truncated in it
 (their indexes and keys rebuilt after the load), so readers wait rather than see a half-written
 run, and a run that fails before its commit leaves the previous one as it was.
+
+A delta finds the people it touches by their tokens (:mod:`linkage.index_side.incremental`):
+indexes on the token columns serve it (:data:`DELTA_INDEXES`). A whole run drops them before
+its load and builds them once it has committed (:func:`index_for_deltas`), so that they cost
+the whole run's linking nothing; a delta before they are built is right, only slower.
 """
 
 from __future__ import annotations
@@ -39,6 +44,13 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "uprn",
     "address_confirmed_on",
 )
+
+#: Token columns a delta looks records up by (blocking tokens, and properties for households).
+DELTA_INDEXED: tuple[str, ...] = (*KEY_COLUMNS, "uprn")
+DELTA_INDEXES: dict[str, str] = {
+    f"linked_record_delta_{column}": (f"ON linked_record ({column}) WHERE {column} IS NOT NULL")
+    for column in DELTA_INDEXED
+}
 
 _PREVIOUS_PERSON_IDS = """
 WITH votes AS (
@@ -121,6 +133,8 @@ async def store_run(
         raise RuntimeError("store_run writes inside the caller's transaction")
     person_ids, kept_persons = await _person_ids(conn, records, clustering)
     household_ids, kept_households = await _household_ids(conn, clustering)
+    for name in DELTA_INDEXES:  # built after the commit: index_for_deltas
+        await conn.execute(f"DROP INDEX IF EXISTS {name}")
     await conn.execute("TRUNCATE linked_record, mesh_person, mesh_household")
     async with bulk_loaded(conn, "mesh_household"):
         await conn.copy_records_to_table(
@@ -156,6 +170,20 @@ async def store_run(
     await store_review_pairs(conn, records, clustering, run_id)
     await finish_run(conn, run_id, len(records), clustering.persons, clustering.households)
     return StoredRun(run_id, person_ids, household_ids, kept_persons, kept_households)
+
+
+async def index_for_deltas(conn: asyncpg.Connection) -> int:
+    """Build the indexes a delta looks records up by, where missing (after a whole run's
+    commit: readers and deltas are not kept waiting by it); returns how many were built."""
+    built = 0
+    for name, definition in DELTA_INDEXES.items():
+        exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name)
+        if not exists:
+            await conn.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
+            built += 1
+    if built:
+        await conn.execute("ANALYZE linked_record")
+    return built
 
 
 def record_rows(

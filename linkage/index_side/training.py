@@ -6,7 +6,9 @@
   random pairs of residents. Counting every such pair that agrees on any token, rather than
   sampling random pairs (Splink's ``estimate_u_using_random_sampling``), matters for the strong
   levels: full name and date of birth agree for about one random pair in a billion, so a sample
-  of 10^7 pairs sees none, and the few it does see are true matches, which inflates u.
+  of 10^7 pairs sees none, and the few it does see are true matches, which inflates u. The level
+  "different addresses confirmed close together" needs no shared token, so it is counted over
+  every pair of one agency from each agency's histogram of confirmation days.
 * **the prior** (probability that two random records match) from pairs that deterministic rules
   link (NHS number; full name, DOB and postcode), allowing for the rules' recall; Splink's
   ``estimate_probability_two_random_records_match``. It is kept per record, so the model
@@ -27,7 +29,14 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker, block_on
 
-from linkage.index_side.model import COMPARISONS, Comparison, LinkageModel, splink_settings
+from linkage.index_side.model import (
+    COMPARISONS,
+    CONFIRMED_DAY,
+    CONFIRMED_TOGETHER_DAYS,
+    Comparison,
+    LinkageModel,
+    splink_settings,
+)
 
 UNSEEN_M = 1e-4
 PRIOR_RULES = (("nhs",), ("fullname_dob", "dob_postcode"), ("name_dob", "uprn"))
@@ -90,10 +99,13 @@ def _u_from_same_agency_pairs(
         for kind in kinds
     )
     con.execute(_SAME_AGENCY_PAIRS.format(unions=unions))
-    sides = ", ".join(f'l."{k}" AS "{k}_l", r."{k}" AS "{k}_r"' for k in kinds)
+    columns = sorted({column for c in COMPARISONS for column in c.columns})
+    sides = ", ".join(f'l."{k}" AS "{k}_l", r."{k}" AS "{k}_r"' for k in columns)
     levels = ", ".join(f"{_level_case(c)} AS {c.name}" for c in COMPARISONS)
+    close = f"abs({CONFIRMED_DAY}_l - {CONFIRMED_DAY}_r) <= {CONFIRMED_TOGETHER_DAYS}"
     con.execute(
-        f"CREATE TEMP TABLE same_agency_level AS SELECT {levels} FROM ("
+        f"CREATE TEMP TABLE same_agency_level AS SELECT {levels}, "
+        f"coalesce({close}, false) AS confirmed_close FROM ("
         f"SELECT {sides} FROM same_agency_pair p "
         f"JOIN {table} l ON l.record = p.l JOIN {table} r ON r.record = p.r)"
     )
@@ -109,19 +121,46 @@ def _u_from_same_agency_pairs(
             level.label: (counts.get(n, 0) + 0.5) / known
             for n, level in enumerate(comparison.levels, start=1)
         }
+        for n, level in enumerate(comparison.levels, start=1):
+            if level.columns == (CONFIRMED_DAY,):
+                stronger = con.execute(
+                    f"SELECT count(*) FROM same_agency_level WHERE {comparison.name} "
+                    f"BETWEEN 1 AND {n - 1} AND confirmed_close"
+                ).fetchall()[0][0]
+                near = _close_confirmations(con, table, comparison) - int(stronger)
+                u[level.label] = (max(0, near) + 0.5) / known
         u["different"] = 1.0 - sum(u.values())
         out[comparison.name] = u
     con.execute("DROP TABLE same_agency_level; DROP TABLE same_agency_pair")
     return out
 
 
+def _close_confirmations(con: duckdb.DuckDBPyConnection, table: str, comparison: Comparison) -> int:
+    """Pairs of records of one agency, both with some token of the comparison, whose addresses
+    were confirmed within ``CONFIRMED_TOGETHER_DAYS`` of each other (from a histogram of days)."""
+    has_any = " OR ".join(f'"{kind}" IS NOT NULL' for kind in comparison.kinds)
+    (pairs,) = con.execute(
+        f"""
+        WITH days AS (
+            SELECT agency, {CONFIRMED_DAY} AS day, count(*)::DOUBLE AS n FROM {table}
+            WHERE ({has_any}) AND {CONFIRMED_DAY} IS NOT NULL GROUP BY 1, 2
+        ), near AS (
+            SELECT n, sum(n) OVER (
+                PARTITION BY agency ORDER BY day
+                RANGE BETWEEN {CONFIRMED_TOGETHER_DAYS} PRECEDING
+                      AND {CONFIRMED_TOGETHER_DAYS} FOLLOWING) AS within
+            FROM days
+        )
+        SELECT coalesce(sum(n * within - n) / 2, 0) FROM near
+        """
+    ).fetchall()[0]
+    return int(pairs)
+
+
 def _level_case(comparison: Comparison) -> str:
     """SQL giving a pair's level number: 0 missing, 1.. the levels, then "different"."""
     whens = [f"WHEN {comparison.null_condition()} THEN 0"]
-    whens += [
-        f"WHEN {level.kind}_l = {level.kind}_r THEN {n}"
-        for n, level in enumerate(comparison.levels, start=1)
-    ]
+    whens += [f"WHEN {level.sql()} THEN {n}" for n, level in enumerate(comparison.levels, start=1)]
     return f"CASE {' '.join(whens)} ELSE {len(comparison.levels) + 1} END"
 
 

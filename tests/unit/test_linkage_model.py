@@ -170,14 +170,20 @@ def _person(
     uprn: int | None = 100_000_777,
     line: str = "7 Mill Lane",
     postcode: str = "M1 1AE",
+    confirmed: date | None = None,
 ) -> Identity:
-    return Identity(local_id, nhs, given, family, born, "M", postcode, uprn, line)
+    return Identity(local_id, nhs, given, family, born, "M", postcode, uprn, line, confirmed)
 
 
 def _cluster(model_path: Path, *records: tuple[str, Identity]) -> list[int]:
     rs = RecordSet(TOKEN_KINDS)
     for agency, identity in records:
-        rs.add(agency, HASH.record_ref(agency, identity.local_id), HASH.tokens(identity))
+        rs.add(
+            agency,
+            HASH.record_ref(agency, identity.local_id),
+            HASH.tokens(identity),
+            identity.address_confirmed_on,
+        )
     result = SplinkClusterer(model_path, CHECK).cluster(rs, population=len(population().records))
     return list(result.person_of)
 
@@ -204,6 +210,78 @@ def test_namesakes_born_the_same_day_leave_a_moved_record_unlinked(
         ("education", _person("3", "Chioma", **elsewhere)),  # type: ignore[arg-type]
     )
     assert groups == [0, 1, 2]  # either could be the child: neither is chosen
+
+
+def test_a_record_torn_between_two_namesakes_links_to_neither_through_a_third_agency(
+    first: Clustering, model_path: Path
+) -> None:
+    elsewhere = {"uprn": 100_000_999, "line": "9 Pike Road", "postcode": "OL1 1AA"}
+    groups = _cluster(
+        model_path,
+        ("health", _person("1", "Chioma", nhs="9434765919", uprn=5, postcode="M2 2BB")),
+        ("health", _person("2", "Chioma", nhs="4010232137", uprn=6, line="6 Oak Close")),
+        ("education", _person("3", "Chioma", uprn=6, line="6 Oak Close")),
+        ("police", _person("4", "Chioma", **elsewhere)),  # type: ignore[arg-type]
+    )
+    # Education's record is the second Chioma's (same home); police's could be either child's
+    # and is no nearer to education's than to health's two: it stays on its own.
+    assert groups == [0, 1, 1, 2]
+
+
+def test_different_addresses_confirmed_close_together_weigh_against_a_match(
+    first: Clustering, model_path: Path
+) -> None:
+    model = load_model(model_path, key_check=CHECK)
+    records = population().records
+
+    def address(days_apart: int) -> tuple[str, float]:
+        explained = explain_pair(
+            model,
+            {"fullname_dob": 1, "uprn": 2, "confirmed_day": 20_000},
+            {"fullname_dob": 1, "uprn": 3, "confirmed_day": 20_000 + days_apart},
+            len(records),
+        )
+        part = explained.contributions[2]
+        return part.level, part.weight
+
+    together, apart = address(30), address(900)
+    assert together[0] == "different, both confirmed within 180 days"
+    assert apart[0] == "different"
+    assert together[1] < apart[1] < 0  # a mover's two addresses are rarely confirmed together
+
+
+def test_u_of_close_confirmations_counts_every_pair_of_one_agency(
+    first: Clustering, model_path: Path
+) -> None:
+    import duckdb
+
+    from linkage.index_side.model import COMPARISONS
+    from linkage.index_side.training import _close_confirmations
+
+    table = population().records.to_arrow()
+    address = next(c for c in COMPARISONS if c.name == "address")
+    has_any = [
+        any(table.column(k)[i].is_valid for k in address.kinds) for i in range(table.num_rows)
+    ]
+    rows = [
+        (table.column("agency")[i].as_py(), table.column("confirmed_day")[i].as_py())
+        for i in range(table.num_rows)
+        if has_any[i]
+    ]
+    by_agency: dict[str, list[int]] = {}
+    for agency, day in rows:
+        if day is not None:
+            by_agency.setdefault(agency, []).append(day)
+    expected = sum(
+        1
+        for days in by_agency.values()
+        for n, a in enumerate(days)
+        for b in days[n + 1 :]
+        if abs(a - b) <= 180
+    )
+    with duckdb.connect() as con:
+        con.register("records", table)
+        assert _close_confirmations(con, "records", address) == expected > 0
 
 
 # --- households by recency and evidence -------------------------------------------------------
@@ -252,6 +330,28 @@ def test_a_young_adult_leaving_home_does_not_take_the_family() -> None:
     mum, dad, sis, son = households
     assert mum == dad == sis and son != mum
     assert tokens[mum] == HASH.uprn_token(1) and tokens[son] == HASH.uprn_token(3)
+
+
+def test_someone_the_tenancy_does_not_list_is_in_no_household() -> None:
+    household_of, _ = _households(
+        ("housing", "mum", 1, NEW),
+        ("housing", "dad", 1, NEW),
+        ("health", "mum", 1, OLD),
+        ("health", "dad", 1, OLD),
+        ("health", "grown-up son", 1, MOVE),  # his GP's copy, older than the tenancy's
+        ("health", "baby", 1, date(2025, 1, 20)),  # registered since the tenancy was checked
+    )
+    assert household_of[0] == household_of[1] == household_of[3] >= 0
+    assert household_of[2] == -1
+
+
+def test_without_a_roster_agency_at_the_property_nobody_is_dropped() -> None:
+    household_of, _ = _households(
+        ("health", "mum", 1, NEW),
+        ("health", "dad", 1, NEW),
+        ("health", "grown-up son", 1, MOVE),
+    )
+    assert household_of[0] == household_of[1] == household_of[2] >= 0
 
 
 def test_someone_long_unconfirmed_where_others_live_now_is_in_no_household() -> None:
