@@ -204,7 +204,9 @@ def _link(console: Console, address: ServerAddress, settings: MeshSettings, key:
             handled[step] = handled.get(step, 0) + records
             status.update(f"linking: {step} {handled[step]:,} records")
 
-        clusterer = clusterer_for(Method.SPLINK, settings, key)
+        # The demo links a population it has just seeded: its model is trained on it (a model
+        # saved by an older version is refused, and would not fit this population anyway).
+        clusterer = clusterer_for(Method.SPLINK, settings, key, retrain=True)
         report = asyncio.run(link_all(address, key, progress, clusterer))
     console.print(
         f"linked {report.total_records:,} agency records into {report.persons:,} mesh persons "

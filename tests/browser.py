@@ -62,7 +62,11 @@ def _devtools_port(profile: Path, process: subprocess.Popen[bytes], timeout: flo
 @contextmanager
 def chromium_cdp_url(executable: str, timeout: float = 30.0) -> Iterator[str]:
     """Start Chromium with a fresh profile; yield the DevTools HTTP endpoint; stop it."""
-    with tempfile.TemporaryDirectory(prefix="civic-mesh-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile as it exits: cleaning it up
+    # is not part of any test.
+    with tempfile.TemporaryDirectory(
+        prefix="civic-mesh-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = subprocess.Popen(
             [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
