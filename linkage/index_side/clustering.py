@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from linkage.index_side.forest import RecordForest
 from linkage.index_side.households import assign_households
 from linkage.index_side.records import RecordSet
 
@@ -131,22 +132,8 @@ class Clusterer(Protocol):
         ...
 
 
-class _Forest:
-    """Union-find over record indexes, each root knowing its agencies and NHS token."""
-
-    def __init__(self, agency_of: array[int], nhs: array[int]) -> None:
-        n = len(agency_of)
-        self.parent = array("i", range(n))
-        self.size = array("i", [1]) * n
-        self.agencies = array("Q", (1 << a for a in agency_of))
-        self.nhs = array("q", nhs)
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+class _Forest(RecordForest):
+    """A record forest that joins whole groups of roots once they are unambiguous."""
 
     def unambiguous(self, roots: set[int]) -> bool:
         seen_agencies = 0
@@ -168,13 +155,7 @@ class _Forest:
         it = iter(roots)
         top = next(it)
         for other in it:
-            a, b = (top, other) if self.size[top] >= self.size[other] else (other, top)
-            self.parent[b] = a
-            self.size[a] += self.size[b]
-            self.agencies[a] |= self.agencies[b]
-            if not self.nhs[a]:
-                self.nhs[a] = self.nhs[b]
-            top = a
+            top = self.join(top, other)
         return len(roots) - 1
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from linkage.index_side.clustering import Clustering, ClusterStats, ScoredPair
+from linkage.index_side.forest import RecordForest
 from linkage.index_side.households import assign_households
 from linkage.index_side.model import LinkageModel, ModelError, load_model
 from linkage.index_side.records import RecordSet
@@ -206,23 +206,9 @@ def merge_best_first(
     return person_of, persons, stats
 
 
-class GuardedForest:
-    """Union-find over records 0..n-1 whose roots know their agencies (a bit mask) and NHS
-    token (0: none), so that a merge breaking a guard is refused."""
-
-    def __init__(self, agency_of: Sequence[int], nhs: Sequence[int]) -> None:
-        n = len(agency_of)
-        self.parent = array("i", range(n))
-        self.size = array("i", [1]) * n
-        self.agencies = array("Q", (1 << a for a in agency_of))
-        self.nhs = array("q", nhs)
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+class GuardedForest(RecordForest):
+    """A record forest whose merges keep the guards: never two NHS numbers in one person, and
+    two records of one agency only when their NHS numbers agree."""
 
     def merge(self, left: int, right: int) -> int:
         """1 if merged, 0 if already one person, -1 if a guard refused."""
@@ -234,12 +220,7 @@ class GuardedForest:
             return -1
         if self.agencies[a] & self.agencies[b] and not (nhs_a and nhs_a == nhs_b):
             return -1
-        if self.size[a] < self.size[b]:
-            a, b = b, a
-        self.parent[b] = a
-        self.size[a] += self.size[b]
-        self.agencies[a] |= self.agencies[b]
-        self.nhs[a] = nhs_a or nhs_b
+        self.join(a, b)
         return 1
 
     def number(self) -> tuple[array[int], int]:
