@@ -30,15 +30,14 @@ from store.dsn import ServerAddress
 from store.server import connect
 
 _ZERO = bytes(TOKEN_BYTES)
-_IDENTITY = (
-    "local_id, nhs_number, given_name, family_name, date_of_birth, sex, address_line, postcode, "
-    "uprn, address_confirmed_on"
-)
+# What linkage reads of a record in the agency's mesh_identity view (beside its local id).
+LINKED_COLUMNS = (
+    "nhs_number", "given_name", "family_name", "date_of_birth", "sex", "address_line",
+    "postcode", "uprn", "address_confirmed_on",
+)  # fmt: skip
+_IDENTITY = ", ".join(("local_id", *LINKED_COLUMNS))
 # A digest of everything linkage reads from a record: a record whose digest changed is re-sent.
-_DIGEST = (
-    "decode(md5(ROW(nhs_number, given_name, family_name, date_of_birth, sex, address_line, "
-    "postcode, uprn, address_confirmed_on)::text), 'hex')"
-)
+_DIGEST = f"decode(md5(ROW({', '.join(LINKED_COLUMNS)})::text), 'hex')"
 _SHARD = "(hashtext(local_id) & 2147483647) % $1 = $2"
 FULL_QUERY = f"SELECT {_IDENTITY}, {_DIGEST} AS digest FROM mesh_identity WHERE {_SHARD}"
 # Records noted as changed (their agency's trigger, migration 011) up to $1, whose identity
