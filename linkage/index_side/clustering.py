@@ -242,25 +242,9 @@ class DeterministicClusterer:
             stats.skipped_blocks[rule.name] = skipped
             if all(later.kinds[0] != first for later in self.rules[n + 1 :]):
                 del grouped[first]
-        person_of, persons = _number_clusters(forest)
+        person_of, persons = forest.number()
         del forest
         households, tokens = assign_households(
             records, person_of, persons, self.household_preference
         )
         return Clustering(person_of, persons, households, tokens, stats)
-
-
-def _number_clusters(forest: _Forest) -> tuple[array[int], int]:
-    """Person numbers 0.. in order of each cluster's first record."""
-    n = len(forest.parent)
-    number = array("i", [-1]) * n
-    person_of = array("i", [0]) * n
-    persons = 0
-    for i in range(n):
-        root = forest.find(i)
-        p = number[root]
-        if p < 0:
-            p = number[root] = persons
-            persons += 1
-        person_of[i] = p
-    return person_of, persons

@@ -34,3 +34,18 @@ class RecordForest:
         if not self.nhs[a]:
             self.nhs[a] = self.nhs[b]
         return a
+
+    def number(self) -> tuple[array[int], int]:
+        """Person numbers 0.. in order of each person's first record."""
+        n = len(self.parent)
+        number = array("i", [-1]) * n
+        person_of = array("i", [0]) * n
+        persons = 0
+        for i in range(n):
+            root = self.find(i)
+            p = number[root]
+            if p < 0:
+                p = number[root] = persons
+                persons += 1
+            person_of[i] = p
+        return person_of, persons
