@@ -24,8 +24,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +131,9 @@ class MeshContext:
         )
 
 
+_ES256 = ec.ECDSA(hashes.SHA256())  # the algorithm object, made once (stateless)
+
+
 def _b64(data: bytes) -> bytes:
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
@@ -157,11 +160,11 @@ class ContextSigner:
             "aud": audience,
             "iat": now,
             "exp": now + ttl,
-            "jti": uuid.uuid4().hex,
+            "jti": os.urandom(16).hex(),  # unique per request (uuid4 costs four times more)
             "bdy": body_digest(body),
         }
         signing_input = self._header + b"." + _b64(orjson.dumps(payload))
-        r, s = decode_dss_signature(self._key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        r, s = decode_dss_signature(self._key.sign(signing_input, _ES256))
         signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
         return (signing_input + b"." + _b64(signature)).decode("ascii")
 
