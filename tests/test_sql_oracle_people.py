@@ -240,7 +240,11 @@ async def test_households_members_and_sections_match_the_stores(
 def test_the_oracle_compares_what_it_should() -> None:
     """The comparison itself: a changed value, a missing item and a reordered documented list
     are differences; a reordered undocumented list and a differently spelt instant are not."""
-    want = {"attendance": [{"term": "summer"}, {"term": "spring"}], "x": [1, 2], "d": None}
+    want: dict[str, Any] = {
+        "attendance": [{"term": "summer"}, {"term": "spring"}],
+        "x": [1, 2],
+        "d": None,
+    }
     assert differences("education", want, want) == []
     assert differences("education", {**want, "x": [2, 1]}, want) == []
     assert differences("education", {**want, "x": [2]}, want)
