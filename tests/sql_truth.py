@@ -259,3 +259,42 @@ async def sections(conn: asyncpg.Connection, field: str, mesh_id: str) -> list[d
     """Every record of the agency linked to ``mesh_id``, as the section's JSON."""
     rows = await conn.fetch(SECTIONS[field], mesh_id)
     return [orjson.loads(r["section"]) for r in rows]
+
+
+# Each agency's person table, its local id and its NHS number column (None: it holds none).
+PERSON_TABLES: dict[str, tuple[str, str, str | None]] = {
+    "health": ("patient", "patient_id", "nhs_number"),
+    "adult_social_care": ("client", "client_id", "nhs_number"),
+    "childrens_services": ("child", "child_id", "nhs_number"),
+    "education": ("pupil", "upn", "nhs_number"),
+    "housing": ("household_member", "member_ref", None),
+    "police": ("nominal", "nominal_ref", None),
+    "welfare": ("claimant", "claimant_id", None),
+}
+
+
+async def people_matching(
+    conn: asyncpg.Connection,
+    store: str,
+    *,
+    nhs_number: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: Any = None,
+    postcode: str | None = None,
+) -> set[str]:
+    """The mesh ids of the agency's linked records with that NHS number, that family name
+    (any case) and date of birth, or that postcode."""
+    table, local_id, nhs = PERSON_TABLES[store]
+    nhs_test = f"p.{nhs} = $1" if nhs else "false AND $1::text IS NULL"
+    rows = await conn.fetch(
+        f"SELECT DISTINCT c.mesh_id FROM {table} p JOIN mesh_crosswalk c"
+        f" ON c.entity = 'Person' AND c.local_id = p.{local_id}::text"
+        f" WHERE {nhs_test}"
+        " OR (lower(p.family_name) = lower($2) AND p.date_of_birth = $3)"
+        " OR ($2::text IS NULL AND $3::date IS NULL AND p.postcode = $4)",
+        nhs_number,
+        family_name,
+        date_of_birth,
+        postcode,
+    )
+    return {r["mesh_id"] for r in rows}
