@@ -1,8 +1,9 @@
 """``earlyHelpCohort``: households in a local authority with at least N needs, for early help.
 
-Each allowed agency evaluates its indicators over its own population in the authority and
-answers pseudonymous household and person ids with indicator codes; the centre combines the
-ids in DuckDB and pages through the households by id (opaque cursors). An agency that did not
+Each allowed agency answers its kept indicators as pseudonymous household and person ids with
+indicator codes and coarse attributes; the centre combines the ids in DuckDB, places each
+household in the authority most of its indicators give (as the demand tables do) and pages
+through the authority's households by id (opaque cursors). An agency that did not
 answer is named, and the cohort says it is incomplete rather than quietly smaller.
 """
 
@@ -140,14 +141,20 @@ async def early_help_cohort(
             "no agency's needs indicators are shared with you for this purpose",
             extensions={"code": "FORBIDDEN_BY_POLICY"},
         )
-    scans, failures = await scan_all(context, allowed, authority)
+    # Every authority is scanned: a household is placed by all its indicators, not only by
+    # the records an agency holds in this authority.
+    scans, failures = await scan_all(context, allowed, None)
     catalogues = all_catalogues()
 
     def combine() -> tuple[CohortPage, dict[str, list[Evidence]]]:
         combination = Combination(scans, catalogues)
         try:
             page = combination.cohort(
-                min_needs=min_needs, required=required, after=start, first=first
+                local_authority=authority,
+                min_needs=min_needs,
+                required=required,
+                after=start,
+                first=first,
             )
             return page, combination.evidence(page.households)
         finally:

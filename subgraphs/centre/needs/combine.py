@@ -106,12 +106,25 @@ class Combination:
         self.db.close()
 
     def cohort(
-        self, *, min_needs: int, required: list[str], after: str | None, first: int
+        self,
+        *,
+        local_authority: str,
+        min_needs: int,
+        required: list[str],
+        after: str | None,
+        first: int,
     ) -> CohortPage:
-        """Households with at least ``min_needs`` outcomes and every required one, by id."""
+        """Households of ``local_authority`` with at least ``min_needs`` outcomes and every
+        required one, by id. A household's authority is the one most of its indicators give
+        (as in the demand tables), and its needs count every indicator wherever the agency's
+        record places it: a family one agency still has at an old address is counted whole,
+        in one authority."""
         self._household_needs()
-        where = "needs >= $min AND list_has_all(outcomes, $required::VARCHAR[])"
-        values = {"min": min_needs, "required": required}
+        where = (
+            "needs >= $min AND list_has_all(outcomes, $required::VARCHAR[]) AND household IN "
+            f"(SELECT household FROM ({_PLACE}) WHERE local_authority = $authority)"
+        )
+        values = {"min": min_needs, "required": required, "authority": local_authority}
         total = self.db.execute(
             f"SELECT count(*) FROM household_needs WHERE {where}", values
         ).fetchone()

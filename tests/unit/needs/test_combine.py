@@ -41,21 +41,36 @@ def combination() -> Combination:
     )  # fmt: skip
 
 
+FIRST_LA, _, THIRD_LA = list(LOCAL_AUTHORITIES)[:3]
+
+
 def test_a_cohort_counts_distinct_outcomes_and_pages_by_household() -> None:
     c = combination()
-    page = c.cohort(min_needs=2, required=[], after=None, first=1)
+    page = c.cohort(local_authority=FIRST_LA, min_needs=2, required=[], after=None, first=1)
     assert (page.total, page.households, page.has_next) == (2, ["mh_a"], True)
-    page = c.cohort(min_needs=2, required=[], after="mh_a", first=1)
+    page = c.cohort(local_authority=FIRST_LA, min_needs=2, required=[], after="mh_a", first=1)
     assert (page.households, page.has_next) == (["mh_b"], False)
-    assert c.cohort(min_needs=1, required=["HEALTH"], after=None, first=9).households == [
-        "mh_a", "mh_c"
-    ]  # fmt: skip
+    for authority, expected in ((FIRST_LA, ["mh_a"]), (THIRD_LA, ["mh_c"])):
+        page = c.cohort(
+            local_authority=authority, min_needs=1, required=["HEALTH"], after=None, first=9
+        )
+        assert page.households == expected, authority
     evidence = c.evidence(["mh_a"])["mh_a"]
     assert {(e.agency, e.code, e.as_of) for e in evidence} == {
         ("education", "EDU_PERSISTENT_ABSENCE", date(2025, 3, 28)),
         ("welfare", "WELFARE_WORKLESS", date(2025, 3, 28)),
         ("health", "HEALTH_MENTAL_HEALTH_CONTACT", date(2025, 3, 28)),
     }
+
+
+def test_a_household_split_across_authorities_is_counted_whole_in_one_of_them() -> None:
+    """mh_b: education in the first authority, welfare in the third — one of each, so the
+    first by name; both its needs count there, and it is in no other authority's cohort."""
+    c = combination()
+    first = c.cohort(local_authority=FIRST_LA, min_needs=2, required=[], after=None, first=9)
+    assert "mh_b" in first.households
+    third = c.cohort(local_authority=THIRD_LA, min_needs=1, required=[], after=None, first=9)
+    assert third.households == ["mh_c"]
 
 
 def test_the_opt_out_keeps_an_agencys_rows_only_for_countable_people_in_known_households() -> None:
