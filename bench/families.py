@@ -85,7 +85,11 @@ async def _run(args: argparse.Namespace, prefix: str) -> int:
         await asyncio.to_thread(dataset.prepare, address, data_dir, people, False)
     evaluated = await _evaluated(address)
     if not evaluated:
-        _say(f"no needs indicators in the {prefix}* stores: seed and `mesh link` them first")
+        _say(
+            f"no needs indicators in the {prefix}* stores: seed and link them first "
+            f"(MESH_DB_PREFIX={prefix} mesh seed --people {people} --reset && "
+            f"MESH_DB_PREFIX={prefix} mesh link)"
+        )
         return 1
     _, jwks = ensure_gateway_keys(data_dir)
     subgraphs = subgraph_set(_mesh_command(), address, args.base_port, data_dir, jwks, work_dir)
@@ -165,12 +169,16 @@ def _p(values: list[float], percent: int) -> float:
 
 
 async def _evaluated(address: Any) -> dict[str, int]:
+    from store.dsn import StoreUnreachable
     from store.server import connect
     from subgraphs.kit.needs.catalogue import all_catalogues
 
     found = {}
     for agency in all_catalogues():
-        conn = await connect(address, agency)
+        try:
+            conn = await connect(address, agency)
+        except StoreUnreachable:
+            return {}  # the stores were never seeded: the caller says what to run
         try:
             row = await conn.fetchrow("SELECT indicators FROM mesh_needs_evaluation")
         finally:
