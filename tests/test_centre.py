@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from authz.access import Caller
 from authz.model import Principal
 from mesh.gateway import Gateway
@@ -131,3 +133,35 @@ async def test_break_glass_is_listed_then_reviewed(
     assert reviewed.body["data"]["reviewBreakGlass"] == {"record": seq, "breakGlass": True}
     again = await raw_gateway.execute("{ breakGlassToReview { record } }", caller=AMBULANCE_IG)
     assert seq not in {e["record"] for e in again.body["data"]["breakGlassToReview"]}
+
+
+COMPLETE = """
+query ($nhs: String, $postcode: String) {
+  searchPeople(nhsNumber: $nhs, postcode: $postcode) {
+    complete unavailableAgencies results { person { id } }
+  }
+}
+"""
+
+
+async def test_a_search_says_when_people_may_be_missing(
+    raw_gateway: Gateway, linked: ServerAddress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agencies return at most MAX_MATCHES candidates and the centre at most MAX_RESULTS
+    people: an answer cut by either says so (here with the caps lowered to hit them)."""
+    import subgraphs.centre.search as centre_search
+
+    row = await _identity(linked, "health")
+    whole = await raw_gateway.execute(COMPLETE, {"nhs": row["nhs_number"]}, caller=LEAD)
+    search = whole.body["data"]["searchPeople"]
+    assert search["results"] and search["complete"] is True
+
+    monkeypatch.setattr(centre_search, "MAX_MATCHES", 1)  # any agency's match fills its cap
+    capped = await raw_gateway.execute(COMPLETE, {"nhs": row["nhs_number"]}, caller=LEAD)
+    assert capped.body["data"]["searchPeople"]["complete"] is False
+
+    monkeypatch.undo()
+    monkeypatch.setattr(centre_search, "MAX_RESULTS", 1)
+    busy = await raw_gateway.execute(COMPLETE, {"postcode": row["postcode"]}, caller=LEAD)
+    found = busy.body["data"]["searchPeople"]
+    assert len(found["results"]) == 1 and found["complete"] is False, found

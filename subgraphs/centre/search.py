@@ -25,6 +25,7 @@ from authz.model import PurposeOfUse
 from subgraphs.centre.context import CentreContext
 from subgraphs.kit.directives import SensitiveCategory as C
 from subgraphs.kit.directives import public, sensitive
+from subgraphs.kit.search import MAX_MATCHES
 
 MAX_RESULTS = 50
 
@@ -53,6 +54,11 @@ class PeopleSearch:
     results: list[PersonSearchResult] = public()
     unavailable_agencies: list[str] = public(
         description="Agencies that could not be searched (down, slow or refusing)."
+    )
+    complete: bool = public(
+        description="False when people may be missing: an agency could not be searched, one "
+        f"found more than the {MAX_MATCHES} it returns, or more than {MAX_RESULTS} people "
+        "matched. Narrow the search (add a date of birth or a name)."
     )
 
 
@@ -113,11 +119,14 @@ async def search_people(
     )
     by_person: dict[str, list[AgencyMatch]] = {}
     failed: list[str] = []
+    capped = False  # an agency answered as many as it may: it may have found more
     for agency, answer in zip(agencies, answers, strict=True):
         if isinstance(answer, BaseException) or answer.get("errors"):
             failed.append(agency)
             continue
-        for match in (answer.get("data") or {}).get("matches") or []:
+        matches = (answer.get("data") or {}).get("matches") or []
+        capped = capped or len(matches) >= MAX_MATCHES
+        for match in matches:
             by_person.setdefault(match["meshId"], []).append(
                 AgencyMatch(
                     agency=match["agency"],
@@ -140,4 +149,8 @@ async def search_people(
             )
         )
     results.sort(key=lambda r: (-r.strength, str(r.person.id)))
-    return PeopleSearch(results=results[:MAX_RESULTS], unavailable_agencies=sorted(failed))
+    return PeopleSearch(
+        results=results[:MAX_RESULTS],
+        unavailable_agencies=sorted(failed),
+        complete=not (failed or capped or len(results) > MAX_RESULTS),
+    )
