@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from tests.required_tools import unavailable
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -39,9 +39,7 @@ def chromium_path() -> str:
         "headless Chromium is needed for the GraphiQL browser test: "
         "`apt-get install -y chromium` (or set MESH_CHROMIUM to its path)"
     )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable(message)
 
 
 def _devtools_port(profile: Path, process: subprocess.Popen[bytes], timeout: float) -> int:

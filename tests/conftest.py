@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.required_tools import require_node
+
 if TYPE_CHECKING:
     from linkage.index_side.probabilistic import SplinkClusterer
 
@@ -113,3 +115,9 @@ def linkage_clusterer(*, retrain: bool = False) -> SplinkClusterer:
 
 
 pytest_plugins = ["tests.gateway_fixtures"]
+
+
+@pytest.fixture
+def node() -> None:
+    """Node and npm (for tests that drive Apollo's libraries or graphql-http's audit)."""
+    require_node()

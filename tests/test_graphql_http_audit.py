@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from devtools.node_tools import node_available, npm_ci
+from devtools.node_tools import npm_ci
 from store import ServerAddress
 from tests.mesh_services import ROOT
 from tests.subgraph_client import signed_request, subgraph
 from tests.test_gateway_telemetry import LEAD_HEADERS, token_headers
 
 AUDIT_DIR = ROOT / "interop" / "graphql-http"
-requires_node = pytest.mark.skipif(not node_available(), reason="node not installed")
+requires_node = pytest.mark.usefixtures("node")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 

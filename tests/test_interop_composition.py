@@ -21,9 +21,9 @@ import strawberry
 from strawberry.federation.schema_directive import schema_directive
 from strawberry.schema_directive import Location
 
-from devtools.node_tools import node_available, run_apollo_composition
+from devtools.node_tools import run_apollo_composition
 
-requires_node = pytest.mark.skipif(not node_available(), reason="node not installed")
+requires_node = pytest.mark.usefixtures("node")
 
 
 def _run_compose(args: Sequence[str]) -> subprocess.CompletedProcess[str]:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from devtools.node_tools import node_available, run_apollo_composition
+from devtools.node_tools import run_apollo_composition
 from mesh.federation.compose import SubgraphSource, compose
 from tests.federation_fixtures import schemas, serving
 from tests.mesh_services import ROOT, free_ports
@@ -112,7 +112,7 @@ def test_a_supergraph_file_is_served_and_reloaded(
         gateway.stop()
 
 
-@pytest.mark.skipif(not node_available(), reason="node not installed")
+@pytest.mark.usefixtures("node")
 def test_apollos_supergraph_from_a_url(subgraphs: dict[str, str], tmp_path: Path) -> None:
     """A supergraph composed by @apollo/composition, fetched over HTTP."""
     args = ["--supergraph", str(tmp_path / "supergraph.graphql"), "--from-urls"]

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from devtools.node_tools import node_available
 from tests.federation.cases import all_cases
 from tests.federation.support.apollo import ApolloCorpus, apollo_gateways
 from tests.federation.support.case import Case
 from tests.federation.support.runs import EngineRuns
 from tests.federation.support.server import CorpusServer, serve_cases
+from tests.required_tools import require_node
 
 CASES = all_cases()
 
@@ -43,8 +43,7 @@ def corpus_server(corpus: list[Case]) -> Iterator[CorpusServer]:
 
 @pytest.fixture(scope="session")
 def apollo(corpus_server: CorpusServer, corpus: list[Case]) -> Iterator[ApolloCorpus]:
-    if not node_available():
-        pytest.skip("node and npm are needed for Apollo's composition and gateway")
+    require_node()
     with apollo_gateways(corpus_server, corpus) as served:
         yield served
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.node_tools import node_available
 from tests.federation.conftest import probe_params
 from tests.federation.support.case import Case, Probe
 from tests.federation.support.runs import CompositionRefused, EngineRuns, SupergraphSource
+from tests.required_tools import require_node
 
 GUILD_REFUSES = {
     "requires-with-fragments": "its satisfiability check cannot satisfy a @requires whose "
@@ -27,8 +27,7 @@ GUILD_NARROWS = {
 async def test_engine_on_guild_supergraph(
     case: Case, probe: Probe, engine_runs: EngineRuns
 ) -> None:
-    if not node_available():
-        pytest.skip("node and npm are needed for @theguild/federation-composition")
+    require_node()
     if case.name in GUILD_REFUSES:
         with pytest.raises(CompositionRefused):
             engine_runs.gateway(case, SupergraphSource.GUILD)

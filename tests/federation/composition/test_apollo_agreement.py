@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from devtools.node_tools import node_available
 from mesh.federation.compose import compose
 from tests.federation.composition.apollo import compose_with_apollo
 from tests.federation.composition.corpus import Case, load_cases
@@ -16,7 +15,7 @@ from tests.federation.composition.random_sets import random_cases
 from tests.federation.composition.supergraph_diff import supergraph_differences
 from tests.unit.federation.test_compose_civic import civic_composition, civic_sources
 
-pytestmark = pytest.mark.skipif(not node_available(), reason="node not installed")
+pytestmark = pytest.mark.usefixtures("node")
 
 CASES = load_cases()
 RANDOM = random_cases(seed=20260, count=120)

@@ -23,7 +23,7 @@ PEERS_DIR = Path(__file__).resolve().parents[3] / "bench" / "peers"
 GATEWAY_SCRIPT = PEERS_DIR / "apollo-gateway.mjs"
 START_TIMEOUT_SECONDS = 60
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+pytestmark = pytest.mark.usefixtures("node")
 
 PRODUCTS_FED1 = """
 type Query { topProducts: [Product] }
