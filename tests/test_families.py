@@ -126,6 +126,7 @@ async def test_a_family_workers_view_counts_only_agencies_shared_for_early_help(
     assert statuses["CRIME"] == "NOT_VISIBLE"
     for outcome in needs["outcomes"]:
         assert "police" not in outcome["agencies"]
+        # a negative check: evidence may be empty, and none of it may be police's
         assert all(e["agency"] != "police" for e in outcome["evidence"])
 
 

@@ -116,7 +116,7 @@ async def test_a_planner_sees_the_table_and_the_chart(served: str) -> None:
     assert seen["bars"] == seen["released"]  # suppressed counts are gaps, not zeros
     assert seen["painted"] > 1000, "the chart drew nothing"
     assert "#token" not in seen["href"]
-    assert all(url.startswith(served) for url in visit.requests), visit.requests
+    assert visit.requests and all(url.startswith(served) for url in visit.requests), visit.requests
     assert visit.problems == [], visit.problems  # CSP violations are console errors too
     assert visit.screenshot.startswith(b"\x89PNG")
     if os.environ.get("MESH_UPDATE_SCREENSHOTS"):

@@ -295,7 +295,7 @@ def test_every_record_gets_exactly_one_well_formed_mesh_id(
         local_ids = [r[0] for r in fetch(seeded, agency, "SELECT local_id FROM mesh_identity")]
         linked = {k[2]: v for k, v in after.items() if k[0] == agency and k[1] == "Person"}
         assert sorted(linked) == sorted(local_ids), agency
-        assert all(MESH_PERSON.match(v) for v in linked.values())
+        assert linked and all(MESH_PERSON.match(v) for v in linked.values())
         assert report.records[agency] == len(local_ids)
     assert report.persons == len({v for k, v in after.items() if k[1] == "Person"})
 
@@ -307,7 +307,7 @@ def test_housing_tenancies_get_household_ids(
     tenancies = fetch(seeded, "housing", household_records_sql("housing") or "")
     after = crosswalks(seeded)
     households = {k[2]: v for k, v in after.items() if k[0] == "housing" and k[1] == "Household"}
-    assert all(MESH_HOUSEHOLD.match(v) for v in households.values())
+    assert households and all(MESH_HOUSEHOLD.match(v) for v in households.values())
     # A tenancy whose property no linked person lives at has no household (measured: 0 of 221).
     assert len(households) >= 0.97 * len(tenancies)
     assert report.crosswalks["housing"].households == len(households)

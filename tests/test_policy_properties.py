@@ -435,6 +435,7 @@ TOTALS = {
     "oversight": 0,
     "refused": 0,
     "invalid": 0,
+    "reported": 0,  # coordinates the answers' governance extension listed as masked or denied
 }
 # what a request may be refused for that is about the document, not the caller
 DOCUMENT_ERRORS = {"GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_DEEP", "TOO_MANY_ALIASES",
@@ -467,7 +468,9 @@ async def _check(
     checker.walk(body["data"], selected, ())
     governance = body["extensions"]["governance"]
     assert set(body["extensions"]) == {"governance"} and set(governance) == GOVERNANCE_KEYS
-    assert all(COORDINATE.match(c) for c in governance["masked"] + governance["denied"])
+    reported = governance["masked"] + governance["denied"]
+    assert all(COORDINATE.match(c) for c in reported), reported
+    TOTALS["reported"] += len(reported)
     assert gateway.governance is not None
     audit = gateway.governance.audit
     record = await audit.record(governance["auditRecord"])
@@ -565,3 +568,4 @@ def test_the_properties_held_over_real_answers() -> None:
     # and over the widened dimensions: oversight answers listing records, whole requests
     # refused for their headers
     assert TOTALS["oversight"] >= 20 and TOTALS["refused"] >= 5, TOTALS
+    assert TOTALS["reported"] >= 5, TOTALS  # the extension's coordinates were checked on some

@@ -29,8 +29,9 @@ def test_every_agency_index_and_governance_has_a_database(pg_address: ServerAddr
 
 def test_migrating_twice_applies_nothing_the_second_time(pg_address: ServerAddress) -> None:
     again = asyncio.run(migrate_all(pg_address, STORES))
-    assert all(report.applied == () for report in again)
+    assert again and all(report.applied == () for report in again)
     agency_reports = [r for r in again if r.store in AGENCIES]
+    assert len(agency_reports) == len(AGENCIES)
     assert all(r.already >= 1 for r in agency_reports), "each agency owns at least one migration"
 
 

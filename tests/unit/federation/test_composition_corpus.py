@@ -54,4 +54,4 @@ def test_case_composes_as_the_spec_says(case: Case) -> None:
         assert not result.ok
         assert result.supergraph_sdl is None
         assert codes == set(case.expect_codes), "\n".join(str(e) for e in result.errors)
-        assert all(e.message for e in result.errors)
+        assert result.errors and all(e.message for e in result.errors)
