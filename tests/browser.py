@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.processes import stop_processes
 from tests.required_tools import unavailable
 
 CHROMIUM_FLAGS = (
@@ -74,9 +75,4 @@ def chromium_cdp_url(executable: str, timeout: float = 30.0) -> Iterator[str]:
             port = _devtools_port(Path(profile), process, timeout)
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_processes(process)

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from subgraphs.registry import known_subgraphs
+from tests.processes import stop_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,10 +97,4 @@ def running_subgraphs(
             _wait_ready(url.replace("/graphql", "/readyz"), processes[name], deadline)
         yield urls
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(*processes.values())

@@ -27,6 +27,7 @@ from store import ServerAddress
 from subgraphs.registry import known_subgraphs
 from tests.browser import chromium_cdp_url, chromium_path
 from tests.conftest import TEST_KEYS_DIR
+from tests.processes import stop_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "img" / "graphiql.png"
@@ -90,13 +91,7 @@ def demo_mesh(linked: ServerAddress) -> Iterator[DemoMesh]:
         _wait_ready(f"http://{HOST}:{port}/readyz", processes, 90)
         yield DemoMesh(f"http://{HOST}:{port}", household, token_file.read_text().strip())
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(*processes)
 
 
 def _start(argv: Any, env: dict[str, str]) -> subprocess.Popen[bytes]:

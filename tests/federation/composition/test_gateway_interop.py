@@ -18,6 +18,7 @@ import pytest
 
 from mesh.federation.compose import SubgraphSource, compose
 from tests.federation.composition.subgraph_server import free_port, serve_subgraph
+from tests.processes import stop_processes
 
 PEERS_DIR = Path(__file__).resolve().parents[3] / "bench" / "peers"
 GATEWAY_SCRIPT = PEERS_DIR / "apollo-gateway.mjs"
@@ -126,12 +127,7 @@ def apollo_gateway(supergraph: Path) -> Iterator[str]:
             raise AssertionError("the gateway did not start in time")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_processes(process)
 
 
 def test_apollo_gateway_serves_our_supergraph(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from tests.federation.support.node import (
     with_subgraph_urls,
 )
 from tests.federation.support.server import CorpusServer
+from tests.processes import stop_processes
 
 GATEWAYS_SCRIPT = Path(__file__).with_name("apollo_gateways.mjs")
 READY_TIMEOUT_SECONDS = 120
@@ -83,12 +84,7 @@ def apollo_gateways(server: CorpusServer, cases: Iterable[Case]) -> Iterator[Apo
                 compositions=compositions, gateways=ready["ready"], load_failures=ready["failed"]
             )
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_processes(process)
 
 
 async def post_probe(

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from tests.federation.support import CORPUS_JWT_SECRET
+from tests.processes import stop_processes
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_SECONDS = 60
@@ -85,9 +86,4 @@ def served_router(
                 time.sleep(0.2)
             yield ServedRouter(url=f"{base}/graphql", base=base, log=log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_processes(process)
