@@ -33,24 +33,17 @@ class Release:
 
 async def record_release(pool: asyncpg.Pool, context: MeshContext, release: Release) -> int:
     """Append the release; AuditUnavailable when it cannot be written (nothing is released)."""
-    principal = context.request.principal
-    try:
-        async with pool.acquire(timeout=5) as conn:
-            release_id = await conn.fetchval(
-                _INSERT,
-                context.request_id,
-                principal.subject,
-                principal.organisation,
-                context.request.purpose.value,
-                orjson.dumps(release.query).decode(),
-                orjson.dumps(list(release.cells)).decode(),
-                release.suppressed,
-                orjson.dumps(list(release.contributions)).decode(),
-                release.complete,
-            )
-    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
-        raise AuditUnavailable(f"the statistical release could not be recorded: {error}") from None
-    return int(release_id)
+    return await _append(
+        pool,
+        context,
+        "the statistical release",
+        _INSERT,
+        orjson.dumps(release.query).decode(),
+        orjson.dumps(list(release.cells)).decode(),
+        release.suppressed,
+        orjson.dumps(list(release.contributions)).decode(),
+        release.complete,
+    )
 
 
 _COHORT = """
@@ -71,20 +64,34 @@ async def record_cohort(
     unavailable: Sequence[str],
 ) -> int:
     """Append one cohort page's households; AuditUnavailable when it cannot be written."""
+    return await _append(
+        pool,
+        context,
+        "the cohort",
+        _COHORT,
+        orjson.dumps(query).decode(),
+        list(households),
+        total,
+        list(unavailable),
+    )
+
+
+async def _append(
+    pool: asyncpg.Pool, context: MeshContext, what: str, sql: str, *values: Any
+) -> int:
+    """One release row after the caller's columns (request id, subject, organisation,
+    purpose); AuditUnavailable when it cannot be written (then nothing is released)."""
     principal = context.request.principal
     try:
         async with pool.acquire(timeout=5) as conn:
             release_id = await conn.fetchval(
-                _COHORT,
+                sql,
                 context.request_id,
                 principal.subject,
                 principal.organisation,
                 context.request.purpose.value,
-                orjson.dumps(query).decode(),
-                list(households),
-                total,
-                list(unavailable),
+                *values,
             )
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
-        raise AuditUnavailable(f"the cohort could not be recorded: {error}") from None
+        raise AuditUnavailable(f"{what} could not be recorded: {error}") from None
     return int(release_id)
