@@ -25,12 +25,15 @@ def _token() -> str:
     return mint_token(keys, "manchester-city-council", ["safeguarding_lead"])
 
 
-async def _post(app: Any, headers: list[tuple[str, str]]) -> httpx.Response:
+async def post_query(
+    app: Any, headers: list[tuple[str, str]], query: str = QUERY
+) -> httpx.Response:
+    """``query`` to the gateway's HTTP app as a graphql-response+json client would send it."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
         return await client.post(
             "/graphql",
-            json={"query": QUERY},
+            json={"query": query},
             headers=[("accept", "application/graphql-response+json"), *headers],
         )
 
@@ -41,19 +44,19 @@ def _code(response: httpx.Response) -> str:
 
 async def test_a_governing_header_sent_twice_is_refused_not_first_wins(http_app: Any) -> None:
     bearer = ("authorization", f"Bearer {_token()}")
-    twice = await _post(
+    twice = await post_query(
         http_app,
         [bearer, ("x-purpose-of-use", "PLANNING"), ("x-purpose-of-use", "SAFEGUARDING"),
          ("x-case-reference", "CASE-1")],
     )  # fmt: skip
     assert twice.status_code == 400 and _code(twice) == "DUPLICATE_HEADER", twice.text
-    cases = await _post(
+    cases = await post_query(
         http_app,
         [bearer, ("x-purpose-of-use", "SAFEGUARDING"), ("x-case-reference", "CASE-1"),
          ("x-case-reference", "CASE-2")],
     )  # fmt: skip
     assert cases.status_code == 400 and _code(cases) == "DUPLICATE_HEADER"
-    once = await _post(
+    once = await post_query(
         http_app, [bearer, ("x-purpose-of-use", "SAFEGUARDING"), ("x-case-reference", "CASE-1")]
     )
     assert once.status_code == 200, once.text
@@ -61,7 +64,7 @@ async def test_a_governing_header_sent_twice_is_refused_not_first_wins(http_app:
 
 async def test_errors_never_echo_a_long_header_value(http_app: Any) -> None:
     long_purpose = "CURIOSITY-" + "X" * 6000
-    answer = await _post(
+    answer = await post_query(
         http_app, [("authorization", f"Bearer {_token()}"), ("x-purpose-of-use", long_purpose)]
     )
     assert answer.status_code == 400 and _code(answer) == "UNKNOWN_PURPOSE"
@@ -71,15 +74,15 @@ async def test_errors_never_echo_a_long_header_value(http_app: Any) -> None:
 async def test_case_references_and_justifications_have_limits(http_app: Any) -> None:
     bearer = ("authorization", f"Bearer {_token()}")
     purpose = ("x-purpose-of-use", "SAFEGUARDING")
-    long_case = await _post(http_app, [bearer, purpose, ("x-case-reference", "C" * 65)])
+    long_case = await post_query(http_app, [bearer, purpose, ("x-case-reference", "C" * 65)])
     assert long_case.status_code == 400 and _code(long_case) == "INVALID_CASE_REFERENCE"
     assert "C" * 50 not in long_case.text
-    control = await _post(http_app, [bearer, purpose, ("x-case-reference", "CASE\x7f1")])
+    control = await post_query(http_app, [bearer, purpose, ("x-case-reference", "CASE\x7f1")])
     assert control.status_code == 400 and _code(control) == "INVALID_CASE_REFERENCE"
-    fits = await _post(http_app, [bearer, purpose, ("x-case-reference", "C" * 64)])
+    fits = await post_query(http_app, [bearer, purpose, ("x-case-reference", "C" * 64)])
     assert fits.status_code == 200
     emergency = ("x-purpose-of-use", "EMERGENCY")
-    essay = await _post(http_app, [bearer, emergency, ("x-justification", "why " * 200)])
+    essay = await post_query(http_app, [bearer, emergency, ("x-justification", "why " * 200)])
     assert essay.status_code == 400 and _code(essay) == "INVALID_JUSTIFICATION"
 
 

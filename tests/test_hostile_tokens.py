@@ -8,13 +8,13 @@ import json
 import time
 from typing import Any
 
-import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from authz.dev_keys import DEV_AUDIENCE, DEV_ISSUER, ensure_dev_keys, mint_token
 from tests.conftest import TEST_KEYS_DIR
+from tests.test_gateway_hygiene import post_query
 
 # Asks for personal data: a refusal must come before any of it is fetched.
 QUERY = '{ person(id: "mp_00000000000000000000") { id health { nhsNumber } } }'
@@ -166,21 +166,11 @@ def _hs256(claims: dict[str, Any], secret: bytes, kid: str) -> str:
     return f"{head}.{body}.{_b64(signature)}"
 
 
-async def _post(app: Any, headers: list[tuple[str, str]]) -> httpx.Response:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-        return await client.post(
-            "/graphql",
-            json={"query": QUERY},
-            headers=[("accept", "application/graphql-response+json"), *headers],
-        )
-
-
 async def test_every_hostile_token_is_refused_with_its_code_and_no_data(http_app: Any) -> None:
     purpose = [("x-purpose-of-use", "DIRECT_CARE")]
     refused = []
     for what, authorization, code in _hostile_tokens():
-        response = await _post(http_app, [("authorization", authorization), *purpose])
+        response = await post_query(http_app, [("authorization", authorization), *purpose], QUERY)
         body = response.json()
         token = authorization.partition(" ")[2]
         assert response.status_code == 401, (what, response.status_code, response.text[:300])
@@ -198,10 +188,11 @@ async def test_two_authorization_headers_are_refused_even_when_both_are_good(
     gp = mint_token(keys, "gp-p84001", ["gp"])
     lead = mint_token(keys, "manchester-city-council", ["safeguarding_lead"])
     for pair in ((gp, gp), (gp, lead), (gp, "not.a.token")):
-        response = await _post(
+        response = await post_query(
             http_app,
             [("authorization", f"Bearer {pair[0]}"), ("authorization", f"Bearer {pair[1]}"),
              ("x-purpose-of-use", "DIRECT_CARE")],
+            QUERY,
         )  # fmt: skip
         assert response.status_code == 400, response.text
         assert response.json()["errors"][0]["extensions"]["code"] == "DUPLICATE_HEADER"
