@@ -16,6 +16,7 @@ between the processes themselves (tests/test_gateway_replicas.py runs three unde
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import uuid
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import asyncpg
+import orjson
 from asyncpg.pool import PoolConnectionProxy
 
 from authz.audit_chain import (
@@ -60,6 +62,7 @@ _APPEND = (
     "SELECT appended_seq, appended_hash FROM append_audit("
     "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
 )
+_APPEND_BATCH = "SELECT appended_seq, appended_hash FROM append_audit_batch($1::jsonb)"
 
 
 class AuditUnavailable(RuntimeError):
@@ -306,26 +309,40 @@ class AuditLog:
             raise AuditUnavailable("audit record not written: no receipt")
         return AuditReceipt(row["appended_seq"], row["appended_hash"])
 
-    async def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditReceipt]:
-        """Append several records in one transaction: one WAL flush for all of them (group
-        commit). All or none are written; AuditUnavailable when they cannot be."""
-        receipts: list[AuditReceipt] = []
+    async def append_many(
+        self, entries: Sequence[AuditEntry], conn: PoolConnectionProxy | None = None
+    ) -> list[AuditReceipt]:
+        """Append several records in one statement (``append_audit_batch``): one round trip
+        and one WAL flush for all of them (group commit). All or none are written;
+        AuditUnavailable when they cannot be. ``conn``: a connection the caller holds (the
+        audit writer keeps one, saving the pool's acquire and reset per batch)."""
+        if not entries:
+            return []
+        batch = orjson.dumps([_batch_item(entry) for entry in entries]).decode("utf-8")
         try:
-            async with (
-                self._pool.acquire(timeout=self._timeout) as conn,
-                conn.transaction(),
-            ):
-                for entry in entries:
-                    head, tail = canonical_split(entry.chain_fields())
-                    row = await conn.fetchrow(
-                        _APPEND, *_append_arguments(entry), head, tail, timeout=self._timeout
-                    )
-                    if row is None:  # pragma: no cover - the function always returns one row
-                        raise AuditUnavailable("audit record not written: no receipt")
-                    receipts.append(AuditReceipt(row["appended_seq"], row["appended_hash"]))
+            if conn is None:
+                async with self._pool.acquire(timeout=self._timeout) as pooled:
+                    rows = await pooled.fetch(_APPEND_BATCH, batch, timeout=self._timeout)
+            else:
+                rows = await conn.fetch(_APPEND_BATCH, batch, timeout=self._timeout)
         except _DB_ERRORS as exc:
             raise AuditUnavailable(f"audit records not written: {_reason(exc)}") from None
-        return receipts
+        if len(rows) != len(entries):  # pragma: no cover - one row per entry, by the function
+            raise AuditUnavailable("audit records not written: receipts missing")
+        return [AuditReceipt(row["appended_seq"], row["appended_hash"]) for row in rows]
+
+    async def hold_connection(self) -> PoolConnectionProxy:
+        """A connection for a long-lived writer, taken from the log's pool; give it back with
+        :meth:`release_connection`. AuditUnavailable when none can be had."""
+        try:
+            conn: PoolConnectionProxy = await self._pool.acquire(timeout=self._timeout)
+        except _DB_ERRORS as exc:
+            raise AuditUnavailable(f"audit log unreachable: {_reason(exc)}") from None
+        return conn
+
+    async def release_connection(self, conn: PoolConnectionProxy) -> None:
+        with contextlib.suppress(*_DB_ERRORS):
+            await self._pool.release(conn, timeout=self._timeout)
 
     async def record(self, seq: int) -> AuditRecord | None:
         """One stored record by its place in the chain."""
@@ -360,6 +377,31 @@ class AuditLog:
                 return list(await conn.fetch(sql, *args, timeout=self._timeout))
         except _DB_ERRORS as exc:
             raise AuditUnavailable(f"audit log unreadable: {_reason(exc)}") from None
+
+
+def _batch_item(entry: AuditEntry) -> dict[str, Any]:
+    """One record as ``append_audit_batch`` reads it (the chain's canonical pieces included)."""
+    head, tail = canonical_split(entry.chain_fields())
+    return {
+        "request_id": entry.request_id,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "subject": entry.subject,
+        "staff_name": entry.staff_name,
+        "organisation": entry.organisation,
+        "roles": entry.roles,
+        "purpose": entry.purpose.value,
+        "case_reference": entry.case_reference,
+        "justification": entry.justification,
+        "break_glass": entry.break_glass,
+        "subjects": entry.subjects,
+        "served": entry.served,
+        "masked": entry.masked,
+        "denied": entry.denied,
+        "agreements": entry.agreements,
+        "response_sha256": entry.response_sha256,
+        "canonical_head": head,
+        "canonical_tail": tail,
+    }
 
 
 def _append_arguments(entry: AuditEntry) -> tuple[Any, ...]:

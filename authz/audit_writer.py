@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from asyncpg.pool import PoolConnectionProxy
+
 from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable
 
 MAX_BATCH = 128
@@ -27,6 +29,9 @@ class AuditWriter:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[tuple[AuditEntry, asyncio.Future[AuditReceipt]]] | None = None
         self._worker: asyncio.Task[None] | None = None
+        # One connection kept for the writer's batches (no pool acquire and reset per batch);
+        # given back and taken afresh after any failure.
+        self._conn: PoolConnectionProxy | None = None
         self.batches = 0
 
     async def append(self, entry: AuditEntry) -> AuditReceipt:
@@ -46,13 +51,15 @@ class AuditWriter:
             while len(batch) < self.max_batch and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                receipts = await self.log.append_many([entry for entry, _ in batch])
+                receipts = await self._append([entry for entry, _ in batch])
             except AuditUnavailable as error:
+                await self._drop_connection()
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(AuditUnavailable(str(error)))
                 continue
             except Exception as error:
+                await self._drop_connection()
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(AuditUnavailable(f"audit writer failed: {error}"))
@@ -62,8 +69,19 @@ class AuditWriter:
                 if not done.done():
                     done.set_result(receipt)
 
+    async def _append(self, entries: list[AuditEntry]) -> list[AuditReceipt]:
+        if self._conn is None:
+            self._conn = await self.log.hold_connection()
+        return await self.log.append_many(entries, self._conn)
+
+    async def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await self.log.release_connection(conn)
+
     async def close(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
+        await self._drop_connection()

@@ -397,3 +397,62 @@ async def test_group_commit_keeps_one_chain_and_fails_closed_together(
     dead = AuditWriter(log)  # its pool is closed now
     with pytest.raises(AuditUnavailable):
         await dead.append(entry(1000))
+
+
+async def test_a_batch_is_one_statement_each_receipt_names_its_own_record(
+    pg_address: ServerAddress,
+) -> None:
+    """append_many sends the batch once; receipt i is entry i's record, stored as given
+    (non-ASCII names, microsecond times, empty lists) so the chain verifies."""
+    log = await AuditLog.open(pg_address.dsn("governance"), timeout=5)
+    try:
+        entries = [
+            entry(1, occurred_at=T0 + timedelta(microseconds=7)),
+            entry(2, masked=(), justification="Zoë's review", staff_name=None),
+            entry(3, occurred_at=T0.replace(microsecond=0)),
+        ]
+        receipts = await log.append_many(entries)
+        assert len(receipts) == len(entries) == 3
+        assert [r.seq for r in receipts] == list(range(receipts[0].seq, receipts[0].seq + 3))
+        for given, receipt in zip(entries, receipts, strict=True):
+            stored = await log.record(receipt.seq)
+            assert stored is not None
+            assert stored.entry == given
+            assert stored.record_hash == receipt.record_hash
+        assert await log.append_many([]) == []
+        assert (await log.verify()).ok
+    finally:
+        await log.close()
+
+
+async def test_a_batch_is_all_or_nothing_and_the_writer_recovers(
+    pg_address: ServerAddress,
+) -> None:
+    """A batch holding one bad record (a request id already in the log) writes none of its
+    records; the writer's next batch, on a fresh connection, is written."""
+    from authz.audit_writer import AuditWriter
+
+    log = await AuditLog.open(pg_address.dsn("governance"), timeout=5)
+    try:
+        first = entry(10)
+        await log.append(first)
+        before = (await log.verify()).head_seq
+        with pytest.raises(AuditUnavailable):
+            await log.append_many([entry(11), entry(12, request_id=first.request_id)])
+        assert (await log.verify()).head_seq == before
+
+        writer = AuditWriter(log)
+        try:
+            receipt = await writer.append(entry(13))
+            held = writer._conn
+            assert held is not None
+            await log.fetchrow("SELECT pg_terminate_backend($1)", held.get_server_pid())
+            with pytest.raises(AuditUnavailable):
+                await writer.append(entry(14))  # on the dead connection: fails closed
+            again = await writer.append(entry(15))  # a fresh connection
+            assert again.seq > receipt.seq
+            assert (await log.verify()).ok
+        finally:
+            await writer.close()
+    finally:
+        await log.close()
