@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from authz.model import Decision, Effect, MaskRule
 from mesh.enforce.internal import OPT_OUT_ALIAS, RESERVED_ALIAS_PREFIX
@@ -38,9 +38,10 @@ class FieldGuard:
     denied: set[str] = field(default_factory=set)
     withheld_by_row_rule: int = 0
 
-    def resolve(self, source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
-        value = source.get(info.path.key) if isinstance(source, Mapping) else None
-        key = (info.parent_type.name, info.field_name)
+    def read(self, source: Any, type_name: str, field_name: str, response_key: str) -> Any:
+        """The field's value as the caller may see it (a FieldReader for the shaping)."""
+        value = source.get(response_key) if isinstance(source, Mapping) else None
+        key = (type_name, field_name)
         decision = self.decisions.get(key)
         if decision is None or decision.effect is Effect.DENY:
             raise self._withheld(key, decision)

@@ -11,11 +11,12 @@ import re
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
+from graphql import DocumentNode, GraphQLSchema
 
 from mesh.federation.access import AccessRules
 from mesh.federation.errors import QueryPlanningFailed
 from mesh.federation.execute import ExecutionOutcome, Transport, execute_plan, shape_response
+from mesh.federation.execute.shape import FieldReader
 from mesh.federation.pipeline import ExecutionOutcome as Outcome
 from mesh.federation.pipeline import FetchHeaders
 from mesh.federation.plan import PlanningError, QueryPlan, plan_operation
@@ -93,9 +94,9 @@ class FederatedEngine:
         operation_name: str | None,
         variables: Mapping[str, Any],
         outcome: Outcome | None,
-        field_resolver: GraphQLFieldResolver | None,
+        field_reader: FieldReader | None,
     ) -> dict[str, Any]:
         fetched = outcome if isinstance(outcome, ExecutionOutcome) else ExecutionOutcome()
         return shape_response(
-            self.api_schema, document, operation_name, variables, fetched, field_resolver
+            self.api_schema, document, operation_name, variables, fetched, field_reader
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from cachetools import LRUCache, TTLCache
-from graphql import DocumentNode, FieldNode, GraphQLFieldResolver, GraphQLSchema, NameNode
+from graphql import DocumentNode, FieldNode, GraphQLSchema, NameNode
 
 from authz.access import Caller, CallerError
 from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable, FieldsShown
@@ -31,6 +31,7 @@ from mesh.enforce import FieldGuard, operation_coordinates, prune_denied
 from mesh.enforce.internal import OPT_OUT_ALIAS
 from mesh.enforce.subjects import subject_fields, subject_selections
 from mesh.federation.errors import NotExecuted, ServiceUnavailable, Unauthenticated
+from mesh.federation.execute.shape import FieldReader
 from mesh.federation.pipeline import PreparedOperation, may_be_schema_only
 from mesh.gateway.reads import reads_of
 from mesh.gateway.telemetry import GatewayTelemetry
@@ -243,8 +244,8 @@ class GovernedRequest:
         return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
 
     @property
-    def field_resolver(self) -> GraphQLFieldResolver:
-        return self.guard.resolve
+    def field_reader(self) -> FieldReader:
+        return self.guard.read
 
     async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
         decision, guard = self.decision, self.guard

@@ -23,6 +23,7 @@ from graphql import (
 
 from mesh.federation.access import AccessRules
 from mesh.federation.errors import Unauthenticated
+from mesh.federation.execute import FieldReader
 from mesh.federation.http import PipelineHolder, create_app
 from mesh.federation.pipeline import (
     DocumentLimits,
@@ -91,7 +92,7 @@ class OneSchemaEngine:
         operation_name: str | None,
         variables: Mapping[str, Any],
         outcome: Any,
-        field_resolver: GraphQLFieldResolver | None,
+        field_reader: FieldReader | None,
     ) -> dict[str, Any]:
         result = execute(
             SCHEMA,
@@ -99,7 +100,7 @@ class OneSchemaEngine:
             root_value=outcome.data if outcome is not None else {},
             variable_values=dict(variables),
             operation_name=operation_name,
-            field_resolver=field_resolver or _read,
+            field_resolver=_read if field_reader is None else _resolver(field_reader),
         )
         assert isinstance(result, ExecutionResult)
         body: dict[str, Any] = {"data": result.data}
@@ -115,6 +116,12 @@ def _call_or_read(source: Any, info: Any, **args: Any) -> Any:
 
 def _read(source: Any, info: Any, **_: Any) -> Any:
     return source.get(info.path.key) if isinstance(source, dict) else None
+
+
+def _resolver(reader: FieldReader) -> GraphQLFieldResolver:
+    return lambda source, info, **_: reader(
+        source, info.parent_type.name, info.field_name, str(info.path.key)
+    )
 
 
 class TokenPolicy:
@@ -276,7 +283,7 @@ async def test_readiness_needs_a_pipeline_and_the_check() -> None:
 def test_open_policy_plans_without_a_key() -> None:
     authorization = OpenPolicy().authorize(None, _prepared("{ count }"))
     key: Hashable = authorization.plan_key
-    assert key is None and authorization.field_resolver is None
+    assert key is None and authorization.field_reader is None
 
 
 def _prepared(query: str) -> PreparedOperation:

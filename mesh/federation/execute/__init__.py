@@ -9,10 +9,12 @@ from mesh.federation.execute.faults import (
 )
 from mesh.federation.execute.http import HttpTransport
 from mesh.federation.execute.response import shape_response
+from mesh.federation.execute.shape import FieldReader, read_by_response_key
 from mesh.federation.execute.transport import InProcessTransport, RoutingTransport, Transport
 
 __all__ = [
     "ExecutionOutcome",
+    "FieldReader",
     "HttpTransport",
     "InProcessTransport",
     "RoutingTransport",
@@ -22,5 +24,6 @@ __all__ = [
     "SubgraphUnavailable",
     "Transport",
     "execute_plan",
+    "read_by_response_key",
     "shape_response",
 ]

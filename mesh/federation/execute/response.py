@@ -1,8 +1,9 @@
-"""Shape fetched data into the client's response with graphql-core's own executor.
+"""Shape fetched data into the client's response.
 
-The merged subgraph data is executed against the API schema with a resolver that reads each
-field by its response key, so aliases, fragments, ``__typename``, abstract types, error paths
-and null propagation follow the GraphQL spec exactly, and introspection just works.
+The merged subgraph data is completed against the API schema reading each field by its
+response key (:mod:`mesh.federation.execute.shape`), so aliases, fragments, ``__typename``,
+abstract types, error paths and null propagation follow the GraphQL spec; operations that
+introspect go through graphql-core's executor, whose schema resolvers answer them.
 """
 
 from __future__ import annotations
@@ -27,31 +28,15 @@ from graphql import (
 from graphql.language import Visitor
 
 from mesh.federation.execute.executor import ExecutionOutcome
+from mesh.federation.execute.shape import (
+    FieldReader,
+    complete_answer,
+    read_by_response_key,
+    typename_of,
+)
 
 _NULL_PROPAGATION = "Cannot return null for non-nullable field"
 _STAND_IN = "_Implementation_"  # prefix of the object types standing in for orphan interfaces
-
-
-def _by_response_key(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
-    if isinstance(source, Mapping):
-        return source.get(info.path.key)
-    return None
-
-
-def _type_of(
-    value: Any, info: GraphQLResolveInfo[Any], abstract: GraphQLAbstractType
-) -> str | None:
-    """The object's ``__typename``. Objects an ``@interfaceObject`` subgraph returned carry
-    the interface's name (or none): when the operation needs no more than the interface's
-    fields here, the plan does not ask for the real type and any implementation shapes them
-    alike (an interface no type implements gets a stand-in)."""
-    if not isinstance(value, Mapping):
-        return None
-    typename = value.get("__typename")
-    possible = info.schema.get_possible_types(abstract)
-    if isinstance(typename, str) and any(t.name == typename for t in possible):
-        return typename
-    return possible[0].name if possible else None
 
 
 _shaping_schemas: weakref.WeakKeyDictionary[GraphQLSchema, GraphQLSchema] = (
@@ -104,10 +89,31 @@ class _Introspects(Visitor):
             self.found = True
 
 
+_introspecting: weakref.WeakKeyDictionary[DocumentNode, bool] = weakref.WeakKeyDictionary()
+
+
 def _introspects(document: DocumentNode) -> bool:
-    visitor = _Introspects()
-    visit(document, visitor)
-    return visitor.found
+    """Whether the document asks for ``__schema`` or ``__type`` (remembered per document:
+    parsed documents are cached and shaped again and again)."""
+    known = _introspecting.get(document)
+    if known is None:
+        visitor = _Introspects()
+        visit(document, visitor)
+        known = _introspecting[document] = visitor.found
+    return known
+
+
+def _as_resolver(reader: FieldReader) -> GraphQLFieldResolver:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
+        return reader(source, info.parent_type.name, info.field_name, str(info.path.key))
+
+    return resolve
+
+
+def _type_of(
+    value: Any, info: GraphQLResolveInfo[Any], abstract: GraphQLAbstractType
+) -> str | None:
+    return typename_of(value, info.schema, abstract)
 
 
 def shape_response(
@@ -116,29 +122,36 @@ def shape_response(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
     outcome: ExecutionOutcome,
-    field_resolver: GraphQLFieldResolver | None = None,
+    field_reader: FieldReader | None = None,
 ) -> dict[str, Any]:
-    """The client's response; ``field_resolver`` (e.g. a governance guard) replaces the plain
-    read-by-response-key resolver when given."""
+    """The client's response; ``field_reader`` (e.g. a governance guard) replaces the plain
+    read-by-response-key when given. Operations that introspect are answered by graphql-core's
+    executor (the schema's own resolvers), the rest by the lean walk."""
+    reader = field_reader or read_by_response_key
     schema = _shaping_schema(api_schema)
-    if schema is not api_schema and _introspects(document):
-        schema = api_schema  # introspection must not see the stand-ins
-    result = execute_sync(
-        schema,
-        document,
-        root_value=outcome.data,
-        variable_values=dict(variables or {}),
-        operation_name=operation_name,
-        field_resolver=field_resolver or _by_response_key,
-        type_resolver=_type_of,
-    )
+    if _introspects(document):
+        result = execute_sync(
+            api_schema,  # introspection must not see the stand-ins
+            document,
+            root_value=outcome.data,
+            variable_values=dict(variables or {}),
+            operation_name=operation_name,
+            field_resolver=_as_resolver(reader),
+            type_resolver=_type_of,
+        )
+        data, located = result.data, result.errors or []
+    else:
+        answer = complete_answer(
+            schema, document, operation_name, variables or {}, outcome.data, reader
+        )
+        data, located = answer.data, answer.errors
     errors = list(outcome.errors)
-    for error in result.errors or ():
+    for error in located:
         if errors and error.message.startswith(_NULL_PROPAGATION):
             continue  # a subgraph's own error already explains this null
         errors.append(dict(error.formatted))
     body: dict[str, Any] = {}
     if errors:
         body["errors"] = errors
-    body["data"] = result.data
+    body["data"] = data
     return body

@@ -9,9 +9,10 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from cachetools import LRUCache
-from graphql import DocumentNode, GraphQLFieldResolver, GraphQLSchema
+from graphql import DocumentNode, GraphQLSchema
 
 from mesh.federation.access import AccessRules
+from mesh.federation.execute.shape import FieldReader
 from mesh.federation.observe.metrics import CacheStats
 
 FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
@@ -52,7 +53,7 @@ class QueryEngine(Protocol):
         operation_name: str | None,
         variables: Mapping[str, Any],
         outcome: ExecutionOutcome | None,
-        field_resolver: GraphQLFieldResolver | None,
+        field_reader: FieldReader | None,
     ) -> dict[str, Any]:
         """The client's answer from fetched data (None: no data was fetched)."""
         ...

@@ -169,7 +169,7 @@ class Pipeline:
                 operation_name,
                 operation.variables,
                 outcome,
-                authorization.field_resolver,
+                authorization.field_reader,
             )
             if shaped.changed:
                 body = withhold(body, shaped, operation_in(shaped.document, operation_name))

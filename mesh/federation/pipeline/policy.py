@@ -14,8 +14,9 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graphql import DocumentNode, GraphQLFieldResolver
+from graphql import DocumentNode
 
+from mesh.federation.execute.shape import FieldReader
 from mesh.federation.pipeline.operation import PreparedOperation
 
 
@@ -37,7 +38,7 @@ class Authorization(Protocol):
         ...
 
     @property
-    def field_resolver(self) -> GraphQLFieldResolver | None:
+    def field_reader(self) -> FieldReader | None:
         """Reads (and may withhold or transform) each value while the answer is shaped."""
         ...
 
@@ -79,7 +80,7 @@ class Unrestricted:
     document: DocumentNode
     plan_key: Hashable = None
     subgraph_headers: Mapping[str, str] = field(default_factory=dict)
-    field_resolver: GraphQLFieldResolver | None = None
+    field_reader: FieldReader | None = None
 
     def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
         return self.subgraph_headers
