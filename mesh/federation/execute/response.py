@@ -12,6 +12,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -89,18 +90,21 @@ class _Introspects(Visitor):
             self.found = True
 
 
-_introspecting: weakref.WeakKeyDictionary[DocumentNode, bool] = weakref.WeakKeyDictionary()
+# Keyed by identity: a document's own hash walks its whole tree. The document is kept with
+# its answer, so its id cannot be reused while the entry lives.
+_introspecting: LRUCache[int, tuple[DocumentNode, bool]] = LRUCache(1024)
 
 
 def _introspects(document: DocumentNode) -> bool:
     """Whether the document asks for ``__schema`` or ``__type`` (remembered per document:
     parsed documents are cached and shaped again and again)."""
-    known = _introspecting.get(document)
-    if known is None:
-        visitor = _Introspects()
-        visit(document, visitor)
-        known = _introspecting[document] = visitor.found
-    return known
+    known = _introspecting.get(id(document))
+    if known is not None and known[0] is document:
+        return known[1]
+    visitor = _Introspects()
+    visit(document, visitor)
+    _introspecting[id(document)] = (document, visitor.found)
+    return visitor.found
 
 
 def _as_resolver(reader: FieldReader) -> GraphQLFieldResolver:

@@ -41,6 +41,12 @@ from graphql.pyutils import Path, inspect, is_iterable
 # the value. Raise a GraphQLError to withhold it (it becomes null with that error).
 FieldReader = Callable[[Any, str, str, str], Any]
 FieldGroup = list[FieldDetails]
+_TYPENAME = GraphQLScalarType("__typename")  # marks the meta field in a compiled field list
+# response key, field name, return type (the marker for __typename), the field's nodes, its leaf
+# type when it is a scalar or enum (non-null or not), else None
+_CompiledField = tuple[
+    str, str, GraphQLOutputType, FieldGroup, GraphQLScalarType | GraphQLEnumType | None
+]
 
 
 def read_by_response_key(source: Any, type_name: str, field_name: str, key: str) -> Any:
@@ -95,6 +101,7 @@ class _Walk:
         self.reader = reader
         self.errors: list[GraphQLError] = []
         self._nulled: set[Path | None] = set()
+        self._compiled_fields: dict[int, tuple[dict[str, FieldGroup], list[_CompiledField]]] = {}
 
     def run(self) -> CompletedAnswer:
         executor = self.executor
@@ -127,30 +134,56 @@ class _Walk:
         self,
         parent: GraphQLObjectType,
         source: Any,
-        grouped: Mapping[str, FieldGroup],
+        grouped: dict[str, FieldGroup],
         path: Path | None,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         type_name = parent.name
-        fields = parent.fields
         read = self.reader
+        for key, name, return_type, group, leaf in self._compiled(parent, grouped):
+            if leaf is _TYPENAME:
+                result[key] = type_name
+                continue
+            try:
+                value = read(source, type_name, name, key)
+                if leaf is not None and value is not None:
+                    # the common case, without a path: a leaf with a value
+                    coerced = leaf.coerce_output_value(value)
+                    if coerced is not None and coerced is not Undefined:
+                        result[key] = coerced
+                        continue
+                field_path = Path(path, key, type_name)
+                result[key] = self._complete(return_type, group, parent, name, field_path, value)
+            except Exception as raw:
+                self._failed(raw, return_type, group, Path(path, key, type_name))
+                result[key] = None
+        return result
+
+    def _compiled(
+        self, parent: GraphQLObjectType, grouped: dict[str, FieldGroup]
+    ) -> list[_CompiledField]:
+        """Each collected field with its definition looked up once per walk (the grouped
+        field sets are memoised by the executor, so a list of a thousand people compiles
+        its fields once)."""
+        known = self._compiled_fields.get(id(grouped))
+        if known is not None and known[0] is grouped:
+            return known[1]
+        compiled: list[_CompiledField] = []
+        fields = parent.fields
         for key, group in grouped.items():
             name = group[0].node.name.value
             if name == "__typename":
-                result[key] = type_name
+                compiled.append((key, name, _TYPENAME, group, _TYPENAME))
                 continue
             definition = fields.get(name)
             if definition is None:
                 continue  # graphql-core leaves out a field the type lacks (no such in valid ops)
-            field_path = Path(path, key, type_name)
             return_type = definition.type
-            try:
-                value = read(source, type_name, name, key)
-                result[key] = self._complete(return_type, group, parent, name, field_path, value)
-            except Exception as raw:
-                self._failed(raw, return_type, group, field_path)
-                result[key] = None
-        return result
+            named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            leaf = named if isinstance(named, GraphQLScalarType | GraphQLEnumType) else None
+            compiled.append((key, name, return_type, group, leaf))
+        self._compiled_fields[id(grouped)] = (grouped, compiled)
+        return compiled
 
     def _complete(
         self,
