@@ -52,6 +52,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workloads", default="person,household,deep,homes")
     parser.add_argument("--gateways", default="ours,apollo,hive,hive-rust,ours-nogov")
     parser.add_argument("--profile-seconds", type=int, default=10, help="0: no profile")
+    parser.add_argument(
+        "--profile-gateway",
+        choices=("ours", "ours-nogov"),
+        default="ours",
+        help="which of our gateways py-spy records (governance on, or off to compare)",
+    )
     parser.add_argument("--base-port", type=int, default=4600)
     parser.add_argument(
         "--render",
@@ -300,7 +306,7 @@ def _run(args: argparse.Namespace) -> int:
             groups.setdefault((r.workload, r.gateway), []).append(r)
         summaries = [summarise(group) for group in groups.values()]
 
-        ours = next((g for g in under_test if g.name == "ours"), None)
+        ours = next((g for g in under_test if g.name == args.profile_gateway), None)
         if args.profile_seconds and ours is not None and "household" in args.workloads:
             _profile(ours, ids["household"], headers, args, work_dir)
 
@@ -392,14 +398,15 @@ def _profile(
         )
 
     raw = work_dir / "profile.raw"
-    _say(f"profiling ours (governance on) under household load: 2 x {seconds} s")
+    governance = "governance off" if args.profile_gateway == "ours-nogov" else "governance on"
+    _say(f"profiling ours ({governance}) under household load: 2 x {seconds} s")
     profile.record_under_load(
         ours.service.pid, seconds, RESULTS_DIR / "profile.svg", "flamegraph", load
     )
     profile.record_under_load(ours.service.pid, seconds, raw, "raw", load)
     found = profile.analyse(raw.read_text())
     context = (
-        f"py-spy {seconds} s on `mesh gateway serve` (governance on) while autocannon drove the "
+        f"py-spy {seconds} s on `mesh gateway serve` ({governance}) while autocannon drove the "
         f"household view at {args.connections} connections; flame graph: `profile.svg`."
     )
     (RESULTS_DIR / "profile.md").write_text(profile.profile_markdown(found, context))
