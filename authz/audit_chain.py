@@ -67,10 +67,8 @@ def utc_iso(moment: datetime) -> str:
     return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond:06d}Z"
 
 
-def _dump(value: ChainValue) -> str:
-    if isinstance(value, str | int | bool) or value is None:
-        return json.dumps(value, ensure_ascii=True)
-    return json.dumps(list(value), ensure_ascii=True, separators=(",", ":"))
+_SEQ_PLACEHOLDER = -1
+_SEQ_MARK = f'"seq":{_SEQ_PLACEHOLDER}'
 
 
 def canonical_split(fields: Mapping[str, ChainValue]) -> tuple[str, str]:
@@ -78,11 +76,17 @@ def canonical_split(fields: Mapping[str, ChainValue]) -> tuple[str, str]:
     seq value: ``head + str(seq) + tail`` is the whole canonical form."""
     if "seq" in fields:
         raise ValueError("seq is assigned by the log, not given in the fields")
-    before = [key for key in sorted(fields) if key < "seq"]
-    after = [key for key in sorted(fields) if key > "seq"]
-    head = "{" + "".join(f"{json.dumps(key)}:{_dump(fields[key])}," for key in before) + '"seq":'
-    tail = "".join(f",{json.dumps(key)}:{_dump(fields[key])}" for key in after) + "}"
-    return head, tail
+    # One encoding of the whole record with a placeholder seq, cut around it: values are
+    # scalars and lists of strings, whose quotes inside strings are escaped, so the
+    # placeholder's text occurs once, as the top-level key.
+    whole = json.dumps(
+        {**fields, "seq": _SEQ_PLACEHOLDER},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    head, tail = whole.split(_SEQ_MARK)
+    return head + '"seq":', tail
 
 
 def canonical_json(fields: Mapping[str, ChainValue], seq: int) -> str:
