@@ -39,7 +39,7 @@ from authz.audit_chain import (
     record_hash,
     utc_iso,
 )
-from authz.decision import agreement_refs, is_break_glass
+from authz.decision import OperationDecision, agreement_refs, is_break_glass
 from authz.model import AccessRequest, Decision, Effect, PurposeOfUse
 
 __all__ = [
@@ -154,6 +154,59 @@ class AuditEntry:
         if shown is not None:
             served, masked = sorted(shown.served), sorted(shown.masked)
             denied = sorted({*denied, *shown.denied})
+        return cls._made(
+            request,
+            subjects=subjects,
+            response=response,
+            request_id=request_id,
+            occurred_at=occurred_at,
+            served=served,
+            masked=masked,
+            denied=denied,
+            agreements=agreement_refs(decisions),
+            break_glass=is_break_glass(request, decisions),
+        )
+
+    @classmethod
+    def for_decision(
+        cls,
+        decision: OperationDecision,
+        *,
+        subjects: Iterable[str],
+        response: bytes,
+        request_id: str,
+        shown: FieldOutcome,
+    ) -> AuditEntry:
+        """As :meth:`for_request` with ``decision.fields`` as the decisions, from what the
+        decision worked out once (it is reused by every request of the same operation)."""
+        return cls._made(
+            decision.access,
+            subjects=subjects,
+            response=response,
+            request_id=request_id,
+            occurred_at=None,
+            served=sorted(shown.served),
+            masked=sorted(shown.masked),
+            denied=sorted({*decision.denied_coordinates, *shown.denied}),
+            agreements=decision.agreements,
+            break_glass=decision.break_glass,
+        )
+
+    @classmethod
+    def _made(
+        cls,
+        request: AccessRequest,
+        *,
+        subjects: Iterable[str],
+        response: bytes,
+        request_id: str | None,
+        occurred_at: datetime | None,
+        served: Iterable[str],
+        masked: Iterable[str],
+        denied: Iterable[str],
+        agreements: tuple[str, ...],
+        break_glass: bool,
+    ) -> AuditEntry:
         principal = request.principal
         return cls(
             request_id=request_id or str(uuid.uuid4()),
@@ -165,12 +218,12 @@ class AuditEntry:
             purpose=request.purpose,
             case_reference=request.case_reference,
             justification=request.justification,
-            break_glass=is_break_glass(request, decisions),
+            break_glass=break_glass,
             subjects=tuple(dict.fromkeys(subjects)),
             served=tuple(dict.fromkeys(served)),
             masked=tuple(dict.fromkeys(masked)),
             denied=tuple(dict.fromkeys(denied)),
-            agreements=agreement_refs(decisions),
+            agreements=agreements,
             response_sha256=hashlib.sha256(response).hexdigest(),
         )
 

@@ -45,6 +45,11 @@ class OperationDecision:
         return frozenset(c for c, d in self.fields.items() if d.effect is Effect.DENY)
 
     @cached_property
+    def denied_coordinates(self) -> tuple[str, ...]:
+        """The denied fields as the audit names them (``Type.field``)."""
+        return tuple(d.coordinate for d in self.fields.values() if d.effect is Effect.DENY)
+
+    @cached_property
     def agreements(self) -> tuple[str, ...]:
         return agreement_refs(self.fields.values())
 

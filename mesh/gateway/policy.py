@@ -249,10 +249,9 @@ class GovernedRequest:
 
     async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
         decision, guard = self.decision, self.guard
-        entry = AuditEntry.for_request(
-            decision.access,
+        entry = AuditEntry.for_decision(
+            decision,
             subjects=guard.subjects,
-            decisions=decision.fields.values(),
             response=orjson.dumps(body),
             request_id=self.request_id,
             # what the answer held, and what was read on the caller's behalf to make it
