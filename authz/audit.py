@@ -51,7 +51,22 @@ __all__ = [
 ]
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-_DB_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncio.TimeoutError)
+_DB_ERRORS = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncio.TimeoutError,
+)
+# Failures of the connection rather than of the statement (a terminated backend, a dropped
+# socket, a protocol left mid-operation by either).
+_CONNECTION_LOST = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
 # The audit_record columns AuditRecord.from_row reads, in table order.
 RECORD_COLUMNS = (
     "seq, request_id, occurred_at, subject, staff_name, organisation, roles, purpose, "
@@ -66,7 +81,14 @@ _APPEND_BATCH = "SELECT appended_seq, appended_hash FROM append_audit_batch($1::
 
 
 class AuditUnavailable(RuntimeError):
-    """The audit log could not take (or give back) a record: serve no personal data."""
+    """The audit log could not take (or give back) a record: serve no personal data.
+
+    ``connection_lost``: the connection itself failed (the server dropped it, or it is in a
+    state it cannot leave), so the same request on a fresh connection may succeed."""
+
+    def __init__(self, message: str, *, connection_lost: bool = False) -> None:
+        super().__init__(message)
+        self.connection_lost = connection_lost
 
 
 class FieldOutcome(Protocol):
@@ -379,7 +401,10 @@ class AuditLog:
             else:
                 rows = await conn.fetch(_APPEND_BATCH, batch, timeout=self._timeout)
         except _DB_ERRORS as exc:
-            raise AuditUnavailable(f"audit records not written: {_reason(exc)}") from None
+            raise AuditUnavailable(
+                f"audit records not written: {_reason(exc)}",
+                connection_lost=isinstance(exc, _CONNECTION_LOST),
+            ) from None
         if len(rows) != len(entries):  # pragma: no cover - one row per entry, by the function
             raise AuditUnavailable("audit records not written: receipts missing")
         return [AuditReceipt(row["appended_seq"], row["appended_hash"]) for row in rows]
@@ -394,7 +419,9 @@ class AuditLog:
         return conn
 
     async def release_connection(self, conn: PoolConnectionProxy) -> None:
-        with contextlib.suppress(*_DB_ERRORS):
+        """Give a held connection back. A broken one may fail its reset (asyncpg then
+        terminates it and frees its place in the pool): that is no error of the caller's."""
+        with contextlib.suppress(Exception):
             await self._pool.release(conn, timeout=self._timeout)
 
     async def record(self, seq: int) -> AuditRecord | None:

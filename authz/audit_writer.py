@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable
@@ -70,9 +71,21 @@ class AuditWriter:
                     done.set_result(receipt)
 
     async def _append(self, entries: list[AuditEntry]) -> list[AuditReceipt]:
-        if self._conn is None:
-            self._conn = await self.log.hold_connection()
-        return await self.log.append_many(entries, self._conn)
+        """The batch on the kept connection; once more on a fresh one if that connection
+        failed or was found closed (the database restarted or dropped it). Safe to repeat:
+        request ids are unique in the log, so a batch that did commit before the loss is
+        refused, not written twice, and its requests fail closed."""
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = await self.log.hold_connection()
+            conn = self._conn
+            try:
+                return await self.log.append_many(entries, conn)
+            except AuditUnavailable as error:
+                if attempt == 2 or not (error.connection_lost or _lost(conn)):
+                    raise
+                await self._drop_connection()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
@@ -85,3 +98,11 @@ class AuditWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
         await self._drop_connection()
+
+
+def _lost(conn: PoolConnectionProxy) -> bool:
+    """Whether the connection is gone (a pooled one is detached from its proxy when lost)."""
+    try:
+        return conn.is_closed()
+    except asyncpg.InterfaceError:
+        return True
