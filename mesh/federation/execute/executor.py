@@ -155,8 +155,13 @@ class _Run:
             return
         data = payload.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list) and len(entities) != len(representations):
+            # Which answer belongs to which object is unknowable: none of them is used.
+            detail = f"{len(entities)} entities for {len(representations)} representations"
+            self.fault(SubgraphBadResponse(node.subgraph, detail), owners[0][0][1])
+            return
         if isinstance(entities, list):
-            for entity, group, rep in zip(entities, owners, representations, strict=False):
+            for entity, group, rep in zip(entities, owners, representations, strict=True):
                 if not isinstance(entity, dict):
                     continue
                 if node.rewrites:

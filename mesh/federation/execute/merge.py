@@ -114,15 +114,17 @@ def _nested(value: Any, selection: InputSelection) -> Any:
 def apply_rewrites(
     value: Any, rewrites: tuple[OutputRewrite, ...], typename: str | None = None
 ) -> None:
-    """Rename aliased response keys back. An entity answer carries no ``__typename`` of its
-    own at the top: ``typename`` (its representation's) stands in for it there."""
+    """Rename aliased response keys back, merged into what the client's key already holds
+    (one object selected under two shapes is still one object). An entity answer carries no
+    ``__typename`` of its own at the top: ``typename`` (its representation's) stands in for
+    it there."""
     for rewrite in rewrites:
         for obj in _walk(value, rewrite.path):
             actual = (
                 typename if typename is not None and not rewrite.path else obj.get("__typename")
             )
             if rewrite.alias in obj and (rewrite.types is None or actual in rewrite.types):
-                obj[rewrite.key] = obj.pop(rewrite.alias)
+                deep_merge(obj, {rewrite.key: obj.pop(rewrite.alias)})
 
 
 def _walk(value: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
