@@ -22,6 +22,7 @@ from mesh.federation.execute.merge import (
     apply_rewrites,
     deep_merge,
     objects_at,
+    renamed_path,
     representation_of,
 )
 from mesh.federation.execute.transport import Headers, Transport
@@ -196,14 +197,15 @@ class _Run:
             mapped: list[list[str | int] | None] = [None]
             if isinstance(path, list):
                 if entity_paths is None:
-                    mapped = [list(path)]
+                    mapped = [renamed_path(path, node.rewrites)]
                 elif (
                     len(path) >= 2
                     and path[0] == "_entities"
                     and isinstance(path[1], int)
                     and 0 <= path[1] < len(entity_paths)
                 ):
-                    mapped = [[*where, *path[2:]] for where in entity_paths[path[1]]]
+                    inside = renamed_path(path[2:], node.rewrites)
+                    mapped = [[*where, *inside] for where in entity_paths[path[1]]]
             extensions = dict(error.get("extensions") or {})
             extensions.setdefault("code", "SUBGRAPH_ERROR")
             extensions["subgraph"] = node.subgraph

@@ -74,7 +74,9 @@ CASE = Case(
         Probe(
             label="three-roots-at-once",
             query="""{
-              notice(id: "n1") { id headline ... on Closure { days contactName } ... on Event { venue } }
+              notice(id: "n1") {
+                id headline ... on Closure { days contactName } ... on Event { venue }
+              }
               officer { id name }
               bulletin { id name lead { id ... on Closure { days } } }
             }""",

@@ -171,6 +171,41 @@ async def test_a_renamed_key_merges_into_the_object_the_client_key_holds() -> No
     assert body == {"data": {"listing": {"similar": {"similar": {"id": "f1"}, "rooms": 2}}}}
 
 
+async def test_a_key_aliased_inside_an_aliased_field_is_renamed_back() -> None:
+    """``permit`` is aliased for Driver and, inside it, ``ref`` for Cab: the inner alias is
+    named by the outer one, so it is renamed first, and the Cab's ref reaches the client."""
+    subgraphs = CaseSubgraphs("errors-under-renamed-keys")
+    body = await run(
+        case_supergraph("errors-under-renamed-keys"),
+        subgraphs.transport,
+        """{ holders {
+          ... on Trader { permit { __typename } }
+          ... on Driver { permit { ... on Stall { ref } ... on Cab { ref } } }
+        } }""",
+    )
+    [sent] = subgraphs.to("licensing")
+    assert "permit__fed1: permit" in sent.query
+    assert "ref__fed1: ref" in sent.query
+    assert body["data"]["holders"][2] == {"permit": {"ref": "CB-7"}}
+
+
+async def test_subgraph_error_paths_name_the_client_keys_not_aliases() -> None:
+    subgraphs = CaseSubgraphs("errors-under-renamed-keys")
+    body = await run(
+        case_supergraph("errors-under-renamed-keys"),
+        subgraphs.transport,
+        """{ flagged {
+          ... on Trader { code permit { ... on Stall { ref } ... on Cab { ref } } }
+          ... on Driver { code permit { ... on Stall { ref } ... on Cab { ref } } }
+        } }""",
+    )
+    assert sorted(e["path"] for e in body["errors"]) == [
+        ["flagged", 0, "code"],
+        ["flagged", 0, "permit", "ref"],
+        ["flagged", 2, "code"],
+    ]
+
+
 class ShortEntities:
     """Answers like ``inner``, but ``_entities`` answers lose their last entity."""
 
