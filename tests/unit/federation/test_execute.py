@@ -206,6 +206,20 @@ async def test_subgraph_error_paths_name_the_client_keys_not_aliases() -> None:
     ]
 
 
+async def test_an_owner_answering_an_interface_representation_is_renamed_by_its_own_type() -> None:
+    """From the interface object, the owner is sent ``{__typename: "Venue"}`` and answers a
+    Pitch: the alias asked of Pitches is renamed by the answer's type, not the representation's."""
+    subgraphs = CaseSubgraphs("interface-object-aliased-members")
+    body = await run(
+        case_supergraph("interface-object-aliased-members"),
+        subgraphs.transport,
+        "{ popular { ... on Hall { capacity } ... on Pitch { capacity } } }",
+    )
+    [sent] = subgraphs.to("venues")
+    assert "capacity__fed1: capacity" in sent.query
+    assert body == {"data": {"popular": [{"capacity": 22}, {"capacity": 300}]}}
+
+
 class ShortEntities:
     """Answers like ``inner``, but ``_entities`` answers lose their last entity."""
 
