@@ -19,7 +19,7 @@ from tests.federation.support.served import served_router
 from tests.federation.support.server import CorpusServer
 from tests.federation.support.verdict import mismatches
 
-DEFAULT_CASES = ("requires-chain", "interface-object", "subgraph-failures")
+DEFAULT_CASES = ("requires-chain", "interface-object", "subgraph-failures", "subgraph-http-faults")
 
 
 def _chosen() -> list[Case]:

@@ -22,6 +22,7 @@ from mesh.federation.execute.merge import (
     apply_rewrites,
     deep_merge,
     objects_at,
+    renamed_path,
     representation_of,
 )
 from mesh.federation.execute.transport import Headers, Transport
@@ -155,8 +156,13 @@ class _Run:
             return
         data = payload.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list) and len(entities) != len(representations):
+            # Which answer belongs to which object is unknowable: none of them is used.
+            detail = f"{len(entities)} entities for {len(representations)} representations"
+            self.fault(SubgraphBadResponse(node.subgraph, detail), owners[0][0][1])
+            return
         if isinstance(entities, list):
-            for entity, group, rep in zip(entities, owners, representations, strict=False):
+            for entity, group, rep in zip(entities, owners, representations, strict=True):
                 if not isinstance(entity, dict):
                     continue
                 if node.rewrites:
@@ -191,14 +197,15 @@ class _Run:
             mapped: list[list[str | int] | None] = [None]
             if isinstance(path, list):
                 if entity_paths is None:
-                    mapped = [list(path)]
+                    mapped = [renamed_path(path, node.rewrites)]
                 elif (
                     len(path) >= 2
                     and path[0] == "_entities"
                     and isinstance(path[1], int)
                     and 0 <= path[1] < len(entity_paths)
                 ):
-                    mapped = [[*where, *path[2:]] for where in entity_paths[path[1]]]
+                    inside = renamed_path(path[2:], node.rewrites)
+                    mapped = [[*where, *inside] for where in entity_paths[path[1]]]
             extensions = dict(error.get("extensions") or {})
             extensions.setdefault("code", "SUBGRAPH_ERROR")
             extensions["subgraph"] = node.subgraph

@@ -114,15 +114,37 @@ def _nested(value: Any, selection: InputSelection) -> Any:
 def apply_rewrites(
     value: Any, rewrites: tuple[OutputRewrite, ...], typename: str | None = None
 ) -> None:
-    """Rename aliased response keys back. An entity answer carries no ``__typename`` of its
-    own at the top: ``typename`` (its representation's) stands in for it there."""
-    for rewrite in rewrites:
+    """Rename aliased response keys back, merged into what the client's key already holds
+    (one object selected under two shapes is still one object). At the top of an entity
+    answer that carries no ``__typename`` of its own, ``typename`` (its representation's)
+    stands in for it; one that does is the concrete type (an interface's owner answering a
+    representation of the interface)."""
+    # Innermost first: a rewrite's path names its parents by the keys the subgraph answered
+    # under, which are still there until the parents' own rewrites rename them.
+    for rewrite in sorted(rewrites, key=lambda r: -len(r.path)):
         for obj in _walk(value, rewrite.path):
-            actual = (
-                typename if typename is not None and not rewrite.path else obj.get("__typename")
-            )
+            actual = obj.get("__typename")
+            if actual is None and not rewrite.path:
+                actual = typename
             if rewrite.alias in obj and (rewrite.types is None or actual in rewrite.types):
-                obj[rewrite.key] = obj.pop(rewrite.alias)
+                deep_merge(obj, {rewrite.key: obj.pop(rewrite.alias)})
+
+
+def renamed_path(path: list[Any], rewrites: tuple[OutputRewrite, ...]) -> list[Any]:
+    """A path in a fetch's own response (a subgraph error's) with every alias the plan gave
+    a response key named by the client's key again."""
+    if not rewrites:
+        return list(path)
+    renames = {(r.path, r.alias): r.key for r in rewrites}
+    answered: tuple[str, ...] = ()
+    renamed: list[Any] = []
+    for segment in path:
+        if isinstance(segment, str):
+            renamed.append(renames.get((answered, segment), segment))
+            answered = (*answered, segment)
+        else:
+            renamed.append(segment)
+    return renamed
 
 
 def _walk(value: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:

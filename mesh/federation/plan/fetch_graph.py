@@ -334,7 +334,13 @@ class FetchGraph:
 
 
 def _input_types(group: FetchGroup) -> set[str]:
-    return {t for _, inputs in group.targets for t in inputs}
+    """The types the subgraph sees in the group's representations: an interface object's
+    implementations are all the interface there (``Admin`` and ``Guest`` both ``Account``)."""
+    return {
+        found.typename or type_name
+        for _, inputs in group.targets
+        for type_name, found in inputs.items()
+    }
 
 
 def _disjoint(a: FetchGroup, b: FetchGroup) -> bool:

@@ -1,6 +1,8 @@
 """An entity interface extended by ``@interfaceObject`` in two subgraphs, one of which also
 ``@requires`` a field of the interface: from either interface object's root or from the
-owner's, interface-object fields, requirements and fragments on implementations are served."""
+owner's, interface-object fields, requirements and fragments on implementations are served; a
+requirer asked under one implementation is never asked of the others' objects (the subgraph
+sees them all as the interface, so one request cannot ask it of some of them only)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -118,6 +120,29 @@ CASE = Case(
             label="interface-object-fields-under-implementation-fragments",
             query="{ accounts { ... on Guest { logins } ... on Admin { quota } } }",
             data={"accounts": [{"quota": 1}, {"logins": 20}]},
+        ),
+        Probe(
+            label="requirer-under-one-implementation-beside-a-field-for-all",
+            query="{ accounts { quota ... on Admin { greeting } } }",
+            data={"accounts": [{"quota": 1, "greeting": "hi Ann"}, {"quota": 2}]},
+            apollo=ApolloDifference(
+                reason="@apollo/gateway asks greeting of every account in one request, the "
+                "guest without the name it requires, and loses the whole answer"
+            ),
+        ),
+        Probe(
+            label="required-field-aliased-under-one-implementation",
+            query="{ accounts { __typename quota ... on Admin { nameAlias: name greeting } } }",
+            data={
+                "accounts": [
+                    {"__typename": "Admin", "quota": 1, "nameAlias": "Ann", "greeting": "hi Ann"},
+                    {"__typename": "Guest", "quota": 2},
+                ]
+            },
+            apollo=ApolloDifference(
+                reason="@apollo/gateway asks greeting of every account in one request, the "
+                "guest without the name it requires, and loses the whole answer"
+            ),
         ),
     ),
 )

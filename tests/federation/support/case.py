@@ -26,6 +26,16 @@ class ScalarCodec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HttpFault:
+    """What a broken subgraph answers to every request, whatever it was asked: an HTTP
+    status and a body (not necessarily JSON, not necessarily GraphQL)."""
+
+    status: int
+    body: str
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Subgraph:
     """One federated subgraph of a case.
 
@@ -40,6 +50,7 @@ class Subgraph:
     references: Mapping[str, ReferenceResolver] = field(default_factory=dict)
     scalars: Mapping[str, ScalarCodec] = field(default_factory=dict)
     down: bool = False
+    fault: HttpFault | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

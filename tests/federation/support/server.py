@@ -158,6 +158,9 @@ class CorpusServer:
             return JSONResponse({"errors": [{"message": "no query"}]}, status_code=400)
         variables = body.get("variables")
         self.log.record(ReceivedRequest(key[0], key[1], body["query"], variables))
+        fault = subgraph.fault
+        if fault is not None:
+            return Response(fault.body, status_code=fault.status, media_type=fault.content_type)
         answer = await subgraph.execute(body["query"], variables, body.get("operationName"))
         return JSONResponse(answer)
 

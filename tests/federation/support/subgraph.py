@@ -33,6 +33,7 @@ class ExecutableSubgraph:
     def __init__(self, subgraph: Subgraph) -> None:
         self.name = subgraph.name
         self.sdl = subgraph.sdl
+        self.fault = subgraph.fault
         document, self.dialect = executable_document(subgraph.sdl)
         try:
             self.schema: GraphQLSchema = build_ast_schema(document)

@@ -159,6 +159,104 @@ async def test_a_response_key_aliased_for_the_subgraph_is_renamed_back() -> None
     assert "id__fed1: id" in sent.query
 
 
+async def test_a_renamed_key_merges_into_the_object_the_client_key_holds() -> None:
+    """``similar`` selected on the interface and again under ``... on Flat`` (another type,
+    so the subgraph operation aliases one of them): both selections land in one object."""
+    subgraphs = CaseSubgraphs("circular-interface")
+    body = await run(
+        case_supergraph("circular-interface"),
+        subgraphs.transport,
+        "{ listing { similar { similar { id } } ... on Flat { similar { rooms } } } }",
+    )
+    assert body == {"data": {"listing": {"similar": {"similar": {"id": "f1"}, "rooms": 2}}}}
+
+
+async def test_a_key_aliased_inside_an_aliased_field_is_renamed_back() -> None:
+    """``permit`` is aliased for Driver and, inside it, ``ref`` for Cab: the inner alias is
+    named by the outer one, so it is renamed first, and the Cab's ref reaches the client."""
+    subgraphs = CaseSubgraphs("errors-under-renamed-keys")
+    body = await run(
+        case_supergraph("errors-under-renamed-keys"),
+        subgraphs.transport,
+        """{ holders {
+          ... on Trader { permit { __typename } }
+          ... on Driver { permit { ... on Stall { ref } ... on Cab { ref } } }
+        } }""",
+    )
+    [sent] = subgraphs.to("licensing")
+    assert "permit__fed1: permit" in sent.query
+    assert "ref__fed1: ref" in sent.query
+    assert body["data"]["holders"][2] == {"permit": {"ref": "CB-7"}}
+
+
+async def test_subgraph_error_paths_name_the_client_keys_not_aliases() -> None:
+    subgraphs = CaseSubgraphs("errors-under-renamed-keys")
+    body = await run(
+        case_supergraph("errors-under-renamed-keys"),
+        subgraphs.transport,
+        """{ flagged {
+          ... on Trader { code permit { ... on Stall { ref } ... on Cab { ref } } }
+          ... on Driver { code permit { ... on Stall { ref } ... on Cab { ref } } }
+        } }""",
+    )
+    assert sorted(e["path"] for e in body["errors"]) == [
+        ["flagged", 0, "code"],
+        ["flagged", 0, "permit", "ref"],
+        ["flagged", 2, "code"],
+    ]
+
+
+async def test_an_owner_answering_an_interface_representation_is_renamed_by_its_own_type() -> None:
+    """From the interface object, the owner is sent ``{__typename: "Venue"}`` and answers a
+    Pitch: the alias asked of Pitches is renamed by the answer's type, not the representation's."""
+    subgraphs = CaseSubgraphs("interface-object-aliased-members")
+    body = await run(
+        case_supergraph("interface-object-aliased-members"),
+        subgraphs.transport,
+        "{ popular { ... on Hall { capacity } ... on Pitch { capacity } } }",
+    )
+    [sent] = subgraphs.to("venues")
+    assert "capacity__fed1: capacity" in sent.query
+    assert body == {"data": {"popular": [{"capacity": 22}, {"capacity": 300}]}}
+
+
+class ShortEntities:
+    """Answers like ``inner``, but ``_entities`` answers lose their last entity."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+
+    async def post(
+        self,
+        subgraph: str,
+        query: str,
+        variables: Mapping[str, Any],
+        headers: Headers | None,
+    ) -> dict[str, Any]:
+        answer = await self.inner.post(subgraph, query, variables, headers)
+        entities = (answer.get("data") or {}).get("_entities")
+        if isinstance(entities, list):
+            answer["data"]["_entities"] = entities[:-1]
+        return answer
+
+
+async def test_entities_that_do_not_match_the_representations_are_a_fault(
+    catalogue_graph: tuple[Supergraph, list[Subgraph]],
+) -> None:
+    """Two representations, one entity back: which object it belongs to is unknowable, so
+    neither object gets it (no data made up) and the answer says the subgraph failed."""
+    supergraph, subgraphs = catalogue_graph
+    transport = ShortEntities(in_process(subgraphs))
+    body = await run(supergraph, transport, "{ topProducts(first: 2) { name inStock } }")
+    assert body["data"] == {
+        "topProducts": [{"name": "Table", "inStock": None}, {"name": "Couch", "inStock": None}]
+    }
+    assert [e["extensions"] for e in body["errors"]] == [
+        {"code": "SUBGRAPH_ERROR", "subgraph": "inventory"}
+    ]
+    assert "1 entities for 2 representations" in body["errors"][0]["message"]
+
+
 async def test_an_asgi_app_in_process(catalogue_graph: tuple[Supergraph, list[Subgraph]]) -> None:
     supergraph, subgraphs = catalogue_graph
     transport = RoutingTransport({s.name: InProcessTransport(app=s.app) for s in subgraphs})

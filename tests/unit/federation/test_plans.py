@@ -119,6 +119,14 @@ PLANS: list[tuple[str, str, str, frozenset[str]]] = [
         frozenset(),
     ),
     (
+        # Admin and Guest are both Account in the interface object's subgraph: greeting (and
+        # the name it requires) only for the Admin, so the guest gets a request of its own
+        "interface_object_requirer_under_one_implementation",
+        "case:interface-object-two-subgraphs",
+        "{ accounts { quota ... on Admin { greeting } } }",
+        frozenset(),
+    ),
+    (
         "aliased_roots_share_one_entity_fetch",
         "case:aliased-entity-roots",
         '{ a: book(id: "k1") { borrowers } b: book(id: "k2") { borrowers } }',
