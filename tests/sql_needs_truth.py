@@ -5,7 +5,9 @@ the centre's roll-up, DuckDB combination, disclosure control or catalogue loader
 Every agency's kept indicators (``mesh_needs_indicator``) and the outcome each code evidences
 (read from the agency's ``indicators.yaml`` as the agency wrote it) are copied into temporary
 tables on one connection to the index, beside its ``mesh_person``; every answer is one SQL
-statement over them. A person's household and every household's size are the index's.
+statement over them. A person's household and every household's size are the index's; someone
+it places in no household counts as a person (their authority by their own records, their own
+outcomes as their household's), never as a household or in a cohort.
 """
 
 from __future__ import annotations
@@ -73,15 +75,26 @@ counted AS (
 placed AS (  -- the authority most of a household's rows give; ties: the first by name
     SELECT DISTINCT ON (household_id) household_id, local_authority
     FROM (SELECT household_id, local_authority, count(*) AS n FROM counted
-          WHERE local_authority IS NOT NULL GROUP BY household_id, local_authority) t
+          WHERE local_authority IS NOT NULL AND household_id IS NOT NULL
+          GROUP BY household_id, local_authority) t
     ORDER BY household_id, n DESC, local_authority COLLATE "C"
+),
+placed_alone AS (  -- likewise for someone in no household, by their own rows
+    SELECT DISTINCT ON (person_id) person_id, local_authority
+    FROM (SELECT person_id, local_authority, count(*) AS n FROM counted
+          WHERE local_authority IS NOT NULL AND household_id IS NULL
+          GROUP BY person_id, local_authority) t
+    ORDER BY person_id, n DESC, local_authority COLLATE "C"
 ),
 household AS (
     SELECT household_id, count(DISTINCT outcome) AS needs, count(DISTINCT agency) AS agencies,
            array_agg(DISTINCT outcome) AS outcomes, array_agg(DISTINCT code) AS codes
-    FROM counted GROUP BY household_id
+    FROM counted WHERE household_id IS NOT NULL GROUP BY household_id
 ),
-sized AS (SELECT household_id, count(*) AS members FROM mesh_person GROUP BY household_id)
+sized AS (
+    SELECT household_id, count(*) AS members FROM mesh_person
+    WHERE household_id IS NOT NULL GROUP BY household_id
+)
 """
 _SIZE_LABEL = """CASE WHEN s.members IS NULL THEN 'Unknown' WHEN s.members >= 6 THEN '6+'
                       ELSE s.members::text END"""
@@ -97,13 +110,14 @@ LEFT JOIN placed pl USING (household_id) LEFT JOIN sized s USING (household_id)
     # give; ties: the first label alphabetically); their household's authority, size and
     # number of needs.
     "PEOPLE": f"""
-SELECT coalesce(pl.local_authority, 'Unknown') AS local_authority,
+SELECT coalesce(pl.local_authority, pa.local_authority, 'Unknown') AS local_authority,
        {_SIZE_LABEL} AS household_size, coalesce(b.age_band, 'Unknown') AS age_band,
-       h.needs AS household_needs, m.agencies, m.outcomes, m.codes
+       coalesce(h.needs, m.needs) AS household_needs, m.agencies, m.outcomes, m.codes
 FROM (SELECT person_id, household_id, count(DISTINCT agency) AS agencies,
+             count(DISTINCT outcome) AS needs,
              array_agg(DISTINCT outcome) AS outcomes, array_agg(DISTINCT code) AS codes
       FROM counted GROUP BY person_id, household_id) m
-JOIN household h USING (household_id)
+LEFT JOIN household h USING (household_id) LEFT JOIN placed_alone pa USING (person_id)
 LEFT JOIN placed pl USING (household_id) LEFT JOIN sized s USING (household_id)
 LEFT JOIN (SELECT DISTINCT ON (person_id) person_id, age_band
            FROM (SELECT person_id, age_band, count(*) AS n FROM counted

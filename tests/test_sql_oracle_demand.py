@@ -40,6 +40,20 @@ from tests.test_families import COHORT, DEMAND, EARLY_HELP, PLANNER, run
 Measures = Sequence[tuple[str, str | int]]
 
 
+async def test_agencies_keep_indicators_in_the_households_the_index_gives(
+    truth: NeedsTruth,
+) -> None:
+    placed = await truth.fetch(
+        "SELECT r.household_id IS NOT DISTINCT FROM p.household_id AS same,"
+        " p.household_id IS NULL AS alone, count(*) AS n"
+        " FROM needs_row r LEFT JOIN mesh_person p ON p.mesh_id = r.person_id GROUP BY 1, 2"
+    )
+    rows = {(r["same"], r["alone"]): r["n"] for r in placed}
+    assert rows.get((False, False), 0) == rows.get((False, True), 0) == 0, rows
+    # Someone the index places in no household keeps their indicators (without one).
+    assert rows[(True, False)] > 500 and rows.get((True, True), 0) > 0, rows
+
+
 def nearest_five(count: int) -> int:
     """Rounded half up to a multiple of 5 (the spec's rounding, written here)."""
     return (count + 2) // 5 * 5
@@ -173,6 +187,14 @@ async def test_a_demand_table_releases_the_true_counts_under_disclosure_control(
     for i, label in enumerate(labels):
         assert want[(None,) * len(group_by)][i] >= 8, label
     true_counts = [c for counts in want.values() for c in counts]
+    if unit == "PEOPLE":  # people in no household are among those counted
+        alone = await truth.fetch(
+            "SELECT count(DISTINCT r.person_id) AS n FROM needs_row r JOIN mesh_person p"
+            " ON p.mesh_id = r.person_id WHERE p.household_id IS NULL"
+            " AND r.agency = ANY($1::text[])",
+            list(SHARING_AGENCIES),
+        )
+        assert alone[0]["n"] > 0
     if group_by:
         assert sum(1 for c in true_counts if 0 < c < 8) >= len(group_by) ** 2
         assert sum(1 for c in true_counts if c >= 8) > 3
@@ -371,6 +393,7 @@ async def test_every_household_with_a_need_is_in_exactly_the_cohort_sql_places_i
     spread = await truth.fetch(
         "SELECT p.household_id FROM needs_row r JOIN mesh_person p ON p.mesh_id = r.person_id"
         " WHERE r.agency = ANY($1::text[]) AND r.local_authority IS NOT NULL"
+        " AND p.household_id IS NOT NULL"
         " GROUP BY p.household_id HAVING count(DISTINCT r.local_authority) > 1",
         list(SHARING_AGENCIES),
     )
@@ -387,7 +410,8 @@ async def test_every_household_with_a_need_is_in_exactly_the_cohort_sql_places_i
     everyone = await truth.fetch(
         "SELECT DISTINCT p.household_id FROM needs_row r"
         " JOIN mesh_person p ON p.mesh_id = r.person_id"
-        " WHERE r.agency = ANY($1::text[]) AND r.local_authority IS NOT NULL",
+        " WHERE r.agency = ANY($1::text[]) AND r.local_authority IS NOT NULL"
+        " AND p.household_id IS NOT NULL",
         list(SHARING_AGENCIES),
     )
     assert set(placed) == {r["household_id"] for r in everyone}
@@ -432,6 +456,7 @@ async def moved_families(linked: ServerAddress, truth: NeedsTruth) -> AsyncItera
         " count(*) OVER (PARTITION BY r.household_id) AS n,"
         " row_number() OVER (PARTITION BY r.household_id ORDER BY r.agency, r.person_id,"
         " r.code) AS i FROM needs_row r WHERE r.agency = ANY($1::text[])"
+        " AND r.household_id IS NOT NULL"
         " ORDER BY r.household_id, i",
         list(SHARING_AGENCIES),
     )
