@@ -47,15 +47,16 @@ _ONGOING_CLAIM = (
 )
 INDICATORS: dict[str, dict[str, str]] = {
     "education": {
-        # Attended under 90 % of sessions in the last three terms (Bolton: under 85 %).
+        # Attended under 90 % of sessions in the last three terms (Bolton: under 85 %), the
+        # latest within 400 days.
         "EDU_PERSISTENT_ABSENCE": f"""
 SELECT p.local_id, max(x.ends) FROM person p, today t,
-  LATERAL (SELECT * FROM ({_TERMS}) s WHERE s.upn = p.local_id AND s.ends <= t.d
+  LATERAL (SELECT * FROM ({_TERMS}) s WHERE s.upn = p.local_id
            ORDER BY s.ends DESC LIMIT 3) x
 GROUP BY p.local_id, p.local_authority, t.d
 HAVING sum(x.sessions_attended) * 100 <
        sum(x.sessions_possible) * CASE WHEN p.local_authority = 'Bolton' THEN 85 ELSE 90 END
-   AND max(x.ends) >= t.d - 400""",
+   AND max(x.ends) >= t.d - 400 AND max(x.ends) <= t.d""",
         "EDU_SUSPENSION": "SELECT p.local_id, e.start_date FROM person p, today t JOIN exclusion"
         f" e ON e.exclusion_type = 'suspension' WHERE e.upn = p.local_id AND"
         f" {_within(365, 'e.start_date')}",
