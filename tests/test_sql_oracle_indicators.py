@@ -77,3 +77,32 @@ async def test_persistent_absence_counts_the_last_three_terms_only(linked: Serve
 def _year_before(academic_year: str) -> str:
     start = int(academic_year[:4]) - 1
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+async def test_a_homelessness_case_flags_its_lead_applicant_even_when_not_listed(
+    linked: ServerAddress,
+) -> None:
+    """The person owed the duty is the case's lead applicant, listed among its members or not
+    (the housing schema allows either)."""
+    conn = await connect(linked, "housing")
+    try:
+        listed = await conn.fetch(
+            "DELETE FROM homelessness_case_member m USING homelessness_case h"
+            " WHERE m.case_ref = h.case_ref AND m.member_ref = h.lead_member_ref"
+            " AND h.opened_on >= (SELECT taken_on FROM mesh_extract) - 365"
+            " RETURNING m.case_ref, m.member_ref, m.relationship"
+        )
+        try:
+            assert listed, "the test population should have recent homelessness cases"
+            await refresh(conn, all_catalogues()["housing"])
+            truth, kept = await indicator_rows(linked, "housing")
+        finally:
+            await conn.copy_records_to_table(
+                "homelessness_case_member", records=[tuple(r) for r in listed]
+            )
+            await refresh(conn, all_catalogues()["housing"])
+    finally:
+        await conn.close()
+    leads = {r["member_ref"] for r in listed}
+    assert len(leads) > 1
+    assert not truth - kept and not kept - truth, (truth - kept, kept - truth)
