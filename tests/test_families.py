@@ -76,12 +76,17 @@ def codes(body: dict[str, Any]) -> set[str]:
 
 
 async def kept_indicators(address: ServerAddress) -> dict[str, list[asyncpg.Record]]:
-    """Every agency's kept indicators, read straight from its store (the independent truth)."""
+    """Every agency's kept indicators of people in households, read straight from its store
+    (the independent truth; someone in no household is in no household's needs)."""
     found = {}
     for agency in all_catalogues():
         conn = await connect(address, agency)
         try:
-            found[agency] = list(await conn.fetch("SELECT * FROM mesh_needs_indicator"))
+            found[agency] = list(
+                await conn.fetch(
+                    "SELECT * FROM mesh_needs_indicator WHERE household_id IS NOT NULL"
+                )
+            )
         finally:
             await conn.close()
     return found

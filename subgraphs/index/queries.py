@@ -25,5 +25,7 @@ SELECT
   (SELECT coalesce(string_agg(mesh_id || E'\t' || members, E'\n'), '')
    FROM mesh_household WHERE members IS NOT NULL) AS sizes,
   (SELECT coalesce(string_agg(mesh_id, E'\n'), '') FROM mesh_person
-   WHERE national_data_opt_out IS NOT FALSE) AS not_countable
+   WHERE national_data_opt_out IS NOT FALSE) AS not_countable,
+  (SELECT coalesce(string_agg(mesh_id, E'\n'), '') FROM mesh_person
+   WHERE household_id IS NULL) AS without_household
 """

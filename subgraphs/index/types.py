@@ -104,6 +104,10 @@ class PlanningProfile:
         description="People who may not be counted under the national data opt-out, one a "
         "line: those who opted out and those whose choice nobody knows (fail closed).",
     )
+    without_household: str = sensitive(
+        C.LINKAGE,
+        description="People the index knows but places in no household, one a line.",
+    )
 
 
 PLANNING_PROFILE = "needsPlanningProfile"
@@ -117,7 +121,11 @@ async def needs_planning_profile(info: Info[Any, Any]) -> PlanningProfile:
             extensions={"code": "FORBIDDEN_BY_POLICY"},
         )
     rows = await info.context.database.fetch(queries.PLANNING_PROFILE)
-    return PlanningProfile(sizes=rows[0]["sizes"], not_countable=rows[0]["not_countable"])
+    return PlanningProfile(
+        sizes=rows[0]["sizes"],
+        not_countable=rows[0]["not_countable"],
+        without_household=rows[0]["without_household"],
+    )
 
 
 @strawberry.type

@@ -90,8 +90,9 @@ class ScanAnswer:
     indicators: list[str]
     local_authorities: list[str]
     age_bands: list[str]
-    # ``rows`` tab-separated lines: household, person, indicator index, local authority
-    # index, age band index (-1: not known), days before as_of
+    # ``rows`` tab-separated lines: household (empty: the person is in no household),
+    # person, indicator index, local authority index, age band index (-1: not known), days
+    # before as_of
     tsv: str
 
 

@@ -1,7 +1,9 @@
 """Combining the agencies' pseudonymous answers with DuckDB (embedded, in memory).
 
 Every agency's scan becomes rows of one table, ``indicator(agency, household, person, code,
-outcome, local_authority, age_band, as_of)``: mesh ids, codes and coarse attributes only. The
+outcome, local_authority, age_band, as_of)``: mesh ids, codes and coarse attributes only (the
+household null for someone the index places in no household: they count as people, never in a
+household's needs or a cohort). The
 cohort and the demand tables are SQL over it, the same SQL that runs on Spark when a region
 outgrows one machine (docs/families.md). Blocking: call from a worker thread.
 """
@@ -43,7 +45,7 @@ _PER_HOUSEHOLD = """
 CREATE TABLE household_needs AS
 SELECT household, count(DISTINCT outcome) AS needs, list(DISTINCT outcome) AS outcomes,
        count(DISTINCT agency) AS agencies
-FROM indicator GROUP BY household
+FROM indicator WHERE household IS NOT NULL GROUP BY household
 """
 
 
@@ -158,9 +160,12 @@ class Combination:
                 tsv,
             )
 
-    def restrict(self, agencies: Iterable[str], not_countable: str | None) -> None:
+    def restrict(
+        self, agencies: Iterable[str], not_countable: str | None, *, without_household: str = ""
+    ) -> None:
         """The national data opt-out: ``agencies``' rows count only for people the index does
-        not list as not countable, in households the index knows (``load_sizes`` first);
+        not list as not countable, in households the index knows (``load_sizes`` first) or,
+        without a household, whom it lists as ``without_household`` (one mesh id a line);
         ``None`` (the index could not be asked): those agencies count nothing."""
         wanted = list(agencies)
         if not wanted:
@@ -168,16 +173,21 @@ class Combination:
         if not_countable is None:
             self.db.execute("DELETE FROM indicator WHERE list_contains($a, agency)", {"a": wanted})
         else:
-            self.db.execute("CREATE OR REPLACE TEMP TABLE not_countable (person VARCHAR)")
-            if not_countable:
-                self._read_text(
-                    "INSERT INTO not_countable SELECT * FROM read_csv($path, header = false, "
-                    "quote = '', escape = '', columns = {'p': 'VARCHAR'})",
-                    not_countable,
-                )
+            for table, people in (
+                ("not_countable", not_countable),
+                ("without_household", without_household),
+            ):
+                self.db.execute(f"CREATE OR REPLACE TEMP TABLE {table} (person VARCHAR)")
+                if people:
+                    self._read_text(
+                        f"INSERT INTO {table} SELECT * FROM read_csv($path, header = false, "
+                        "quote = '', escape = '', columns = {'p': 'VARCHAR'})",
+                        people,
+                    )
             self.db.execute(
                 "DELETE FROM indicator WHERE list_contains($a, agency) AND ("
                 "person IN (SELECT person FROM not_countable) "
+                "OR (household IS NULL AND person NOT IN (SELECT person FROM without_household)) "
                 "OR household NOT IN (SELECT household FROM size))",
                 {"a": wanted},
             )
@@ -239,12 +249,19 @@ def demand_sql(*, unit: str, group_by: list[str], measures: list[tuple[str, str]
 
 
 # A household's authority: the one most of its rows give (ties: alphabetical), a person's age
-# band likewise; deterministic, so the same data always gives the same table.
+# band likewise, and likewise the authority of someone in no household by their own rows;
+# deterministic, so the same data always gives the same table.
 _PLACE = """
 SELECT household, first(local_authority ORDER BY n DESC, local_authority) AS local_authority
 FROM (SELECT household, local_authority, count(*) AS n FROM indicator
       WHERE local_authority IS NOT NULL GROUP BY household, local_authority)
 GROUP BY household
+"""
+_PLACE_UNHOUSED = """
+SELECT person, first(local_authority ORDER BY n DESC, local_authority) AS local_authority
+FROM (SELECT person, local_authority, count(*) AS n FROM indicator
+      WHERE household IS NULL AND local_authority IS NOT NULL GROUP BY person, local_authority)
+GROUP BY person
 """
 _BAND = """
 SELECT person, first(age_band ORDER BY n DESC, age_band) AS age_band
@@ -271,20 +288,26 @@ LEFT JOIN size s ON s.household = n.household
 {join_codes}
 """
 )
+# A person in no household: their own authority, and their own outcomes as their household's.
 _PEOPLE = (
     """
-SELECT i.person, any_value(p.local_authority) AS local_authority,
+SELECT i.person, coalesce(any_value(p.local_authority), any_value(u.local_authority))
+           AS local_authority,
        any_value(b.age_band) AS age_band, any_value(s.size) AS size,
        list(DISTINCT i.outcome) AS outcomes, any_value({codes}) AS codes,
-       min(n.needs) AS household_needs, count(DISTINCT i.agency) AS agencies
+       coalesce(min(n.needs), count(DISTINCT i.outcome)) AS household_needs,
+       count(DISTINCT i.agency) AS agencies
 FROM indicator i
 LEFT JOIN ("""
     + _PLACE
     + """) p ON p.household = i.household
 LEFT JOIN ("""
+    + _PLACE_UNHOUSED
+    + """) u ON u.person = i.person
+LEFT JOIN ("""
     + _BAND
     + """) b ON b.person = i.person
-JOIN household_needs n ON n.household = i.household
+LEFT JOIN household_needs n ON n.household = i.household
 LEFT JOIN size s ON s.household = i.household
 {join_codes}
 GROUP BY i.person

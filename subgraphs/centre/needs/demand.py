@@ -203,13 +203,13 @@ async def demand(
     restricted = sorted(opt_out_agencies & {s.agency for s in scans})
     if profile is None:
         failures.append(AgencyFailure("index", "SUBGRAPH_UNAVAILABLE", "no planning profile"))
-    sizes, not_countable = profile if profile is not None else ("", None)
+    sizes, not_countable, without_household = profile if profile is not None else ("", None, "")
 
     def combine() -> dict[tuple[str, ...], list[int]]:
         combination = Combination(scans, catalogues)
         try:
             combination.load_sizes(sizes)
-            combination.restrict(restricted, not_countable)
+            combination.restrict(restricted, not_countable, without_household=without_household)
             return combination.counts(
                 unit=unit,
                 group_by=groupings,
@@ -288,10 +288,11 @@ def to_csv(groupings: list[str], measures: list[str], rows: list[DemandRow]) -> 
     return out.getvalue()
 
 
-async def _profile(context: CentreContext) -> tuple[str, str] | None:
-    """Every household's size and the people who may not be counted under the opt-out, from
-    the index; None when it cannot be asked (no opted-out agency's row is then counted)."""
-    query = f"{{ profile: {PROFILE_FIELD} {{ sizes notCountable }} }}"
+async def _profile(context: CentreContext) -> tuple[str, str, str] | None:
+    """Every household's size, the people who may not be counted under the opt-out and the
+    people in no household, from the index; None when it cannot be asked (no opted-out
+    agency's row is then counted)."""
+    query = f"{{ profile: {PROFILE_FIELD} {{ sizes notCountable withoutHousehold }} }}"
     try:
         answer = await (context.call_scan or context.call_agency)("index", query, {})
     except Exception:  # any transport fault: fail closed, and the table says so
@@ -299,7 +300,7 @@ async def _profile(context: CentreContext) -> tuple[str, str] | None:
     data = (answer.get("data") or {}).get("profile") if not answer.get("errors") else None
     if not isinstance(data, dict):
         return None
-    return str(data["sizes"]), str(data["notCountable"])
+    return str(data["sizes"]), str(data["notCountable"]), str(data["withoutHousehold"])
 
 
 def _contributions(

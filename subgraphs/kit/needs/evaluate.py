@@ -61,7 +61,7 @@ SELECT hm.household_id, c.mesh_id AS person_id, e.code, e.as_of, e.local_authori
                         ARRAY[5, 11, 16, 18, 25, 50, 65]::float8[]) END AS age_band
 FROM evaluated e
 JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.local_id = e.local_id
-JOIN mesh_household_member hm ON hm.mesh_id = c.mesh_id
+LEFT JOIN mesh_household_member hm ON hm.mesh_id = c.mesh_id  -- none: in no household
 """
 
 EXTRACT_DATE = "SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date) AS d"
@@ -86,7 +86,7 @@ VALUES ($1, (SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date))
 # before the evaluation's date ($4). PostgreSQL builds it; the subgraph passes it on.
 _KEPT = """
 SELECT count(*)::int AS rows, coalesce(string_agg(concat_ws(E'\t',
-           household_id, person_id, array_position($2::text[], code) - 1,
+           coalesce(household_id, ''), person_id, array_position($2::text[], code) - 1,
            coalesce(array_position($3::text[], local_authority) - 1, -1),
            coalesce(age_band, -1), $4::date - as_of), E'\n'), '') AS tsv
 FROM mesh_needs_indicator WHERE code = ANY($1::text[]) AND code = ANY($2::text[])

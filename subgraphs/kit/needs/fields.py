@@ -47,9 +47,9 @@ class NeedsIndicator:
 @strawberry.federation.type(
     shareable=True,
     description="An agency's indicators over its own population as tab-separated rows "
-    "(household, person, indicator index, local authority index, age band index, days before "
-    "asOf; -1 where not known), made by PostgreSQL in one string: a million GraphQL list items "
-    "would cost seconds. Pseudonymous ids only.",
+    "(household, empty for someone in no household; person, indicator index, local authority "
+    "index, age band index, days before asOf; -1 where not known), made by PostgreSQL in one "
+    "string: a million GraphQL list items would cost seconds. Pseudonymous ids only.",
 )
 class NeedsScan:
     agency: str

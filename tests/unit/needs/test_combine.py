@@ -113,3 +113,29 @@ def test_cursors_are_opaque_and_bound_to_their_query() -> None:
         cursor.decode(token, "q2")
     with pytest.raises(GraphQLError, match="not a cursor"):
         cursor.decode("%%%", "q1")
+
+
+def test_someone_in_no_household_counts_as_a_person_only() -> None:
+    """mp_9 is in no household (an empty household column), with rows in the third authority:
+    counted among people there (their own outcomes as their household's, size unknown), in no
+    household table or cohort; their health row only when the index lists them as known."""
+    rows = [("", "mp_9", "HEALTH_MENTAL_HEALTH_CONTACT", 2), ("", "mp_9", "WELFARE_UC_CLAIM", 2)]
+    c = Combination(
+        [scan("health", rows[:1]), scan("welfare", rows[1:]),
+         scan("education", [("mh_a", "mp_1", "EDU_SUSPENSION", 0)])],
+        all_catalogues(),
+    )  # fmt: skip
+    c.load_sizes("mh_a\t2")
+    measures = [("min_needs", "2"), ("need", "HEALTH")]
+    group_by = ["LOCAL_AUTHORITY", "HOUSEHOLD_SIZE"]
+    assert c.counts(unit="HOUSEHOLDS", group_by=group_by, measures=measures) == {
+        (FIRST_LA, "2"): [0, 0]
+    }
+    people = c.counts(unit="PEOPLE", group_by=group_by, measures=measures)
+    assert people == {(FIRST_LA, "2"): [0, 0], (THIRD_LA, "Unknown"): [1, 1]}
+    third = c.cohort(local_authority=THIRD_LA, min_needs=1, required=[], after=None, first=9)
+    assert third.total == 0
+    c.restrict(["health"], not_countable="", without_household="mp_9")
+    assert c.counts(unit="PEOPLE", group_by=[], measures=measures) == {(): [1, 1]}
+    c.restrict(["health"], not_countable="")  # the index does not list mp_9: fail closed
+    assert c.counts(unit="PEOPLE", group_by=[], measures=measures) == {(): [0, 0]}
