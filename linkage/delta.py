@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import asyncpg
 
 from linkage.agency_side.crosswalk import household_records_sql, update_crosswalk
+from linkage.agency_side.households import Touched
 from linkage.agency_side.submission import collect
 from linkage.agency_side.tokens import TOKEN_KINDS
 from linkage.exchange import (
@@ -89,6 +90,7 @@ async def link_delta(
             report.persons = answer.persons
             report.kept_person_ids = answer.kept_person_ids
             report.households = answer.households_changed
+            touched = Touched(answer.touched_persons, answer.touched_households)
             if answer.clustering is not None:
                 report.stats = answer.clustering.stats
             tell(progress, "store", len(fresh))
@@ -108,7 +110,7 @@ async def link_delta(
             started = lap(report, "crosswalk", started)
         clusterer.keep()
         started = lap(report, "commit", started)
-        await refresh_households_and_needs(address, index)
+        await refresh_households_and_needs(address, index, touched)
         lap(report, "needs", started)
     finally:
         await index.close()

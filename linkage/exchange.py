@@ -30,8 +30,11 @@ from asyncpg.transaction import Transaction
 
 from linkage.agency_side.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
 from linkage.agency_side.households import (
+    Touched,
     index_household_members,
+    index_household_members_of,
     refresh_needs,
+    update_household_members,
     write_household_members,
 )
 from linkage.agency_side.opt_out import opted_out_refs
@@ -224,16 +227,26 @@ class AllOrNothing:
                 await conn.close()
 
 
-async def refresh_households_and_needs(address: ServerAddress, index: asyncpg.Connection) -> None:
+async def refresh_households_and_needs(
+    address: ServerAddress, index: asyncpg.Connection, touched: Touched | None = None
+) -> None:
     """After a committed run: each agency learns its people's households from the index and
     re-evaluates its needs indicators (derived data: a failure here leaves the linkage as it is,
-    and `mesh needs refresh` puts it right)."""
-    members = await index_household_members(index)
+    and `mesh needs refresh` puts it right). After a delta (``touched``), only for the persons
+    it touched: everyone else's household and indicators are as they were."""
+    if touched is None:
+        members = await index_household_members(index)
+    else:
+        some = await index_household_members_of(index, touched)
     for agency in AGENCIES:
         conn = await connect(address, agency)
         try:
-            await write_household_members(conn, members)
-            await refresh_needs(conn, agency)
+            if touched is None:
+                await write_household_members(conn, members)
+                await refresh_needs(conn, agency)
+            else:
+                await update_household_members(conn, touched, some)
+                await refresh_needs(conn, agency, touched.persons)
         finally:
             await conn.close()
 

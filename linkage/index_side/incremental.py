@@ -58,6 +58,10 @@ class DeltaAnswer:
     households_changed: int = 0
     kept_person_ids: int = 0
     clustering: Clustering | None = None
+    # Mesh persons whose id, records or household may have changed (before and after), and
+    # the households they were or are in: what the agencies' derived data must be redone for.
+    touched_persons: list[str] = field(default_factory=list)
+    touched_households: list[str] = field(default_factory=list)
 
 
 async def relink(
@@ -169,9 +173,10 @@ async def relink(
             for mesh_id, n in neighbour_persons.items()
         ],
     )
-    await conn.execute(
+    rehoused = await conn.fetch(
         "UPDATE mesh_person p SET household_id = r.household_id FROM rehoused_person r "
-        "WHERE p.mesh_id = r.mesh_id AND p.household_id IS DISTINCT FROM r.household_id"
+        "WHERE p.mesh_id = r.mesh_id AND p.household_id IS DISTINCT FROM r.household_id "
+        "RETURNING p.mesh_id, p.household_id"
     )
     emptied = await conn.fetch(
         "DELETE FROM mesh_household h WHERE h.mesh_id = ANY($1::text[]) AND NOT EXISTS "
@@ -206,6 +211,12 @@ async def relink(
     answer.households = {bytes(token): mesh_id for mesh_id, token in new_households}
     answer.households.update({bytes(r["address_token"]): None for r in emptied})
     answer.households_changed = len(new_households) + len(emptied)
+    answer.touched_persons = sorted(
+        set(affected) | set(person_ids) | {r["mesh_id"] for r in rehoused}
+    )
+    answer.touched_households = sorted(
+        {r["household_id"] for r in before} | {mesh_id for mesh_id, _, _ in household_ids}
+    )
     return answer
 
 
