@@ -34,7 +34,6 @@ from linkage.index_side.opt_out import OptOutReports
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import (
     KEY_COLUMNS,
-    PERSON,
     RECORD_COLUMNS,
     finish_run,
     record_rows,
@@ -75,7 +74,7 @@ async def relink(
     household_preference: Sequence[str] = ("housing", "health"),
 ) -> DeltaAnswer:
     """Re-link the region a delta touches, inside the caller's transaction."""
-    affected, previous = await _affected(conn, fresh, gone)
+    affected, previous, unchanged = await _affected(conn, fresh, gone)
     resent = _resent_refs(fresh, gone)
     region = RecordSet(TOKEN_KINDS)
     old_ids: list[str | None] = []  # per region record: its mesh id before, if it had one
@@ -110,21 +109,9 @@ async def relink(
     household_ids = await _household_ids(conn, tokens)
 
     # Write the region: its records, persons and their households, and households emptied.
-    removed = _rows(
-        await conn.execute("DELETE FROM linked_record WHERE mesh_id = ANY($1::text[])", affected)
-    )
-    for agency, refs in gone.items():
-        removed += _rows(await conn.execute(
-            "DELETE FROM linked_record WHERE agency = $1 AND entity = $2 "
-            "AND record_ref = ANY($3::bytea[])",
-            agency, PERSON, list(refs),
-        ))  # fmt: skip
-    await conn.copy_records_to_table(
-        "linked_record",
-        columns=list(RECORD_COLUMNS),
-        records=record_rows(
-            region, range(len(region)), [person_ids[p] for p in clustering.person_of]
-        ),
+    mesh_ids = [person_ids[p] for p in clustering.person_of]
+    removed, added = await _write_records(
+        conn, region, first_fresh, mesh_ids, old_ids, unchanged, gone
     )
     before = await conn.fetch(
         "SELECT DISTINCT household_id FROM mesh_person WHERE mesh_id = ANY($1::text[]) "
@@ -190,7 +177,7 @@ async def relink(
     await finish_run(
         conn,
         run_id,
-        counts[0] - removed + len(region),
+        counts[0] - removed + added,
         counts[1] - _rows(dropped) + len(person_ids) - kept,
         counts[2] + len(new_households) - len(emptied),
     )
@@ -222,11 +209,12 @@ async def relink(
 
 async def _affected(
     conn: asyncpg.Connection, fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]
-) -> tuple[list[str], dict[tuple[str, bytes], str]]:
+) -> tuple[list[str], dict[tuple[str, bytes], str], set[int]]:
     """Mesh persons holding an earlier version of a re-sent or withdrawn record, or sharing a
     blocking token with a re-sent record whose tokens changed (a record re-sent only because
     its address was re-confirmed can link to no one new); and the earlier mesh id of each
-    re-sent record. A weak token (forename and birth date) counts only with the address."""
+    re-sent record, and which re-sent records carry the tokens stored for them already (by
+    position). A weak token (forename and birth date) counts only with the address."""
     agencies = [fresh.agencies[a] for a in fresh.agency_of]
     refs = [fresh.ref(i) for i in range(len(fresh))]
     for agency, withdrawn in gone.items():
@@ -251,7 +239,7 @@ async def _affected(
     query, args = touching_query(keys, uprns)
     by_token = await conn.fetch(query, *args)
     affected = sorted(set(previous.values()) | {r["mesh_id"] for r in by_token})
-    return affected, previous
+    return affected, previous, set(range(len(fresh))) - set(changed)
 
 
 _WEAK = ("forename_dob", "forename_swapped")
@@ -277,6 +265,59 @@ def touching_query(
         f"OR address = ANY(${len(args)}::bigint[])))"
     )
     return f"SELECT DISTINCT mesh_id FROM linked_record WHERE {' OR '.join(where)}", args
+
+
+async def _write_records(
+    conn: asyncpg.Connection,
+    region: RecordSet,
+    first_fresh: int,
+    mesh_ids: Sequence[str],
+    old_ids: Sequence[str | None],
+    unchanged: set[int],
+    gone: Mapping[str, Sequence[bytes]],
+) -> tuple[int, int]:
+    """Bring ``linked_record`` up to date with the re-linked region, rewriting as few rows as
+    possible (each row written costs an entry in every token index): withdrawn records and
+    earlier versions of re-sent records whose tokens changed are deleted and the new versions
+    copied in; a record whose mesh id changed, or re-sent with the same tokens (its address
+    re-confirmed), is updated in place. Returns (rows removed, rows added)."""
+    agencies = region.agencies
+    doomed: list[tuple[str, bytes]] = [(a, ref) for a, refs in gone.items() for ref in refs]
+    copied: list[int] = []
+    updated: list[int] = []
+    for i in range(len(region)):
+        fresh_i = i - first_fresh
+        if fresh_i < 0:
+            if mesh_ids[i] != old_ids[i]:
+                updated.append(i)
+        elif fresh_i in unchanged:
+            updated.append(i)
+        else:
+            copied.append(i)
+            if old_ids[i] is not None:
+                doomed.append((agencies[region.agency_of[i]], region.ref(i)))
+    removed = _rows(await conn.execute(
+        "DELETE FROM linked_record l USING unnest($1::text[], $2::bytea[]) AS d (agency, ref) "
+        "WHERE l.agency = d.agency AND l.entity = 'Person' AND l.record_ref = d.ref",
+        [a for a, _ in doomed], [ref for _, ref in doomed],
+    ))  # fmt: skip
+    await conn.copy_records_to_table(
+        "linked_record",
+        columns=list(RECORD_COLUMNS),
+        records=record_rows(region, copied, [mesh_ids[i] for i in copied]),
+    )
+    await conn.execute(
+        "UPDATE linked_record l SET mesh_id = u.mesh_id, address_confirmed_on = u.confirmed "
+        "FROM unnest($1::text[], $2::bytea[], $3::text[], $4::date[]) "
+        "AS u (agency, ref, mesh_id, confirmed) "
+        "WHERE l.agency = u.agency AND l.entity = 'Person' AND l.record_ref = u.ref "
+        "AND (l.mesh_id, l.address_confirmed_on) IS DISTINCT FROM (u.mesh_id, u.confirmed)",
+        [agencies[region.agency_of[i]] for i in updated],
+        [region.ref(i) for i in updated],
+        [mesh_ids[i] for i in updated],
+        [_day(region.confirmed[i]) for i in updated],
+    )
+    return removed, len(copied)
 
 
 async def _counts(conn: asyncpg.Connection) -> tuple[int, int, int]:

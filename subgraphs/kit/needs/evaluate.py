@@ -69,10 +69,11 @@ EXTRACT_DATE = "SELECT coalesce((SELECT taken_on FROM mesh_extract), current_dat
 
 # Every indicator of everyone the agency knows, as (household, person, code, as_of, ...).
 EVALUATE = _TEMPLATE.format(scope="")
-# Those of some mesh persons only ($9): the records the crosswalk maps to them.
-_EVALUATE_PERSONS = _TEMPLATE.format(
-    scope="\n      AND f.local_id IN (SELECT local_id FROM mesh_crosswalk "
-    "WHERE entity = 'Person' AND mesh_id = ANY($9::text[]))"
+# Those of some records only ($9: local ids; a plain array, so the condition reaches into each
+# branch of the agency's view and its look-ups go by index).
+_EVALUATE_RECORDS = _TEMPLATE.format(scope="\n      AND f.local_id = ANY($9::text[])")
+_RECORDS_OF = (
+    "SELECT local_id FROM mesh_crosswalk WHERE entity = 'Person' AND mesh_id = ANY($1::text[])"
 )
 _INSERT = (
     "INSERT INTO mesh_needs_indicator "
@@ -80,7 +81,7 @@ _INSERT = (
     "SELECT household_id, person_id, code, as_of, local_authority, age_band FROM ("
 )
 REFRESH = _INSERT + EVALUATE + ") evaluated"
-_REFRESH_PERSONS = _INSERT + _EVALUATE_PERSONS + ") evaluated"
+_REFRESH_RECORDS = _INSERT + _EVALUATE_RECORDS + ") evaluated"
 _RECORD = """
 INSERT INTO mesh_needs_evaluation (catalogue, as_of, indicators)
 VALUES ($1, (SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date)), $2)
@@ -175,7 +176,8 @@ async def refresh_persons(
         removed = await conn.execute(
             "DELETE FROM mesh_needs_indicator WHERE person_id = ANY($1::text[])", list(persons)
         )
-        added = await conn.execute(_REFRESH_PERSONS, *parameters, list(persons))
+        records = [r[0] for r in await conn.fetch(_RECORDS_OF, list(persons))]
+        added = await conn.execute(_REFRESH_RECORDS, *parameters, records)
         count: int = await conn.fetchval(
             "UPDATE mesh_needs_evaluation SET indicators = indicators - $1 + $2, "
             "evaluated_at = now() RETURNING indicators",
