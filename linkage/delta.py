@@ -110,7 +110,7 @@ async def link_delta(
             started = lap(report, "crosswalk", started)
         clusterer.keep()
         started = lap(report, "commit", started)
-        await refresh_households_and_needs(address, index, touched)
+        await refresh_households_and_needs(address, index, touched=touched)
         lap(report, "needs", started)
     finally:
         await index.close()

@@ -30,6 +30,7 @@ from asyncpg.transaction import Transaction
 
 from linkage.agency_side.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
 from linkage.agency_side.households import (
+    Members,
     Touched,
     index_household_members,
     index_household_members_of,
@@ -175,7 +176,9 @@ async def link_all(
         started = lap(report, "commit", started)
         await index_for_deltas(index)
         started = lap(report, "delta indexes", started)
-        await refresh_households_and_needs(address, index)
+        await refresh_households_and_needs(
+            address, index, members=stored.household_members(records, clustering)
+        )
         lap(report, "needs", started)
     finally:
         await index.close()  # releases the lock
@@ -228,27 +231,39 @@ class AllOrNothing:
 
 
 async def refresh_households_and_needs(
-    address: ServerAddress, index: asyncpg.Connection, touched: Touched | None = None
+    address: ServerAddress,
+    index: asyncpg.Connection,
+    *,
+    members: Mapping[str, Members] | None = None,
+    touched: Touched | None = None,
+    concurrency: int = 2,
 ) -> None:
-    """After a committed run: each agency learns its people's households from the index and
-    re-evaluates its needs indicators (derived data: a failure here leaves the linkage as it is,
-    and `mesh needs refresh` puts it right). After a delta (``touched``), only for the persons
-    it touched: everyone else's household and indicators are as they were."""
-    if touched is None:
-        members = await index_household_members(index)
-    else:
+    """After a committed run: each agency learns its people's households and re-evaluates its
+    needs indicators (derived data: a failure here leaves the linkage as it is, and `mesh needs
+    refresh` puts it right), ``concurrency`` agencies at a time. ``members``: each agency's
+    people's households, from the run just stored (else read from the index). After a delta
+    (``touched``), only for the persons it touched: everyone else's are as they were."""
+    if touched is not None:
         some = await index_household_members_of(index, touched)
-    for agency in AGENCIES:
-        conn = await connect(address, agency)
-        try:
-            if touched is None:
-                await write_household_members(conn, members)
-                await refresh_needs(conn, agency)
-            else:
-                await update_household_members(conn, touched, some)
-                await refresh_needs(conn, agency, touched.persons)
-        finally:
-            await conn.close()
+    elif members is None:
+        members = await index_household_members(index)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def refresh(agency: str) -> None:
+        async with slots:
+            conn = await connect(address, agency)
+            try:
+                if touched is not None:
+                    await update_household_members(conn, touched, some)
+                    await refresh_needs(conn, agency, touched.persons)
+                else:
+                    assert members is not None
+                    await write_household_members(conn, members.get(agency, ()))
+                    await refresh_needs(conn, agency)
+            finally:
+                await conn.close()
+
+    await asyncio.gather(*(refresh(agency) for agency in AGENCIES))
 
 
 async def collect_opt_outs(address: ServerAddress, keys: Mapping[str, bytes]) -> OptOutReports:

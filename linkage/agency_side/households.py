@@ -3,31 +3,40 @@
 The index placed every mesh person in a household; the agency keeps that for its own people
 only (``mesh_household_member``), so it can answer cohort and aggregate questions with
 pseudonymous household ids without asking the index at query time. Only mesh ids cross.
+
+A whole run hands each agency the pairs of its own people, straight from the run just stored
+(:meth:`linkage.index_side.store.StoredRun.household_members`); a delta only those of the
+persons it touched (:class:`Touched`); otherwise they are read back from the index.
 """
 
 from __future__ import annotations
 
-import io
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
 
-_INDEX_MEMBERS = "SELECT mesh_id, household_id FROM mesh_person WHERE household_id IS NOT NULL"
+from store.bulk import bulk_loaded
+
+Members = Sequence[tuple[str, str]]
+"""(mesh person id, mesh household id) pairs."""
+
+_INDEX_MEMBERS = """
+SELECT DISTINCT l.agency, p.mesh_id, p.household_id
+FROM linked_record l JOIN mesh_person p ON p.mesh_id = l.mesh_id
+WHERE l.entity = 'Person' AND p.household_id IS NOT NULL
+"""
 _INDEX_MEMBERS_OF = (
     "SELECT mesh_id, household_id FROM mesh_person "
     "WHERE mesh_id = ANY($1::text[]) AND household_id IS NOT NULL"
 )
-
-
 _COUNT_MEMBERS = """
 UPDATE mesh_household h SET members = s.members
 FROM (SELECT household_id, count(*)::int AS members FROM mesh_person
       WHERE household_id IS NOT NULL GROUP BY household_id) s
 WHERE s.household_id = h.mesh_id AND h.members IS DISTINCT FROM s.members
 """
-
-
 _COUNT_MEMBERS_OF = """
 UPDATE mesh_household h SET members = (
     SELECT count(*)::int FROM mesh_person p WHERE p.household_id = h.mesh_id)
@@ -44,38 +53,18 @@ class Touched:
     households: Sequence[str]
 
 
-async def index_household_members(index: asyncpg.Connection) -> bytes:
-    """Every (mesh person, mesh household) pair, as COPY text, read once for all agencies;
-    the index also keeps each household's size (``mesh_household.members``) for statistics."""
+async def index_household_members(index: asyncpg.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Each agency's people's (mesh person, mesh household) pairs, read from the index, which
+    also counts each household's size again (``mesh_household.members``, for statistics)."""
     await index.execute(_COUNT_MEMBERS)
-    buffer = io.BytesIO()
-    await index.copy_from_query(_INDEX_MEMBERS, output=buffer)
-    return buffer.getvalue()
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    async with index.transaction():
+        async for row in index.cursor(_INDEX_MEMBERS, prefetch=50_000):
+            members[row[0]].append((row[1], row[2]))
+    return members
 
 
-async def write_household_members(conn: asyncpg.Connection, members: bytes) -> int:
-    """Replace the agency's ``mesh_household_member`` with its own people's households."""
-    async with conn.transaction():
-        await conn.execute(
-            "CREATE TEMP TABLE index_member (mesh_id text, household_id text) ON COMMIT DROP"
-        )
-        await conn.copy_to_table("index_member", source=io.BytesIO(members))
-        await conn.execute("TRUNCATE mesh_household_member")
-        status = await conn.execute(
-            """
-            INSERT INTO mesh_household_member (mesh_id, household_id)
-            SELECT DISTINCT ON (m.mesh_id) m.mesh_id, m.household_id
-            FROM index_member m
-            JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.mesh_id = m.mesh_id
-            """
-        )
-        await conn.execute("ANALYZE mesh_household_member")
-    return int(status.split()[-1])
-
-
-async def index_household_members_of(
-    index: asyncpg.Connection, touched: Touched
-) -> list[tuple[str, str]]:
+async def index_household_members_of(index: asyncpg.Connection, touched: Touched) -> Members:
     """The (mesh person, mesh household) pairs of the persons a delta touched; the touched
     households' sizes are counted again."""
     await index.execute(_COUNT_MEMBERS_OF, list(touched.households))
@@ -83,8 +72,20 @@ async def index_household_members_of(
     return [(r["mesh_id"], r["household_id"]) for r in rows]
 
 
+async def write_household_members(conn: asyncpg.Connection, members: Members) -> int:
+    """Replace the agency's ``mesh_household_member`` with its own people's households."""
+    async with conn.transaction():
+        await conn.execute("TRUNCATE mesh_household_member")
+        async with bulk_loaded(conn, "mesh_household_member"):
+            await conn.copy_records_to_table(
+                "mesh_household_member", columns=["mesh_id", "household_id"], records=members
+            )
+    await conn.execute("ANALYZE mesh_household_member")
+    return len(members)
+
+
 async def update_household_members(
-    conn: asyncpg.Connection, touched: Touched, members: Sequence[tuple[str, str]]
+    conn: asyncpg.Connection, touched: Touched, members: Members
 ) -> int:
     """Replace the touched persons' rows of the agency's ``mesh_household_member`` (``members``:
     their households now, from the index); returns how many of the agency's people they are."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from store.bulk import bulk_loaded
 from subgraphs.kit.needs.catalogue import IndicatorCatalogue
 
 AGE_BANDS: tuple[str, ...] = ("0-4", "5-10", "11-15", "16-17", "18-24", "25-49", "50-64", "65+")
@@ -151,7 +152,8 @@ async def refresh(conn: asyncpg.Connection, catalogue: IndicatorCatalogue) -> in
     await conn.execute("ANALYZE mesh_household_member")
     async with conn.transaction():
         await conn.execute("TRUNCATE mesh_needs_indicator, mesh_needs_evaluation")
-        status = await conn.execute(REFRESH, *parameters)
+        async with bulk_loaded(conn, "mesh_needs_indicator"):  # its indexes built once, after
+            status = await conn.execute(REFRESH, *parameters)
         count = int(status.split()[-1])
         await conn.execute(_RECORD, catalogue.ref, count)
     await conn.execute("ANALYZE mesh_needs_indicator")
