@@ -35,7 +35,7 @@ from linkage.exchange import (
 )
 from linkage.index_side.checks import check_key_checks
 from linkage.index_side.clustering import Clusterer
-from linkage.index_side.incremental import relink, republish_opt_outs
+from linkage.index_side.incremental import forget_opt_out_digest, relink, republish_opt_outs
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import new_run
 from store.dsn import ServerAddress
@@ -78,10 +78,16 @@ async def link_delta(
         if not len(fresh) and not gone:  # identities unchanged; opt-outs may have changed
             async with index.transaction():
                 report.opt_outs_changed = await republish_opt_outs(index, opt_outs)
+                await forget_opt_out_digest(index)
             return report
 
         async with AllOrNothing(address, index) as stores:
-            parameters = {**clusterer.parameters(), "delta": True, "key_check": key_check}
+            parameters = {
+                **clusterer.parameters(),
+                "delta": True,
+                "key_check": key_check,
+                "opt_out_digest": opt_outs.digest(),
+            }
             run_id = await new_run(index, f"{clusterer.method}-delta", parameters)
             answer = await relink(index, fresh, gone, clusterer, opt_outs, run_id)
             report.run_id = run_id

@@ -115,7 +115,7 @@ def test_a_whole_run_builds_the_delta_indexes_after_its_commit_and_deltas_use_th
 ) -> None:
     address, _ = stores
     report = full(stores)
-    assert "delta indexes" in report.seconds
+    assert "delta indexes" in report.side_seconds
     present = {
         str(r["indexname"])
         for r in sql(address, "index", "SELECT indexname FROM pg_indexes "

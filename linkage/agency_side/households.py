@@ -12,7 +12,7 @@ persons it touched (:class:`Touched`); otherwise they are read back from the ind
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -46,11 +46,15 @@ WHERE h.mesh_id = ANY($1::text[])
 
 @dataclass(frozen=True)
 class Touched:
-    """What a linkage delta changed: the mesh persons whose id, records or household may have
-    changed (ids before and after), and the households they were or are in."""
+    """What a linkage delta changed: per agency, the mesh persons of its records whose id,
+    records or household may have changed (ids before and after); and the households they
+    were or are in."""
 
-    persons: Sequence[str]
+    persons: Mapping[str, Sequence[str]]
     households: Sequence[str]
+
+    def all_persons(self) -> list[str]:
+        return sorted({mesh_id for held in self.persons.values() for mesh_id in held})
 
 
 async def index_household_members(index: asyncpg.Connection) -> dict[str, list[tuple[str, str]]]:
@@ -64,12 +68,18 @@ async def index_household_members(index: asyncpg.Connection) -> dict[str, list[t
     return members
 
 
-async def index_household_members_of(index: asyncpg.Connection, touched: Touched) -> Members:
-    """The (mesh person, mesh household) pairs of the persons a delta touched; the touched
-    households' sizes are counted again."""
+async def index_household_members_of(
+    index: asyncpg.Connection, touched: Touched
+) -> dict[str, list[tuple[str, str]]]:
+    """Per agency, the (mesh person, mesh household) pairs of the persons a delta touched
+    there; the touched households' sizes are counted again."""
     await index.execute(_COUNT_MEMBERS_OF, list(touched.households))
-    rows = await index.fetch(_INDEX_MEMBERS_OF, list(touched.persons))
-    return [(r["mesh_id"], r["household_id"]) for r in rows]
+    rows = await index.fetch(_INDEX_MEMBERS_OF, touched.all_persons())
+    household = {r["mesh_id"]: r["household_id"] for r in rows}
+    return {
+        agency: [(p, household[p]) for p in held if p in household]
+        for agency, held in touched.persons.items()
+    }
 
 
 async def write_household_members(conn: asyncpg.Connection, members: Members) -> int:
@@ -85,14 +95,14 @@ async def write_household_members(conn: asyncpg.Connection, members: Members) ->
 
 
 async def update_household_members(
-    conn: asyncpg.Connection, touched: Touched, members: Members
+    conn: asyncpg.Connection, persons: Sequence[str], members: Members
 ) -> int:
-    """Replace the touched persons' rows of the agency's ``mesh_household_member`` (``members``:
-    their households now, from the index); returns how many of the agency's people they are."""
+    """Replace the rows of ``persons`` (touched by a delta) in the agency's
+    ``mesh_household_member`` (``members``: their households now, from the index); returns how
+    many of the agency's people they are."""
     async with conn.transaction():
         await conn.execute(
-            "DELETE FROM mesh_household_member WHERE mesh_id = ANY($1::text[])",
-            list(touched.persons),
+            "DELETE FROM mesh_household_member WHERE mesh_id = ANY($1::text[])", list(persons)
         )
         status = await conn.execute(
             """

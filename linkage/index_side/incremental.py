@@ -57,9 +57,10 @@ class DeltaAnswer:
     households_changed: int = 0
     kept_person_ids: int = 0
     clustering: Clustering | None = None
-    # Mesh persons whose id, records or household may have changed (before and after), and
-    # the households they were or are in: what the agencies' derived data must be redone for.
-    touched_persons: list[str] = field(default_factory=list)
+    # Per agency, the mesh persons of its records whose id, records or household may have
+    # changed (ids before and after), and the households they were or are in: what the
+    # agencies' derived data must be redone for.
+    touched_persons: dict[str, list[str]] = field(default_factory=dict)
     touched_households: list[str] = field(default_factory=list)
 
 
@@ -171,7 +172,8 @@ async def relink(
         "RETURNING h.mesh_id, h.address_token",
         [r["household_id"] for r in before],
     )
-    await republish_opt_outs(conn, opt_outs)
+    if await _last_opt_out_digest(conn, run_id) != opt_outs.digest():
+        await republish_opt_outs(conn, opt_outs)  # else everyone else's is as it was
     await store_review_pairs(conn, region, clustering, run_id)
     # The totals by arithmetic from the last run's (counting 4.5 M rows takes seconds).
     await finish_run(
@@ -198,13 +200,49 @@ async def relink(
     answer.households = {bytes(token): mesh_id for mesh_id, token in new_households}
     answer.households.update({bytes(r["address_token"]): None for r in emptied})
     answer.households_changed = len(new_households) + len(emptied)
-    answer.touched_persons = sorted(
-        set(affected) | set(person_ids) | {r["mesh_id"] for r in rehoused}
+    answer.touched_persons, answer.touched_households = _touched(
+        region, mesh_ids, old_ids, gone, previous, neighbours, rehoused
     )
     answer.touched_households = sorted(
-        {r["household_id"] for r in before} | {mesh_id for mesh_id, _, _ in household_ids}
+        set(answer.touched_households)
+        | {r["household_id"] for r in before}
+        | {
+            h
+            for p in range(clustering.persons)
+            if (h := _household(household_ids, household_of[p]))
+        }
     )
     return answer
+
+
+def _touched(
+    region: RecordSet,
+    mesh_ids: Sequence[str],
+    old_ids: Sequence[str | None],
+    gone: Mapping[str, Sequence[bytes]],
+    previous: Mapping[tuple[str, bytes], str],
+    neighbours: Sequence[asyncpg.Record],
+    rehoused: Sequence[asyncpg.Record],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Per agency, the mesh persons (before and after) of its records in the region, of its
+    withdrawn records and of its records whose person moved household; and the households
+    those moved to."""
+    persons: dict[str, set[str]] = {agency: set() for agency in region.agencies}
+    for i in range(len(region)):
+        held = persons[region.agencies[region.agency_of[i]]]
+        held.add(mesh_ids[i])
+        if (old := old_ids[i]) is not None:
+            held.add(old)
+    for agency, refs in gone.items():
+        persons.setdefault(agency, set()).update(
+            mesh_id for ref in refs if (mesh_id := previous.get((agency, ref)))
+        )
+    moved = {r["mesh_id"]: r["household_id"] for r in rehoused}
+    for row in neighbours:
+        if row["mesh_id"] in moved:
+            persons.setdefault(row["agency"], set()).add(row["mesh_id"])
+    households = sorted({h for h in moved.values() if h is not None})
+    return {agency: sorted(held) for agency, held in persons.items() if held}, households
 
 
 async def _affected(
@@ -478,6 +516,25 @@ def _opt_out_status(
         opted = region.ref(i) in opt_outs.opted_out_refs.get(agency, set())
         status[person] = True if opted else (status[person] or False)
     return status
+
+
+async def _last_opt_out_digest(conn: asyncpg.Connection, run_id: int) -> str | None:
+    """The digest of the opt-out publication the last finished run (before ``run_id``) used."""
+    digest: str | None = await conn.fetchval(
+        "SELECT parameters ->> 'opt_out_digest' FROM linkage_run "
+        "WHERE finished_at IS NOT NULL AND run_id < $1 ORDER BY run_id DESC LIMIT 1",
+        run_id,
+    )
+    return digest
+
+
+async def forget_opt_out_digest(conn: asyncpg.Connection) -> None:
+    """Opt-outs were republished outside a run: the next delta must not trust the last run's
+    digest to say what the index holds."""
+    await conn.execute(
+        "UPDATE linkage_run SET parameters = parameters - 'opt_out_digest' "
+        "WHERE parameters ? 'opt_out_digest'"
+    )
 
 
 async def republish_opt_outs(conn: asyncpg.Connection, opt_outs: OptOutReports) -> int:

@@ -3,6 +3,7 @@ or unknown (no agency that holds the opt-out knows the person)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,16 @@ class OptOutReports:
     publishers: set[str] = field(default_factory=set)
     opted_out_refs: dict[str, set[bytes]] = field(default_factory=dict)
     opted_out_records: set[int] = field(default_factory=set)
+
+    def digest(self) -> str:
+        """A digest of the publication (who publishes, and which references are opted out):
+        a delta whose publication has the digest of the last run's need not republish it."""
+        h = hashlib.sha256()
+        for agency in sorted(self.publishers):
+            h.update(f"{agency}:{len(self.opted_out_refs.get(agency, ()))};".encode())
+            for ref in sorted(self.opted_out_refs.get(agency, ())):
+                h.update(ref)
+        return h.hexdigest()
 
     def locate(
         self,

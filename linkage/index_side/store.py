@@ -150,6 +150,9 @@ async def store_run(
     without it every person's is unknown, which the gateway treats as opted out."""
     if not conn.is_in_transaction():
         raise RuntimeError("store_run writes inside the caller's transaction")
+    # Matching millions of records with the last run's (to keep mesh ids) hashes and sorts them
+    # all: in memory rather than in batches on disk.
+    await conn.execute("SET LOCAL work_mem = '256MB'")
     person_ids, kept_persons = await _person_ids(conn, records, clustering)
     household_ids, kept_households = await _household_ids(conn, clustering)
     for name in DELTA_INDEXES:  # built after the commit: index_for_deltas
