@@ -307,6 +307,42 @@ def test_an_opt_out_after_linkage_reaches_the_index_with_a_delta(
     assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
 
 
+def test_an_opt_out_changed_back_reaches_the_index_with_a_delta_that_relinks(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    """A delta republishes the opt-outs unless the publication is the one the index holds:
+    opted out by a delta without identity changes, then back in with one that re-links
+    someone else, the patient's opt-out follows both times."""
+    address, _ = stores
+    full(stores)
+    patient, other = (
+        str(r["local_id"])
+        for r in sql(
+            address,
+            "health",
+            "SELECT patient_id::text AS local_id FROM patient WHERE NOT national_data_opt_out "
+            "ORDER BY patient_id LIMIT 2 OFFSET 5",
+        )
+    )
+    mesh_id = crosswalks(address)[("health", "Person", patient)]
+    opt_out = "SELECT national_data_opt_out AS v FROM mesh_person WHERE mesh_id = $1"
+    opt = "UPDATE patient SET national_data_opt_out = $2 WHERE patient_id::text = $1"
+    sql(address, "health", opt, patient, True)
+    assert delta(stores).total_records == 0
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is True
+    sql(address, "health", opt, patient, False)  # the publication of the last run again
+    sql(
+        address,
+        "health",
+        "UPDATE patient SET address_confirmed_on = $2 WHERE patient_id::text = $1",
+        other,
+        TODAY,
+    )
+    report = delta(stores)
+    assert report.records["health"] == 1 and report.run_id
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
+
+
 def test_an_agency_using_another_key_is_refused_and_nothing_changes(
     stores: tuple[ServerAddress, Path],
 ) -> None:
