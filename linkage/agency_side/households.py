@@ -38,9 +38,10 @@ FROM (SELECT household_id, count(*)::int AS members FROM mesh_person
 WHERE s.household_id = h.mesh_id AND h.members IS DISTINCT FROM s.members
 """
 _COUNT_MEMBERS_OF = """
-UPDATE mesh_household h SET members = (
-    SELECT count(*)::int FROM mesh_person p WHERE p.household_id = h.mesh_id)
-WHERE h.mesh_id = ANY($1::text[])
+UPDATE mesh_household h SET members = s.members
+FROM (SELECT household_id, count(*)::int AS members FROM mesh_person
+      WHERE household_id = ANY($1::text[]) GROUP BY household_id) s
+WHERE s.household_id = h.mesh_id AND h.members IS DISTINCT FROM s.members
 """
 
 

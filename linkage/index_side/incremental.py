@@ -114,11 +114,14 @@ async def relink(
     removed, added = await _write_records(
         conn, region, first_fresh, mesh_ids, old_ids, unchanged, gone
     )
-    before = await conn.fetch(
-        "SELECT DISTINCT household_id FROM mesh_person WHERE mesh_id = ANY($1::text[]) "
-        "AND household_id IS NOT NULL",
-        affected + sorted(set(neighbour_ids)),
-    )
+    held = {  # mesh person -> (household, opt-out) as the index holds them
+        r["mesh_id"]: (r["household_id"], r["national_data_opt_out"])
+        for r in await conn.fetch(
+            "SELECT mesh_id, household_id, national_data_opt_out FROM mesh_person "
+            "WHERE mesh_id = ANY($1::text[])",
+            affected + sorted(set(neighbour_ids)),
+        )
+    }
     new_households = [(mesh_id, token) for mesh_id, token, existed in household_ids if not existed]
     await conn.copy_records_to_table(
         "mesh_household",
@@ -130,47 +133,41 @@ async def relink(
         "DELETE FROM mesh_person WHERE mesh_id = ANY($1::text[])",
         [mesh_id for mesh_id in affected if mesh_id not in kept_ids],
     )
+    # Persons written only where something changed (run_id: the run that last changed them).
     status = _opt_out_status(region, clustering, opt_outs)
-    await conn.execute(
-        "CREATE TEMP TABLE relinked_person (mesh_id text, household_id text, "
-        "national_data_opt_out boolean) ON COMMIT DROP"
-    )
-    await conn.copy_records_to_table(
-        "relinked_person",
-        records=[
-            (mesh_id, _household(household_ids, household_of[p]), status[p])
-            for p, mesh_id in enumerate(person_ids)
-        ],
-    )
+    relinked = [
+        (mesh_id, run_id, household, status[p])
+        for p, mesh_id in enumerate(person_ids)
+        if held.get(mesh_id) != (household := _household(household_ids, household_of[p]), status[p])
+    ]
     await conn.execute(
         "INSERT INTO mesh_person (mesh_id, run_id, household_id, national_data_opt_out) "
-        "SELECT mesh_id, $1, household_id, national_data_opt_out FROM relinked_person "
+        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[]) "
         "ON CONFLICT (mesh_id) DO UPDATE SET run_id = EXCLUDED.run_id, "
         "household_id = EXCLUDED.household_id, "
         "national_data_opt_out = EXCLUDED.national_data_opt_out",
+        *(list(column) for column in zip(*relinked, strict=True)) if relinked else ([], [], [], []),
+    )
+    rehoused = [
+        (mesh_id, household)
+        for mesh_id, n in _number(neighbour_ids).items()
+        if (household := _household(household_ids, household_of[clustering.persons + n]))
+        != held.get(mesh_id, (None, None))[0]
+    ]
+    await conn.execute(
+        "UPDATE mesh_person p SET household_id = r.household_id, run_id = $3 "
+        "FROM unnest($1::text[], $2::text[]) AS r (mesh_id, household_id) "
+        "WHERE p.mesh_id = r.mesh_id",
+        [mesh_id for mesh_id, _ in rehoused],
+        [household for _, household in rehoused],
         run_id,
     )
-    neighbour_persons = _number(neighbour_ids)
-    await conn.execute(
-        "CREATE TEMP TABLE rehoused_person (mesh_id text, household_id text) ON COMMIT DROP"
-    )
-    await conn.copy_records_to_table(
-        "rehoused_person",
-        records=[
-            (mesh_id, _household(household_ids, household_of[clustering.persons + n]))
-            for mesh_id, n in neighbour_persons.items()
-        ],
-    )
-    rehoused = await conn.fetch(
-        "UPDATE mesh_person p SET household_id = r.household_id FROM rehoused_person r "
-        "WHERE p.mesh_id = r.mesh_id AND p.household_id IS DISTINCT FROM r.household_id "
-        "RETURNING p.mesh_id, p.household_id"
-    )
+    before = sorted({household for household, _ in held.values() if household is not None})
     emptied = await conn.fetch(
         "DELETE FROM mesh_household h WHERE h.mesh_id = ANY($1::text[]) AND NOT EXISTS "
         "(SELECT 1 FROM mesh_person p WHERE p.household_id = h.mesh_id) "
         "RETURNING h.mesh_id, h.address_token",
-        [r["household_id"] for r in before],
+        before,
     )
     if await _last_opt_out_digest(conn, run_id) != opt_outs.digest():
         await republish_opt_outs(conn, opt_outs)  # else everyone else's is as it was
@@ -205,7 +202,7 @@ async def relink(
     )
     answer.touched_households = sorted(
         set(answer.touched_households)
-        | {r["household_id"] for r in before}
+        | set(before)
         | {
             h
             for p in range(clustering.persons)
@@ -222,7 +219,7 @@ def _touched(
     gone: Mapping[str, Sequence[bytes]],
     previous: Mapping[tuple[str, bytes], str],
     neighbours: Sequence[asyncpg.Record],
-    rehoused: Sequence[asyncpg.Record],
+    rehoused: Sequence[tuple[str, str | None]],
 ) -> tuple[dict[str, list[str]], list[str]]:
     """Per agency, the mesh persons (before and after) of its records in the region, of its
     withdrawn records and of its records whose person moved household; and the households
@@ -237,7 +234,7 @@ def _touched(
         persons.setdefault(agency, set()).update(
             mesh_id for ref in refs if (mesh_id := previous.get((agency, ref)))
         )
-    moved = {r["mesh_id"]: r["household_id"] for r in rehoused}
+    moved = dict(rehoused)
     for row in neighbours:
         if row["mesh_id"] in moved:
             persons.setdefault(row["agency"], set()).add(row["mesh_id"])
