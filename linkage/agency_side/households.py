@@ -101,21 +101,27 @@ async def update_household_members(
     """Replace the rows of ``persons`` (touched by a delta) in the agency's
     ``mesh_household_member`` (``members``: their households now, from the index); returns how
     many of the agency's people they are."""
-    async with conn.transaction():
+    async with conn.transaction():  # rows that stay as they were are not rewritten
         await conn.execute(
-            "DELETE FROM mesh_household_member WHERE mesh_id = ANY($1::text[])", list(persons)
-        )
-        status = await conn.execute(
-            """
-            INSERT INTO mesh_household_member (mesh_id, household_id)
-            SELECT DISTINCT ON (m.mesh_id) m.mesh_id, m.household_id
-            FROM unnest($1::text[], $2::text[]) AS m (mesh_id, household_id)
-            JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.mesh_id = m.mesh_id
-            """,
+            "CREATE TEMP TABLE touched_member ON COMMIT DROP AS "
+            "SELECT DISTINCT ON (m.mesh_id) m.mesh_id, m.household_id "
+            "FROM unnest($1::text[], $2::text[]) AS m (mesh_id, household_id) "
+            "JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.mesh_id = m.mesh_id",
             [mesh_id for mesh_id, _ in members],
             [household_id for _, household_id in members],
         )
-    return int(status.split()[-1])
+        await conn.execute(
+            "DELETE FROM mesh_household_member h WHERE h.mesh_id = ANY($1::text[]) "
+            "AND NOT EXISTS (SELECT 1 FROM touched_member t "
+            "WHERE t.mesh_id = h.mesh_id AND t.household_id = h.household_id)",
+            list(persons),
+        )
+        await conn.execute(
+            "INSERT INTO mesh_household_member (mesh_id, household_id) "
+            "SELECT mesh_id, household_id FROM touched_member ON CONFLICT (mesh_id) DO NOTHING"
+        )
+        held: int = await conn.fetchval("SELECT count(*) FROM touched_member")
+    return held
 
 
 async def refresh_needs(
