@@ -35,7 +35,8 @@ from linkage.exchange import (
 )
 from linkage.index_side.checks import check_key_checks
 from linkage.index_side.clustering import Clusterer
-from linkage.index_side.incremental import forget_opt_out_digest, relink, republish_opt_outs
+from linkage.index_side.incremental import relink
+from linkage.index_side.opt_out import forget_opt_out_digest, republish_opt_outs
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import new_run
 from store.dsn import ServerAddress

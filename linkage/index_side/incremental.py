@@ -30,7 +30,12 @@ from linkage.agency_side.tokens import TOKEN_KINDS
 from linkage.index_side.clustering import Clusterer, Clustering
 from linkage.index_side.households import assign_households
 from linkage.index_side.model import BLOCKING_KINDS
-from linkage.index_side.opt_out import OptOutReports
+from linkage.index_side.opt_out import (
+    OptOutReports,
+    last_opt_out_digest,
+    region_opt_out,
+    republish_opt_outs,
+)
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import (
     KEY_COLUMNS,
@@ -134,7 +139,7 @@ async def relink(
         [mesh_id for mesh_id in affected if mesh_id not in kept_ids],
     )
     # Persons written only where something changed (run_id: the run that last changed them).
-    status = _opt_out_status(region, clustering, opt_outs)
+    status = region_opt_out(region, clustering, opt_outs)
     relinked = [
         (mesh_id, run_id, household, status[p])
         for p, mesh_id in enumerate(person_ids)
@@ -169,7 +174,7 @@ async def relink(
         "RETURNING h.mesh_id, h.address_token",
         before,
     )
-    if await _last_opt_out_digest(conn, run_id) != opt_outs.digest():
+    if await last_opt_out_digest(conn, run_id) != opt_outs.digest():
         await republish_opt_outs(conn, opt_outs)  # else everyone else's is as it was
     await store_review_pairs(conn, region, clustering, run_id)
     # The totals by arithmetic from the last run's (counting 4.5 M rows takes seconds).
@@ -499,61 +504,3 @@ async def _household_ids(
 
 def _household(ids: list[tuple[str, bytes, bool]], household: int) -> str | None:
     return ids[household][0] if household >= 0 else None
-
-
-def _opt_out_status(
-    region: RecordSet, clustering: Clustering, opt_outs: OptOutReports
-) -> list[bool | None]:
-    status: list[bool | None] = [None] * clustering.persons
-    for i in range(len(region)):
-        agency = region.agencies[region.agency_of[i]]
-        if agency not in opt_outs.publishers:
-            continue
-        person = clustering.person_of[i]
-        opted = region.ref(i) in opt_outs.opted_out_refs.get(agency, set())
-        status[person] = True if opted else (status[person] or False)
-    return status
-
-
-async def _last_opt_out_digest(conn: asyncpg.Connection, run_id: int) -> str | None:
-    """The digest of the opt-out publication the last finished run (before ``run_id``) used."""
-    digest: str | None = await conn.fetchval(
-        "SELECT parameters ->> 'opt_out_digest' FROM linkage_run "
-        "WHERE finished_at IS NOT NULL AND run_id < $1 ORDER BY run_id DESC LIMIT 1",
-        run_id,
-    )
-    return digest
-
-
-async def forget_opt_out_digest(conn: asyncpg.Connection) -> None:
-    """Opt-outs were republished outside a run: the next delta must not trust the last run's
-    digest to say what the index holds."""
-    await conn.execute(
-        "UPDATE linkage_run SET parameters = parameters - 'opt_out_digest' "
-        "WHERE parameters ? 'opt_out_digest'"
-    )
-
-
-async def republish_opt_outs(conn: asyncpg.Connection, opt_outs: OptOutReports) -> int:
-    """Opt-outs change without identities changing: set everyone's from the publication;
-    returns how many persons' opt-out changed."""
-    changed = 0
-    for agency, refs in opt_outs.opted_out_refs.items():
-        status = await conn.execute(
-            "UPDATE mesh_person p SET national_data_opt_out = true FROM linked_record l "
-            "WHERE l.agency = $1 AND l.entity = 'Person' AND l.record_ref = ANY($2::bytea[]) "
-            "AND p.mesh_id = l.mesh_id AND p.national_data_opt_out IS DISTINCT FROM true",
-            agency,
-            list(refs),
-        )
-        changed += int(status.split()[-1])
-    publishers = sorted(opt_outs.publishers)
-    opted = [ref for agency in publishers for ref in opt_outs.opted_out_refs.get(agency, ())]
-    status = await conn.execute(
-        "UPDATE mesh_person p SET national_data_opt_out = false WHERE p.national_data_opt_out "
-        "AND NOT EXISTS (SELECT 1 FROM linked_record l WHERE l.mesh_id = p.mesh_id "
-        "AND l.agency = ANY($1::text[]) AND l.record_ref = ANY($2::bytea[]))",
-        publishers,
-        opted,
-    )
-    return changed + int(status.split()[-1])
