@@ -158,6 +158,7 @@ def _run(report: LinkReport) -> dict[str, Any]:
         "households": report.households,
         "seconds": round(report.total_seconds, 1),
         "phases": {phase: round(s, 1) for phase, s in report.seconds.items()},
+        "side_by_side": {step: round(s, 1) for step, s in report.side_seconds.items()},
         "changed_persons": report.changed_persons,
     }
 

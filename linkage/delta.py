@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import asyncpg
 
 from linkage.agency_side.crosswalk import household_records_sql, update_crosswalk
+from linkage.agency_side.households import Touched
 from linkage.agency_side.submission import collect
 from linkage.agency_side.tokens import TOKEN_KINDS
 from linkage.exchange import (
@@ -34,7 +35,8 @@ from linkage.exchange import (
 )
 from linkage.index_side.checks import check_key_checks
 from linkage.index_side.clustering import Clusterer
-from linkage.index_side.incremental import relink, republish_opt_outs
+from linkage.index_side.incremental import relink
+from linkage.index_side.opt_out import forget_opt_out_digest, republish_opt_outs
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import new_run
 from store.dsn import ServerAddress
@@ -77,10 +79,16 @@ async def link_delta(
         if not len(fresh) and not gone:  # identities unchanged; opt-outs may have changed
             async with index.transaction():
                 report.opt_outs_changed = await republish_opt_outs(index, opt_outs)
+                await forget_opt_out_digest(index)
             return report
 
         async with AllOrNothing(address, index) as stores:
-            parameters = {**clusterer.parameters(), "delta": True, "key_check": key_check}
+            parameters = {
+                **clusterer.parameters(),
+                "delta": True,
+                "key_check": key_check,
+                "opt_out_digest": opt_outs.digest(),
+            }
             run_id = await new_run(index, f"{clusterer.method}-delta", parameters)
             answer = await relink(index, fresh, gone, clusterer, opt_outs, run_id)
             report.run_id = run_id
@@ -89,6 +97,7 @@ async def link_delta(
             report.persons = answer.persons
             report.kept_person_ids = answer.kept_person_ids
             report.households = answer.households_changed
+            touched = Touched(answer.touched_persons, answer.touched_households)
             if answer.clustering is not None:
                 report.stats = answer.clustering.stats
             tell(progress, "store", len(fresh))
@@ -108,7 +117,7 @@ async def link_delta(
             started = lap(report, "crosswalk", started)
         clusterer.keep()
         started = lap(report, "commit", started)
-        await refresh_households_and_needs(address, index)
+        await refresh_households_and_needs(address, index, touched=touched)
         lap(report, "needs", started)
     finally:
         await index.close()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -30,8 +30,12 @@ from asyncpg.transaction import Transaction
 
 from linkage.agency_side.crosswalk import CrosswalkReport, household_records_sql, write_crosswalk
 from linkage.agency_side.households import (
+    Members,
+    Touched,
     index_household_members,
+    index_household_members_of,
     refresh_needs,
+    update_household_members,
     write_household_members,
 )
 from linkage.agency_side.opt_out import opted_out_refs
@@ -72,6 +76,7 @@ class LinkReport:
     changed_persons: int = 0  # a delta: mesh persons re-linked
     opt_outs_changed: int = 0  # a delta without identity changes: opt-outs updated
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
+    side_seconds: dict[str, float] = field(default_factory=dict)  # steps run side by side
     stats: ClusterStats = field(default_factory=ClusterStats)
     crosswalks: dict[str, CrosswalkReport] = field(default_factory=dict)
     parameters: dict[str, object] = field(default_factory=dict)
@@ -140,7 +145,11 @@ async def link_all(
         check_links_across_agencies(records, clustering.person_of)
         report.persons, report.households = clustering.persons, clustering.households
         report.stats = clustering.stats
-        report.parameters = {**clusterer.parameters(), "key_check": key_check}
+        report.parameters = {
+            **clusterer.parameters(),
+            "key_check": key_check,
+            "opt_out_digest": opt_outs.digest(),
+        }
         tell(progress, "cluster", len(records))
         started = lap(report, "cluster", started)
 
@@ -170,10 +179,15 @@ async def link_all(
             started = lap(report, "crosswalk", started)
         clusterer.keep()
         started = lap(report, "commit", started)
-        await index_for_deltas(index)
-        started = lap(report, "delta indexes", started)
-        await refresh_households_and_needs(address, index)
-        lap(report, "needs", started)
+        # Both derived from the committed run, in different stores: side by side (the needs
+        # are given the members, so only the delta indexes use the index's connection).
+        members = stored.household_members(records, clustering)
+        seconds = await asyncio.gather(
+            _timed(index_for_deltas(index)),
+            _timed(refresh_households_and_needs(address, index, members=members)),
+        )
+        report.side_seconds["delta indexes"], report.side_seconds["needs"] = seconds
+        lap(report, "delta indexes and needs", started)
     finally:
         await index.close()  # releases the lock
     return report
@@ -224,18 +238,42 @@ class AllOrNothing:
                 await conn.close()
 
 
-async def refresh_households_and_needs(address: ServerAddress, index: asyncpg.Connection) -> None:
-    """After a committed run: each agency learns its people's households from the index and
-    re-evaluates its needs indicators (derived data: a failure here leaves the linkage as it is,
-    and `mesh needs refresh` puts it right)."""
-    members = await index_household_members(index)
-    for agency in AGENCIES:
-        conn = await connect(address, agency)
-        try:
-            await write_household_members(conn, members)
-            await refresh_needs(conn, agency)
-        finally:
-            await conn.close()
+async def refresh_households_and_needs(
+    address: ServerAddress,
+    index: asyncpg.Connection,
+    *,
+    members: Mapping[str, Members] | None = None,
+    touched: Touched | None = None,
+    concurrency: int = 2,
+) -> None:
+    """After a committed run: each agency learns its people's households and re-evaluates its
+    needs indicators (derived data: a failure here leaves the linkage as it is, and `mesh needs
+    refresh` puts it right), ``concurrency`` agencies at a time. ``members``: each agency's
+    people's households, from the run just stored (else read from the index). After a delta
+    (``touched``), only for the persons it touched: everyone else's are as they were."""
+    if touched is not None:
+        some = await index_household_members_of(index, touched)
+    elif members is None:
+        members = await index_household_members(index)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def refresh(agency: str) -> None:
+        async with slots:
+            conn = await connect(address, agency)
+            try:
+                if touched is not None:
+                    persons = touched.persons.get(agency, ())
+                    if persons:
+                        await update_household_members(conn, persons, some.get(agency, ()))
+                        await refresh_needs(conn, agency, persons)
+                else:
+                    assert members is not None
+                    await write_household_members(conn, members.get(agency, ()))
+                    await refresh_needs(conn, agency)
+            finally:
+                await conn.close()
+
+    await asyncio.gather(*(refresh(agency) for agency in AGENCIES))
 
 
 async def collect_opt_outs(address: ServerAddress, keys: Mapping[str, bytes]) -> OptOutReports:
@@ -251,6 +289,13 @@ async def collect_opt_outs(address: ServerAddress, keys: Mapping[str, bytes]) ->
             reports.publishers.add(agency)
             reports.opted_out_refs[agency] = refs
     return reports
+
+
+async def _timed(step: Awaitable[object]) -> float:
+    """How long ``step`` took (alone: run beside another, its seconds overlap the other's)."""
+    started = time.perf_counter()
+    await step
+    return time.perf_counter() - started
 
 
 def tell(progress: Progress | None, what: str, count: int) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from devtools.seed import seed
 from linkage.delta import link_delta
-from linkage.exchange import LinkRefused, LinkReport, link_all
+from linkage.exchange import LinkRefused, LinkReport, link_all, refresh_households_and_needs
 from linkage.index_side.incremental import touching_query
 from linkage.index_side.model import ModelError
 from linkage.index_side.probabilistic import SplinkClusterer
@@ -115,7 +115,7 @@ def test_a_whole_run_builds_the_delta_indexes_after_its_commit_and_deltas_use_th
 ) -> None:
     address, _ = stores
     report = full(stores)
-    assert "delta indexes" in report.seconds
+    assert "delta indexes" in report.side_seconds
     present = {
         str(r["indexname"])
         for r in sql(address, "index", "SELECT indexname FROM pg_indexes "
@@ -307,6 +307,42 @@ def test_an_opt_out_after_linkage_reaches_the_index_with_a_delta(
     assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
 
 
+def test_an_opt_out_changed_back_reaches_the_index_with_a_delta_that_relinks(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    """A delta republishes the opt-outs unless the publication is the one the index holds:
+    opted out by a delta without identity changes, then back in with one that re-links
+    someone else, the patient's opt-out follows both times."""
+    address, _ = stores
+    full(stores)
+    patient, other = (
+        str(r["local_id"])
+        for r in sql(
+            address,
+            "health",
+            "SELECT patient_id::text AS local_id FROM patient WHERE NOT national_data_opt_out "
+            "ORDER BY patient_id LIMIT 2 OFFSET 5",
+        )
+    )
+    mesh_id = crosswalks(address)[("health", "Person", patient)]
+    opt_out = "SELECT national_data_opt_out AS v FROM mesh_person WHERE mesh_id = $1"
+    opt = "UPDATE patient SET national_data_opt_out = $2 WHERE patient_id::text = $1"
+    sql(address, "health", opt, patient, True)
+    assert delta(stores).total_records == 0
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is True
+    sql(address, "health", opt, patient, False)  # the publication of the last run again
+    sql(
+        address,
+        "health",
+        "UPDATE patient SET address_confirmed_on = $2 WHERE patient_id::text = $1",
+        other,
+        TODAY,
+    )
+    report = delta(stores)
+    assert report.records["health"] == 1 and report.run_id
+    assert sql(address, "index", opt_out, mesh_id)[0]["v"] is False
+
+
 def test_an_agency_using_another_key_is_refused_and_nothing_changes(
     stores: tuple[ServerAddress, Path],
 ) -> None:
@@ -377,3 +413,98 @@ def test_a_run_failing_half_way_leaves_mesh_ids_and_crosswalks_as_they_were(
     assert household_of(address, "health", str(mover["local_id"])) == household_of(
         address, "health", str(target["local_id"])
     )
+
+
+def _derived(address: ServerAddress) -> dict[str, tuple[list[tuple[object, ...]], ...]]:
+    """Each agency's households of its people, needs indicators and their count."""
+    return {
+        agency: (
+            sorted(tuple(r.values()) for r in sql(address, agency,
+                   "SELECT mesh_id, household_id FROM mesh_household_member")),
+            sorted(tuple(r.values()) for r in sql(address, agency,
+                   "SELECT household_id, person_id, code, as_of, local_authority, age_band "
+                   "FROM mesh_needs_indicator")),
+            [tuple(r.values()) for r in sql(address, agency,
+             "SELECT catalogue, as_of, indicators FROM mesh_needs_evaluation")],
+        )
+        for agency in AGENCIES
+    }  # fmt: skip
+
+
+def test_a_delta_re_evaluates_the_needs_of_the_households_it_touched_only(
+    stores: tuple[ServerAddress, Path],
+) -> None:
+    """A mover with needs indicators moves household: the delta re-evaluates the indicators of
+    the people it re-linked or re-housed and keeps everyone else's as they were (a planted
+    change to someone else's stays), and what it keeps is what a whole refresh gives."""
+    address, _ = stores
+    full(stores)
+    mover = sql(
+        address,
+        "health",
+        "SELECT p.patient_id::text AS local_id, i.household_id FROM patient p "
+        "JOIN mesh_crosswalk c ON c.entity = 'Person' AND c.local_id = p.patient_id::text "
+        "JOIN mesh_needs_indicator i ON i.person_id = c.mesh_id "
+        "WHERE p.uprn IN (SELECT uprn FROM patient GROUP BY uprn HAVING count(*) >= 3) "
+        "ORDER BY p.patient_id LIMIT 1",
+    )[0]
+    target = sql(
+        address,
+        "health",
+        "SELECT patient_id::text AS local_id, uprn, address_line, postcode FROM patient "
+        "WHERE uprn IS NOT NULL AND uprn <> (SELECT uprn FROM patient "
+        "WHERE patient_id::text = $1) ORDER BY patient_id DESC LIMIT 1",
+        mover["local_id"],
+    )[0]
+    old_home = str(mover["household_id"])
+    new_home = household_of(address, "health", str(target["local_id"]))
+    assert new_home and new_home != old_home
+    # Someone else's indicator, planted wrong: a delta that re-evaluated everything would fix it.
+    planted = sql(
+        address,
+        "health",
+        "UPDATE mesh_needs_indicator SET as_of = DATE '1900-01-01' WHERE ctid = (SELECT ctid "
+        "FROM mesh_needs_indicator WHERE household_id NOT IN ($1, $2) LIMIT 1) "
+        "RETURNING household_id, person_id, code",
+        old_home, new_home,
+    )[0]  # fmt: skip
+    before = _derived(address)
+
+    _move(address, str(mover["local_id"]), target, TODAY)
+    report = delta(stores)
+    assert report.total_records == 1
+    after = _derived(address)
+
+    # Rows changed in the households the move touched only, the mover's indicators now in the
+    # new home; the planted row kept as it was.
+    changed_households = set()
+    for agency in AGENCIES:
+        for rows_before, rows_after in zip(before[agency][:2], after[agency][:2], strict=True):
+            changed = set(rows_before) ^ set(rows_after)
+            changed_households |= {row[1] if len(row) == 2 else row[0] for row in changed}
+    assert changed_households == {old_home, new_home}
+    mesh_id = crosswalks(address)[("health", "Person", str(mover["local_id"]))]
+    moved = [r for r in after["health"][1] if r[1] == mesh_id]
+    assert moved and {r[0] for r in moved} == {new_home}
+    kept = [r for r in after["health"][1] if r[:3] == tuple(planted.values())]
+    assert [r[3] for r in kept] == [date(1900, 1, 1)]
+
+    # A whole refresh gives the same, but for the planted row (which it puts right).
+    async def whole() -> None:
+        index = await connect(address, "index")
+        try:
+            await refresh_households_and_needs(address, index)
+        finally:
+            await index.close()
+
+    asyncio.run(whole())
+    refreshed = _derived(address)
+    for agency in AGENCIES:
+        if agency != "health":
+            assert refreshed[agency] == after[agency]
+    members, indicators, evaluation = refreshed["health"]
+    assert members == after["health"][0]
+    assert [r[2] for r in evaluation] == [r[2] for r in after["health"][2]]
+    fixed = [r for r in indicators if r[:3] == tuple(planted.values())]
+    assert fixed and all(r[3] != date(1900, 1, 1) for r in fixed)
+    assert sorted(set(indicators) - set(fixed)) == sorted(set(after["health"][1]) - set(kept))

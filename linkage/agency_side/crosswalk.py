@@ -26,6 +26,13 @@ PERSON = "Person"
 HOUSEHOLD = "Household"
 _BATCH = 50_000
 _COLUMNS = ["entity", "local_id", "mesh_id", "record_ref", "identity_digest"]
+_UPSERT_PERSONS = """
+INSERT INTO mesh_crosswalk (entity, local_id, mesh_id, record_ref, identity_digest)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
+ON CONFLICT (entity, local_id) DO UPDATE SET mesh_id = EXCLUDED.mesh_id,
+    record_ref = EXCLUDED.record_ref, identity_digest = EXCLUDED.identity_digest,
+    linked_at = now()
+"""
 
 
 def household_records_sql(agency: str) -> str | None:
@@ -93,14 +100,9 @@ async def update_crosswalk(
             extract.gone,
         )
         removed = int(status.split()[-1])
-    if extract.local_ids:
-        await conn.execute(
-            "DELETE FROM mesh_crosswalk WHERE entity = 'Person' AND local_id = ANY($1::text[])",
-            extract.local_ids,
-        )
-        await conn.copy_records_to_table(
-            "mesh_crosswalk", columns=_COLUMNS, records=_person_rows(batch, extract, mesh_ids)
-        )
+    if extract.local_ids:  # in place: most re-sent records keep their mesh id
+        rows = list(_person_rows(batch, extract, mesh_ids))
+        await conn.execute(_UPSERT_PERSONS, *(list(column) for column in zip(*rows, strict=True)))
     if moved:
         await conn.execute(
             "UPDATE mesh_crosswalk c SET mesh_id = m.mesh_id, linked_at = now() "

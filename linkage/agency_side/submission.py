@@ -58,6 +58,9 @@ WHERE c.entity = 'Person'
   AND NOT EXISTS (SELECT 1 FROM mesh_identity i WHERE i.local_id = c.local_id)
 """
 NOTED_QUERY = "SELECT coalesce(max(change_id), 0) FROM mesh_identity_change"
+#: A delta with fewer change notes than this is read and hashed in this process: starting
+#: worker processes (a second or more each) would cost more than the hashing they share.
+IN_PROCESS_NOTES = 200_000
 RECORDS_PER_SHARD = 400_000
 #: Token kinds that people living together share: hashed once per shard, not once per record.
 _SHARED_KINDS = frozenset({"uprn", "address"})
@@ -216,13 +219,21 @@ async def collect(
     """Every agency in ``keys`` reads and hashes its records with its key, shards spread over
     ``workers`` processes (one: in this process); returns each agency's batch and extract."""
     shards: list[tuple[Shard, bytes]] = []
+    notes = 0
     for agency, key in keys.items():
         conn = await connect(address, agency)
         try:
             shards += [(s, key) for s in await shards_of(conn, address, agency, delta=delta)]
+            if delta:
+                notes += await conn.fetchval(
+                    "SELECT count(*) FROM mesh_identity_change WHERE change_id <= $1",
+                    shards[-1][0].noted,
+                )
         finally:
             await conn.close()
-    if workers <= 1:
+    if delta and notes < IN_PROCESS_NOTES:  # the agencies' queries at once, hashed here
+        done = list(await asyncio.gather(*(_read_shard(shard, key) for shard, key in shards)))
+    elif workers <= 1:
         done = [await _read_shard(shard, key) for shard, key in shards]
     else:
         loop = asyncio.get_running_loop()

@@ -30,11 +30,15 @@ from linkage.agency_side.tokens import TOKEN_KINDS
 from linkage.index_side.clustering import Clusterer, Clustering
 from linkage.index_side.households import assign_households
 from linkage.index_side.model import BLOCKING_KINDS
-from linkage.index_side.opt_out import OptOutReports
+from linkage.index_side.opt_out import (
+    OptOutReports,
+    last_opt_out_digest,
+    region_opt_out,
+    republish_opt_outs,
+)
 from linkage.index_side.records import RecordSet
 from linkage.index_side.store import (
     KEY_COLUMNS,
-    PERSON,
     RECORD_COLUMNS,
     finish_run,
     record_rows,
@@ -58,6 +62,11 @@ class DeltaAnswer:
     households_changed: int = 0
     kept_person_ids: int = 0
     clustering: Clustering | None = None
+    # Per agency, the mesh persons of its records whose id, records or household may have
+    # changed (ids before and after), and the households they were or are in: what the
+    # agencies' derived data must be redone for.
+    touched_persons: dict[str, list[str]] = field(default_factory=dict)
+    touched_households: list[str] = field(default_factory=list)
 
 
 async def relink(
@@ -71,7 +80,7 @@ async def relink(
     household_preference: Sequence[str] = ("housing", "health"),
 ) -> DeltaAnswer:
     """Re-link the region a delta touches, inside the caller's transaction."""
-    affected, previous = await _affected(conn, fresh, gone)
+    affected, previous, unchanged = await _affected(conn, fresh, gone)
     resent = _resent_refs(fresh, gone)
     region = RecordSet(TOKEN_KINDS)
     old_ids: list[str | None] = []  # per region record: its mesh id before, if it had one
@@ -106,27 +115,18 @@ async def relink(
     household_ids = await _household_ids(conn, tokens)
 
     # Write the region: its records, persons and their households, and households emptied.
-    removed = _rows(
-        await conn.execute("DELETE FROM linked_record WHERE mesh_id = ANY($1::text[])", affected)
+    mesh_ids = [person_ids[p] for p in clustering.person_of]
+    removed, added = await _write_records(
+        conn, region, first_fresh, mesh_ids, old_ids, unchanged, gone
     )
-    for agency, refs in gone.items():
-        removed += _rows(await conn.execute(
-            "DELETE FROM linked_record WHERE agency = $1 AND entity = $2 "
-            "AND record_ref = ANY($3::bytea[])",
-            agency, PERSON, list(refs),
-        ))  # fmt: skip
-    await conn.copy_records_to_table(
-        "linked_record",
-        columns=list(RECORD_COLUMNS),
-        records=record_rows(
-            region, range(len(region)), [person_ids[p] for p in clustering.person_of]
-        ),
-    )
-    before = await conn.fetch(
-        "SELECT DISTINCT household_id FROM mesh_person WHERE mesh_id = ANY($1::text[]) "
-        "AND household_id IS NOT NULL",
-        affected + sorted(set(neighbour_ids)),
-    )
+    held = {  # mesh person -> (household, opt-out) as the index holds them
+        r["mesh_id"]: (r["household_id"], r["national_data_opt_out"])
+        for r in await conn.fetch(
+            "SELECT mesh_id, household_id, national_data_opt_out FROM mesh_person "
+            "WHERE mesh_id = ANY($1::text[])",
+            affected + sorted(set(neighbour_ids)),
+        )
+    }
     new_households = [(mesh_id, token) for mesh_id, token, existed in household_ids if not existed]
     await conn.copy_records_to_table(
         "mesh_household",
@@ -138,54 +138,50 @@ async def relink(
         "DELETE FROM mesh_person WHERE mesh_id = ANY($1::text[])",
         [mesh_id for mesh_id in affected if mesh_id not in kept_ids],
     )
-    status = _opt_out_status(region, clustering, opt_outs)
-    await conn.execute(
-        "CREATE TEMP TABLE relinked_person (mesh_id text, household_id text, "
-        "national_data_opt_out boolean) ON COMMIT DROP"
-    )
-    await conn.copy_records_to_table(
-        "relinked_person",
-        records=[
-            (mesh_id, _household(household_ids, household_of[p]), status[p])
-            for p, mesh_id in enumerate(person_ids)
-        ],
-    )
+    # Persons written only where something changed (run_id: the run that last changed them).
+    status = region_opt_out(region, clustering, opt_outs)
+    relinked = [
+        (mesh_id, run_id, household, status[p])
+        for p, mesh_id in enumerate(person_ids)
+        if held.get(mesh_id) != (household := _household(household_ids, household_of[p]), status[p])
+    ]
     await conn.execute(
         "INSERT INTO mesh_person (mesh_id, run_id, household_id, national_data_opt_out) "
-        "SELECT mesh_id, $1, household_id, national_data_opt_out FROM relinked_person "
+        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[]) "
         "ON CONFLICT (mesh_id) DO UPDATE SET run_id = EXCLUDED.run_id, "
         "household_id = EXCLUDED.household_id, "
         "national_data_opt_out = EXCLUDED.national_data_opt_out",
+        *(list(column) for column in zip(*relinked, strict=True)) if relinked else ([], [], [], []),
+    )
+    rehoused = [
+        (mesh_id, household)
+        for mesh_id, n in _number(neighbour_ids).items()
+        if (household := _household(household_ids, household_of[clustering.persons + n]))
+        != held.get(mesh_id, (None, None))[0]
+    ]
+    await conn.execute(
+        "UPDATE mesh_person p SET household_id = r.household_id, run_id = $3 "
+        "FROM unnest($1::text[], $2::text[]) AS r (mesh_id, household_id) "
+        "WHERE p.mesh_id = r.mesh_id",
+        [mesh_id for mesh_id, _ in rehoused],
+        [household for _, household in rehoused],
         run_id,
     )
-    neighbour_persons = _number(neighbour_ids)
-    await conn.execute(
-        "CREATE TEMP TABLE rehoused_person (mesh_id text, household_id text) ON COMMIT DROP"
-    )
-    await conn.copy_records_to_table(
-        "rehoused_person",
-        records=[
-            (mesh_id, _household(household_ids, household_of[clustering.persons + n]))
-            for mesh_id, n in neighbour_persons.items()
-        ],
-    )
-    await conn.execute(
-        "UPDATE mesh_person p SET household_id = r.household_id FROM rehoused_person r "
-        "WHERE p.mesh_id = r.mesh_id AND p.household_id IS DISTINCT FROM r.household_id"
-    )
+    before = sorted({household for household, _ in held.values() if household is not None})
     emptied = await conn.fetch(
         "DELETE FROM mesh_household h WHERE h.mesh_id = ANY($1::text[]) AND NOT EXISTS "
         "(SELECT 1 FROM mesh_person p WHERE p.household_id = h.mesh_id) "
         "RETURNING h.mesh_id, h.address_token",
-        [r["household_id"] for r in before],
+        before,
     )
-    await republish_opt_outs(conn, opt_outs)
+    if await last_opt_out_digest(conn, run_id) != opt_outs.digest():
+        await republish_opt_outs(conn, opt_outs)  # else everyone else's is as it was
     await store_review_pairs(conn, region, clustering, run_id)
     # The totals by arithmetic from the last run's (counting 4.5 M rows takes seconds).
     await finish_run(
         conn,
         run_id,
-        counts[0] - removed + len(region),
+        counts[0] - removed + added,
         counts[1] - _rows(dropped) + len(person_ids) - kept,
         counts[2] + len(new_households) - len(emptied),
     )
@@ -206,16 +202,59 @@ async def relink(
     answer.households = {bytes(token): mesh_id for mesh_id, token in new_households}
     answer.households.update({bytes(r["address_token"]): None for r in emptied})
     answer.households_changed = len(new_households) + len(emptied)
+    answer.touched_persons, answer.touched_households = _touched(
+        region, mesh_ids, old_ids, gone, previous, neighbours, rehoused
+    )
+    answer.touched_households = sorted(
+        set(answer.touched_households)
+        | set(before)
+        | {
+            h
+            for p in range(clustering.persons)
+            if (h := _household(household_ids, household_of[p]))
+        }
+    )
     return answer
+
+
+def _touched(
+    region: RecordSet,
+    mesh_ids: Sequence[str],
+    old_ids: Sequence[str | None],
+    gone: Mapping[str, Sequence[bytes]],
+    previous: Mapping[tuple[str, bytes], str],
+    neighbours: Sequence[asyncpg.Record],
+    rehoused: Sequence[tuple[str, str | None]],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Per agency, the mesh persons (before and after) of its records in the region, of its
+    withdrawn records and of its records whose person moved household; and the households
+    those moved to."""
+    persons: dict[str, set[str]] = {agency: set() for agency in region.agencies}
+    for i in range(len(region)):
+        held = persons[region.agencies[region.agency_of[i]]]
+        held.add(mesh_ids[i])
+        if (old := old_ids[i]) is not None:
+            held.add(old)
+    for agency, refs in gone.items():
+        persons.setdefault(agency, set()).update(
+            mesh_id for ref in refs if (mesh_id := previous.get((agency, ref)))
+        )
+    moved = dict(rehoused)
+    for row in neighbours:
+        if row["mesh_id"] in moved:
+            persons.setdefault(row["agency"], set()).add(row["mesh_id"])
+    households = sorted({h for h in moved.values() if h is not None})
+    return {agency: sorted(held) for agency, held in persons.items() if held}, households
 
 
 async def _affected(
     conn: asyncpg.Connection, fresh: RecordSet, gone: Mapping[str, Sequence[bytes]]
-) -> tuple[list[str], dict[tuple[str, bytes], str]]:
+) -> tuple[list[str], dict[tuple[str, bytes], str], set[int]]:
     """Mesh persons holding an earlier version of a re-sent or withdrawn record, or sharing a
     blocking token with a re-sent record whose tokens changed (a record re-sent only because
     its address was re-confirmed can link to no one new); and the earlier mesh id of each
-    re-sent record. A weak token (forename and birth date) counts only with the address."""
+    re-sent record, and which re-sent records carry the tokens stored for them already (by
+    position). A weak token (forename and birth date) counts only with the address."""
     agencies = [fresh.agencies[a] for a in fresh.agency_of]
     refs = [fresh.ref(i) for i in range(len(fresh))]
     for agency, withdrawn in gone.items():
@@ -240,7 +279,7 @@ async def _affected(
     query, args = touching_query(keys, uprns)
     by_token = await conn.fetch(query, *args)
     affected = sorted(set(previous.values()) | {r["mesh_id"] for r in by_token})
-    return affected, previous
+    return affected, previous, set(range(len(fresh))) - set(changed)
 
 
 _WEAK = ("forename_dob", "forename_swapped")
@@ -266,6 +305,59 @@ def touching_query(
         f"OR address = ANY(${len(args)}::bigint[])))"
     )
     return f"SELECT DISTINCT mesh_id FROM linked_record WHERE {' OR '.join(where)}", args
+
+
+async def _write_records(
+    conn: asyncpg.Connection,
+    region: RecordSet,
+    first_fresh: int,
+    mesh_ids: Sequence[str],
+    old_ids: Sequence[str | None],
+    unchanged: set[int],
+    gone: Mapping[str, Sequence[bytes]],
+) -> tuple[int, int]:
+    """Bring ``linked_record`` up to date with the re-linked region, rewriting as few rows as
+    possible (each row written costs an entry in every token index): withdrawn records and
+    earlier versions of re-sent records whose tokens changed are deleted and the new versions
+    copied in; a record whose mesh id changed, or re-sent with the same tokens (its address
+    re-confirmed), is updated in place. Returns (rows removed, rows added)."""
+    agencies = region.agencies
+    doomed: list[tuple[str, bytes]] = [(a, ref) for a, refs in gone.items() for ref in refs]
+    copied: list[int] = []
+    updated: list[int] = []
+    for i in range(len(region)):
+        fresh_i = i - first_fresh
+        if fresh_i < 0:
+            if mesh_ids[i] != old_ids[i]:
+                updated.append(i)
+        elif fresh_i in unchanged:
+            updated.append(i)
+        else:
+            copied.append(i)
+            if old_ids[i] is not None:
+                doomed.append((agencies[region.agency_of[i]], region.ref(i)))
+    removed = _rows(await conn.execute(
+        "DELETE FROM linked_record l USING unnest($1::text[], $2::bytea[]) AS d (agency, ref) "
+        "WHERE l.agency = d.agency AND l.entity = 'Person' AND l.record_ref = d.ref",
+        [a for a, _ in doomed], [ref for _, ref in doomed],
+    ))  # fmt: skip
+    await conn.copy_records_to_table(
+        "linked_record",
+        columns=list(RECORD_COLUMNS),
+        records=record_rows(region, copied, [mesh_ids[i] for i in copied]),
+    )
+    await conn.execute(
+        "UPDATE linked_record l SET mesh_id = u.mesh_id, address_confirmed_on = u.confirmed "
+        "FROM unnest($1::text[], $2::bytea[], $3::text[], $4::date[]) "
+        "AS u (agency, ref, mesh_id, confirmed) "
+        "WHERE l.agency = u.agency AND l.entity = 'Person' AND l.record_ref = u.ref "
+        "AND (l.mesh_id, l.address_confirmed_on) IS DISTINCT FROM (u.mesh_id, u.confirmed)",
+        [agencies[region.agency_of[i]] for i in updated],
+        [region.ref(i) for i in updated],
+        [mesh_ids[i] for i in updated],
+        [_day(region.confirmed[i]) for i in updated],
+    )
+    return removed, len(copied)
 
 
 async def _counts(conn: asyncpg.Connection) -> tuple[int, int, int]:
@@ -412,42 +504,3 @@ async def _household_ids(
 
 def _household(ids: list[tuple[str, bytes, bool]], household: int) -> str | None:
     return ids[household][0] if household >= 0 else None
-
-
-def _opt_out_status(
-    region: RecordSet, clustering: Clustering, opt_outs: OptOutReports
-) -> list[bool | None]:
-    status: list[bool | None] = [None] * clustering.persons
-    for i in range(len(region)):
-        agency = region.agencies[region.agency_of[i]]
-        if agency not in opt_outs.publishers:
-            continue
-        person = clustering.person_of[i]
-        opted = region.ref(i) in opt_outs.opted_out_refs.get(agency, set())
-        status[person] = True if opted else (status[person] or False)
-    return status
-
-
-async def republish_opt_outs(conn: asyncpg.Connection, opt_outs: OptOutReports) -> int:
-    """Opt-outs change without identities changing: set everyone's from the publication;
-    returns how many persons' opt-out changed."""
-    changed = 0
-    for agency, refs in opt_outs.opted_out_refs.items():
-        status = await conn.execute(
-            "UPDATE mesh_person p SET national_data_opt_out = true FROM linked_record l "
-            "WHERE l.agency = $1 AND l.entity = 'Person' AND l.record_ref = ANY($2::bytea[]) "
-            "AND p.mesh_id = l.mesh_id AND p.national_data_opt_out IS DISTINCT FROM true",
-            agency,
-            list(refs),
-        )
-        changed += int(status.split()[-1])
-    publishers = sorted(opt_outs.publishers)
-    opted = [ref for agency in publishers for ref in opt_outs.opted_out_refs.get(agency, ())]
-    status = await conn.execute(
-        "UPDATE mesh_person p SET national_data_opt_out = false WHERE p.national_data_opt_out "
-        "AND NOT EXISTS (SELECT 1 FROM linked_record l WHERE l.mesh_id = p.mesh_id "
-        "AND l.agency = ANY($1::text[]) AND l.record_ref = ANY($2::bytea[]))",
-        publishers,
-        opted,
-    )
-    return changed + int(status.split()[-1])

@@ -19,6 +19,7 @@ the whole run's linking nothing; a delta before they are built is right, only sl
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -90,6 +91,24 @@ class StoredRun:
         person_of, ids = clustering.person_of, self.person_ids
         return [ids[person_of[i]] for i in positions]
 
+    def household_members(
+        self, records: RecordSet, clustering: Clustering
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Per agency, its people's (mesh person id, mesh household id) pairs: what each agency
+        keeps in ``mesh_household_member``."""
+        persons: list[set[int]] = [set() for _ in records.agencies]
+        for agency, person in zip(records.agency_of, clustering.person_of, strict=True):
+            persons[agency].add(person)
+        household_of = clustering.household_of_person
+        return {
+            records.agencies[agency]: [
+                (self.person_ids[p], self.household_ids[h])
+                for p in sorted(held)
+                if (h := household_of[p]) >= 0
+            ]
+            for agency, held in enumerate(persons)
+        }
+
     def household_answer(self, clustering: Clustering) -> dict[bytes, str]:
         """UPRN token -> mesh household id: an agency looks up the tokens of its own UPRNs."""
         return dict(zip(clustering.household_tokens, self.household_ids, strict=True))
@@ -131,21 +150,27 @@ async def store_run(
     without it every person's is unknown, which the gateway treats as opted out."""
     if not conn.is_in_transaction():
         raise RuntimeError("store_run writes inside the caller's transaction")
+    # Matching millions of records with the last run's (to keep mesh ids) hashes and sorts them
+    # all: in memory rather than in batches on disk.
+    await conn.execute("SET LOCAL work_mem = '256MB'")
     person_ids, kept_persons = await _person_ids(conn, records, clustering)
     household_ids, kept_households = await _household_ids(conn, clustering)
     for name in DELTA_INDEXES:  # built after the commit: index_for_deltas
         await conn.execute(f"DROP INDEX IF EXISTS {name}")
     await conn.execute("TRUNCATE linked_record, mesh_person, mesh_household")
+    household_of = clustering.household_of_person
+    members = Counter(household_of)
     async with bulk_loaded(conn, "mesh_household"):
         await conn.copy_records_to_table(
             "mesh_household",
-            columns=["mesh_id", "run_id", "address_token"],
+            columns=["mesh_id", "run_id", "address_token", "members"],
             records=(
-                (mesh_id, run_id, token)
-                for mesh_id, token in zip(household_ids, clustering.household_tokens, strict=True)
+                (mesh_id, run_id, token, members[h])
+                for h, (mesh_id, token) in enumerate(
+                    zip(household_ids, clustering.household_tokens, strict=True)
+                )
             ),
         )
-    household_of = clustering.household_of_person
     async with bulk_loaded(conn, "mesh_person"):
         await conn.copy_records_to_table(
             "mesh_person",

@@ -135,6 +135,8 @@ def link_table(r: LinkReport) -> Table:
     table.add_section()
     for phase, seconds in r.seconds.items():
         table.add_row(f"[dim]{phase}[/]", f"{seconds:.1f} s")
+    for step, seconds in r.side_seconds.items():
+        table.add_row(f"[dim]  of which {step}[/]", f"{seconds:.1f} s")
     table.add_row("[dim]mesh ids kept from the last run[/]", f"{r.kept_person_ids:,}")
     if r.delta:
         table.add_row("[dim]mesh persons re-linked[/]", f"{r.changed_persons:,}")

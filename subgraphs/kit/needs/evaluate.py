@@ -11,11 +11,13 @@ them: a household's indicators are an index look-up, a cohort a scan of one tabl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
+from store.bulk import bulk_loaded
 from subgraphs.kit.needs.catalogue import IndicatorCatalogue
 
 AGE_BANDS: tuple[str, ...] = ("0-4", "5-10", "11-15", "16-17", "18-24", "25-49", "50-64", "65+")
@@ -31,7 +33,7 @@ fact AS (
     SELECT f.local_id, f.fact, f.value, f.as_of, f.date_of_birth, d.local_authority
     FROM mesh_needs_fact f
     LEFT JOIN mesh_postcode_district d ON d.district = split_part(f.postcode, ' ', 1)
-    WHERE f.fact = ANY($8::text[])
+    WHERE f.fact = ANY($8::text[]){scope}
 ),
 evaluated AS (
     SELECT f.local_id, r.code, max(coalesce(f.as_of, t.d)) AS as_of,
@@ -67,15 +69,20 @@ LEFT JOIN mesh_household_member hm ON hm.mesh_id = c.mesh_id  -- none: in no hou
 EXTRACT_DATE = "SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date) AS d"
 
 # Every indicator of everyone the agency knows, as (household, person, code, as_of, ...).
-EVALUATE = _TEMPLATE
-
-REFRESH = (
+EVALUATE = _TEMPLATE.format(scope="")
+# Those of some records only ($9: local ids; a plain array, so the condition reaches into each
+# branch of the agency's view and its look-ups go by index).
+_EVALUATE_RECORDS = _TEMPLATE.format(scope="\n      AND f.local_id = ANY($9::text[])")
+_RECORDS_OF = (
+    "SELECT local_id FROM mesh_crosswalk WHERE entity = 'Person' AND mesh_id = ANY($1::text[])"
+)
+_INSERT = (
     "INSERT INTO mesh_needs_indicator "
     "(household_id, person_id, code, as_of, local_authority, age_band) "
     "SELECT household_id, person_id, code, as_of, local_authority, age_band FROM ("
-    + EVALUATE
-    + ") evaluated"
 )
+REFRESH = _INSERT + EVALUATE + ") evaluated"
+_REFRESH_RECORDS = _INSERT + _EVALUATE_RECORDS + ") evaluated"
 _RECORD = """
 INSERT INTO mesh_needs_evaluation (catalogue, as_of, indicators)
 VALUES ($1, (SELECT coalesce((SELECT taken_on FROM mesh_extract), current_date)), $2)
@@ -145,8 +152,38 @@ async def refresh(conn: asyncpg.Connection, catalogue: IndicatorCatalogue) -> in
     await conn.execute("ANALYZE mesh_household_member")
     async with conn.transaction():
         await conn.execute("TRUNCATE mesh_needs_indicator, mesh_needs_evaluation")
-        status = await conn.execute(REFRESH, *parameters)
+        async with bulk_loaded(conn, "mesh_needs_indicator"):  # its indexes built once, after
+            status = await conn.execute(REFRESH, *parameters)
         count = int(status.split()[-1])
         await conn.execute(_RECORD, catalogue.ref, count)
     await conn.execute("ANALYZE mesh_needs_indicator")
+    return count
+
+
+async def refresh_persons(
+    conn: asyncpg.Connection, catalogue: IndicatorCatalogue, persons: Sequence[str]
+) -> int:
+    """Re-evaluate the indicators of some mesh persons only (after a linkage delta: those it
+    re-linked or re-housed), in one transaction; the rest are kept as evaluated. Without an
+    earlier evaluation by this catalogue as at the same extract date there is nothing to keep:
+    everything is evaluated. Returns how many indicators the agency holds now."""
+    current = await conn.fetchval(
+        f"SELECT true FROM mesh_needs_evaluation WHERE catalogue = $1 AND as_of = ({EXTRACT_DATE})",
+        catalogue.ref,
+    )
+    if not current:
+        return await refresh(conn, catalogue)
+    parameters = Evaluation.of(catalogue).parameters
+    async with conn.transaction():
+        removed = await conn.execute(
+            "DELETE FROM mesh_needs_indicator WHERE person_id = ANY($1::text[])", list(persons)
+        )
+        records = [r[0] for r in await conn.fetch(_RECORDS_OF, list(persons))]
+        added = await conn.execute(_REFRESH_RECORDS, *parameters, records)
+        count: int = await conn.fetchval(
+            "UPDATE mesh_needs_evaluation SET indicators = indicators - $1 + $2, "
+            "evaluated_at = now() RETURNING indicators",
+            int(removed.split()[-1]),
+            int(added.split()[-1]),
+        )
     return count
