@@ -73,10 +73,6 @@ RECORD_COLUMNS = (
     "case_reference, justification, break_glass, subjects, served, masked, denied, "
     "agreements, response_sha256, prev_hash, record_hash"
 )
-_APPEND = (
-    "SELECT appended_seq, appended_hash FROM append_audit("
-    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-)
 _APPEND_BATCH = "SELECT appended_seq, appended_hash FROM append_audit_batch($1::jsonb)"
 
 
@@ -372,17 +368,8 @@ class AuditLog:
     async def append(self, entry: AuditEntry) -> AuditReceipt:
         """Add one record at the head of the chain, in one round trip; AuditUnavailable when
         it cannot be written."""
-        head, tail = canonical_split(entry.chain_fields())
-        try:
-            async with self._pool.acquire(timeout=self._timeout) as conn:
-                row = await conn.fetchrow(
-                    _APPEND, *_append_arguments(entry), head, tail, timeout=self._timeout
-                )
-        except _DB_ERRORS as exc:
-            raise AuditUnavailable(f"audit record not written: {_reason(exc)}") from None
-        if row is None:  # pragma: no cover - the function always returns one row
-            raise AuditUnavailable("audit record not written: no receipt")
-        return AuditReceipt(row["appended_seq"], row["appended_hash"])
+        (receipt,) = await self.append_many([entry])
+        return receipt
 
     async def append_many(
         self, entries: Sequence[AuditEntry], conn: PoolConnectionProxy | None = None
@@ -402,11 +389,11 @@ class AuditLog:
                 rows = await conn.fetch(_APPEND_BATCH, batch, timeout=self._timeout)
         except _DB_ERRORS as exc:
             raise AuditUnavailable(
-                f"audit records not written: {_reason(exc)}",
+                f"audit record not written: {_reason(exc)}",
                 connection_lost=isinstance(exc, _CONNECTION_LOST),
             ) from None
         if len(rows) != len(entries):  # pragma: no cover - one row per entry, by the function
-            raise AuditUnavailable("audit records not written: receipts missing")
+            raise AuditUnavailable("audit record not written: receipts missing")
         return [AuditReceipt(row["appended_seq"], row["appended_hash"]) for row in rows]
 
     async def hold_connection(self) -> PoolConnectionProxy:
@@ -482,27 +469,6 @@ def _batch_item(entry: AuditEntry) -> dict[str, Any]:
         "canonical_head": head,
         "canonical_tail": tail,
     }
-
-
-def _append_arguments(entry: AuditEntry) -> tuple[Any, ...]:
-    return (
-        entry.request_id,
-        entry.occurred_at,
-        entry.subject,
-        entry.staff_name,
-        entry.organisation,
-        list(entry.roles),
-        entry.purpose.value,
-        entry.case_reference,
-        entry.justification,
-        entry.break_glass,
-        list(entry.subjects),
-        list(entry.served),
-        list(entry.masked),
-        list(entry.denied),
-        list(entry.agreements),
-        entry.response_sha256,
-    )
 
 
 async def _walk(conn: PoolConnectionProxy, batch_size: int) -> VerifyReport:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable
@@ -72,17 +71,16 @@ class AuditWriter:
 
     async def _append(self, entries: list[AuditEntry]) -> list[AuditReceipt]:
         """The batch on the kept connection; once more on a fresh one if that connection
-        failed or was found closed (the database restarted or dropped it). Safe to repeat:
-        request ids are unique in the log, so a batch that did commit before the loss is
-        refused, not written twice, and its requests fail closed."""
+        failed (the database restarted or dropped it). Safe to repeat: request ids are unique
+        in the log, so a batch that did commit before the loss is refused, not written twice,
+        and its requests fail closed."""
         for attempt in (1, 2):
             if self._conn is None:
                 self._conn = await self.log.hold_connection()
-            conn = self._conn
             try:
-                return await self.log.append_many(entries, conn)
+                return await self.log.append_many(entries, self._conn)
             except AuditUnavailable as error:
-                if attempt == 2 or not (error.connection_lost or _lost(conn)):
+                if attempt == 2 or not error.connection_lost:
                     raise
                 await self._drop_connection()
         raise AssertionError("unreachable")  # pragma: no cover
@@ -98,11 +96,3 @@ class AuditWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
         await self._drop_connection()
-
-
-def _lost(conn: PoolConnectionProxy) -> bool:
-    """Whether the connection is gone (a pooled one is detached from its proxy when lost)."""
-    try:
-        return conn.is_closed()
-    except asyncpg.InterfaceError:
-        return True
