@@ -469,6 +469,8 @@ async def _check(
     governance = body["extensions"]["governance"]
     assert set(body["extensions"]) == {"governance"} and set(governance) == GOVERNANCE_KEYS
     reported = governance["masked"] + governance["denied"]
+    # an answer may mask and withhold nothing (empty passes); the run's total is checked
+    # to be non-zero in test_the_properties_held_over_real_answers
     assert all(COORDINATE.match(c) for c in reported), reported
     TOTALS["reported"] += len(reported)
     assert gateway.governance is not None
