@@ -132,7 +132,6 @@ def shape_response(
     read-by-response-key when given. Operations that introspect are answered by graphql-core's
     executor (the schema's own resolvers), the rest by the lean walk."""
     reader = field_reader or read_by_response_key
-    schema = _shaping_schema(api_schema)
     if _introspects(document):
         result = execute_sync(
             api_schema,  # introspection must not see the stand-ins
@@ -146,7 +145,12 @@ def shape_response(
         data, located = result.data, result.errors or []
     else:
         answer = complete_answer(
-            schema, document, operation_name, variables or {}, outcome.data, reader
+            _shaping_schema(api_schema),
+            document,
+            operation_name,
+            variables or {},
+            outcome.data,
+            reader,
         )
         data, located = answer.data, answer.errors
     errors = list(outcome.errors)
