@@ -5,18 +5,28 @@ each agency who is asking and why in a short-lived ES256 JWT, so the agency can 
 not come through the gateway, apply stricter rules of its own and keep its own log. Agencies
 hold only the gateway's public key.
 
-A context is good for exactly one subgraph request, so a captured one is worth nothing:
+A context is good for exactly one subgraph request, so a captured one is worth nothing. The
+subgraph requests one client request makes together (a level of the plan: the seven agencies
+asked in parallel about a household's members) share one signature: the JWT lists, in ``req``,
+one *commitment* per request, SHA-256(nonce ‖ SHA-256(body) ‖ subgraph), and each request
+carries its own 16-byte random nonce in ``X-Mesh-Context-Nonce``. The agency recomputes the
+commitment from the nonce it was sent, its own name and the exact body it received, and serves
+only if it is in the list:
 
-- ``aud``: the one subgraph it is for (police cannot be sent health's context);
-- ``jti``: unique; the agency records it in its own access log and refuses it a second time;
-- ``bdy``: the SHA-256 of the exact request body — the operation text and its variables, i.e.
-  the representations of the people asked about — so it cannot carry another query or person;
+- the subgraph: police cannot be sent health's context (the commitment names health);
+- the body: the operation text and its variables, i.e. the representations of the people
+  asked about, so it cannot carry another query or person;
+- once: the commitment is the request's context id; the agency records it in its own access
+  log and refuses it a second time;
+- privately: a commitment reveals nothing of the other requests (their nonces are secret), so
+  police do not learn whether health was asked, or about whom;
 - ``exp``: 30 seconds after ``iat``;
 - ``rid``: the gateway's request id, the ``request_id`` of the central audit record, so the
   agency's log and the central chain can be reconciled (``mesh audit reconcile``).
 
-Signing is per subgraph request, so it is done by hand over a precomputed header and claims
-(JWS compact form, verified by PyJWT like any other): about half PyJWT's cost.
+Signing is done by hand over a precomputed header and claims (JWS compact form, verified by
+PyJWT like any other); with one signature per plan level instead of one per request, a
+household query costs two ECDSA signatures rather than eight.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +53,8 @@ from authz.model import AccessRequest, Principal, PurposeOfUse
 from authz.signing_keys import ensure_signing_key
 
 CONTEXT_HEADER = "x-mesh-context"
+NONCE_HEADER = "x-mesh-context-nonce"
+NONCE_BYTES = 16
 ISSUER = "civic-mesh-gateway"
 TTL_SECONDS = 30
 LEEWAY_SECONDS = 5
@@ -56,6 +68,13 @@ class ContextRejected(CodedError):
 
 def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def commitment(nonce: bytes, audience: str, body: bytes) -> str:
+    """What the signed context lists for one request: its nonce (fixed length, first), its
+    body's digest (fixed length) and its subgraph, hashed; base64url."""
+    digest = hashlib.sha256(nonce + hashlib.sha256(body).digest() + audience.encode()).digest()
+    return _b64(digest).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -100,7 +119,7 @@ class MeshContext:
 
     request: AccessRequest
     request_id: str  # the gateway's request: the central audit record's request_id
-    context_id: str  # this subgraph request's jti: used once
+    context_id: str  # this subgraph request's commitment: used once
     expires_at: float
     agreements: tuple[str, ...]
     break_glass: bool
@@ -151,22 +170,39 @@ class ContextSigner:
         *,
         ttl: int = TTL_SECONDS,
         claims: Mapping[str, Any] | None = None,
-    ) -> str:
-        """A context for one request to ``audience`` with exactly this ``body``; ``claims``
+    ) -> dict[str, str]:
+        """The headers of one request to ``audience`` with exactly this ``body``."""
+        return self.sign_together(context, [(audience, body)], ttl=ttl, claims=claims)[0]
+
+    def sign_together(
+        self,
+        context: RequestContext,
+        requests: Sequence[tuple[str, bytes]],
+        *,
+        ttl: int = TTL_SECONDS,
+        claims: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, str]]:
+        """The headers of each ``(audience, body)`` request, under one signature; ``claims``
         (``context.claims()``, computed once per client request) saves rebuilding them."""
+        nonces = [os.urandom(NONCE_BYTES) for _ in requests]
         now = int(time.time())
         payload = {
             **(claims if claims is not None else context.claims()),
-            "aud": audience,
             "iat": now,
             "exp": now + ttl,
-            "jti": os.urandom(16).hex(),  # unique per request (uuid4 costs four times more)
-            "bdy": body_digest(body),
+            "jti": os.urandom(16).hex(),  # the signature's own id (uuid4 costs four times more)
+            "req": [
+                commitment(nonce, audience, body)
+                for nonce, (audience, body) in zip(nonces, requests, strict=True)
+            ],
         }
         signing_input = self._header + b"." + _b64(orjson.dumps(payload))
         r, s = decode_dss_signature(self._key.sign(signing_input, _ES256))
         signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-        return (signing_input + b"." + _b64(signature)).decode("ascii")
+        token = (signing_input + b"." + _b64(signature)).decode("ascii")
+        return [
+            {CONTEXT_HEADER: token, NONCE_HEADER: _b64(nonce).decode("ascii")} for nonce in nonces
+        ]
 
 
 @dataclass
@@ -181,10 +217,13 @@ class ContextVerifier:
     def from_file(cls, path: Path) -> ContextVerifier:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def verify(self, token: str | None, *, audience: str, body: bytes) -> MeshContext:
-        """The context, if it was signed by the gateway for this subgraph and this very body,
-        and has not expired; ContextRejected otherwise. (That it is used once is the agency's
-        access log's business: see subgraphs/kit/access_log.py.)"""
+    def verify(
+        self, token: str | None, nonce: str | None, *, audience: str, body: bytes
+    ) -> MeshContext:
+        """The context, if the gateway signed it for this subgraph and this very body (the
+        commitment of ``nonce``, ``audience`` and ``body`` is among those it lists) and it has
+        not expired; ContextRejected otherwise. (That it is used once is the agency's access
+        log's business: see subgraphs/kit/access_log.py.)"""
         if not token:
             raise ContextRejected(
                 "GATEWAY_CONTEXT_REQUIRED",
@@ -199,14 +238,16 @@ class ContextVerifier:
                 token,
                 key.key,
                 algorithms=["ES256"],
-                audience=audience,
                 issuer=ISSUER,
                 leeway=LEEWAY_SECONDS,
-                options={"require": ["exp", "iat", "jti", "sub", "rid", "bdy"]},
+                options={"require": ["exp", "iat", "jti", "sub", "rid", "req"]},
             )
-            if claims["bdy"] != body_digest(body):
+            committed = _nonce_commitment(nonce, audience, body)
+            listed = claims["req"]
+            if committed is None or not isinstance(listed, list) or committed not in listed:
                 raise ContextRejected(
-                    "GATEWAY_CONTEXT_INVALID", "the context was signed for another request body"
+                    "GATEWAY_CONTEXT_INVALID",
+                    f"the context is not for {audience} with this request body",
                 )
             if claims["exp"] - claims["iat"] > TTL_SECONDS:
                 raise ContextRejected("GATEWAY_CONTEXT_INVALID", "the context lives too long")
@@ -217,7 +258,7 @@ class ContextVerifier:
                     case_reference=claims.get("case"),
                 ),
                 request_id=str(claims["rid"]),
-                context_id=str(claims["jti"]),
+                context_id=committed,
                 expires_at=float(claims["exp"]),
                 agreements=tuple(claims.get("agreements", ())),
                 break_glass=bool(claims.get("break_glass")),
@@ -234,15 +275,22 @@ class ContextVerifier:
             raise ContextRejected(
                 "GATEWAY_CONTEXT_EXPIRED", "the gateway context has expired"
             ) from None
-        except jwt.InvalidAudienceError:
-            raise ContextRejected(
-                "GATEWAY_CONTEXT_INVALID", f"the context is not for {audience}"
-            ) from None
         except (jwt.PyJWTError, KeyError, ValueError, TypeError):
             raise ContextRejected(
                 "GATEWAY_CONTEXT_INVALID", "the gateway context is not valid"
             ) from None
         return context
+
+
+def _nonce_commitment(nonce: str | None, audience: str, body: bytes) -> str | None:
+    """The commitment a request with this nonce header makes (None: no well-formed nonce)."""
+    if not nonce or len(nonce) > 2 * NONCE_BYTES:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(nonce + "=" * (-len(nonce) % 4))
+    except ValueError:
+        return None
+    return commitment(raw, audience, body) if len(raw) == NONCE_BYTES else None
 
 
 def _names(value: object) -> frozenset[str]:

@@ -13,7 +13,7 @@ import orjson
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 
-from authz.context_token import CONTEXT_HEADER, RequestContext, ensure_gateway_keys
+from authz.context_token import RequestContext, ensure_gateway_keys
 from authz.model import AccessRequest, Principal, PurposeOfUse
 from store import ServerAddress
 from subgraphs.kit.serve import build_app
@@ -38,7 +38,7 @@ def signed_request(
         context = RequestContext(
             access, str(uuid.uuid4()), ("test@1",), False, frozenset(known_subgraphs())
         )
-        headers[CONTEXT_HEADER] = signer.sign(context, audience, body)
+        headers.update(signer.sign(context, audience, body))
     return body, headers
 
 

@@ -2,14 +2,17 @@
 
 Before: an ``X-Mesh-Context`` captured on its way to police was replayed straight to police
 twice within 60 seconds for another person's incidents; police served both and nothing was
-recorded centrally. Now each context is for one subgraph (``aud``), one request body (``bdy``:
-the operation and the people it asks about), one use (``jti``, in the agency's own access
-log) and 30 seconds; the agency logs what it served in its own database, and
-``mesh audit reconcile`` finds any request an agency served that the central chain lacks."""
+recorded centrally. Now each context is for one subgraph and one request body (the operation
+and the people it asks about: the commitment the signed context lists for the request's own
+nonce), one use (the commitment, in the agency's own access log) and 30 seconds; the agency
+logs what it served in its own database, and ``mesh audit reconcile`` finds any request an
+agency served that the central chain lacks. The requests of one plan level share a
+signature, never a commitment."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import uuid
 from collections.abc import Mapping
@@ -23,7 +26,14 @@ from typer.testing import CliRunner
 
 from authz.access import Caller
 from authz.audit import AuditLog
-from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext, ensure_gateway_keys
+from authz.context_token import (
+    CONTEXT_HEADER,
+    NONCE_HEADER,
+    ContextSigner,
+    RequestContext,
+    commitment,
+    ensure_gateway_keys,
+)
 from authz.model import Principal
 from authz.reconcile import reconcile
 from mesh.cli.app import app
@@ -58,8 +68,8 @@ class WireTap(MeshTransport):
         *,
         timeout: float | None = None,
     ) -> dict[str, Any]:
-        def tapped(name: str, body: bytes) -> Mapping[str, str]:
-            made = dict(headers(name, body) if callable(headers) else headers or {})
+        async def tapped(name: str, body: bytes) -> Mapping[str, str]:
+            made = dict(await headers(name, body) if callable(headers) else headers or {})
             self.sent.append((name, body, made))
             return made
 
@@ -99,6 +109,16 @@ async def captured(
     return tapped, answer.body, tap.sent, victim, other
 
 
+def _claims(headers: Mapping[str, str]) -> dict[str, Any]:
+    return dict(jwt.decode(headers[CONTEXT_HEADER], options={"verify_signature": False}))
+
+
+def _committed(subgraph: str, body: bytes, headers: Mapping[str, str]) -> str:
+    """The request's context id, as its agency works it out from what it received."""
+    nonce = headers[NONCE_HEADER]
+    return commitment(base64.urlsafe_b64decode(nonce + "=" * (-len(nonce) % 4)), subgraph, body)
+
+
 def _signer() -> ContextSigner:
     """The gateway's key for this session (anyone holding it can sign: reconcile finds out)."""
     signer, _ = ensure_gateway_keys(TEST_KEYS_DIR)
@@ -122,11 +142,10 @@ async def test_a_captured_context_cannot_be_replayed_or_reused(
     police = [(body, headers) for name, body, headers in sent if name == "police"]
     assert len(police) == 1
     body, headers = police[0]
-    contexts = [
-        jwt.decode(h[CONTEXT_HEADER], options={"verify_signature": False}) for *_, h in sent
-    ]
-    assert len({c["jti"] for c in contexts}) == len(sent)  # one context per subgraph request
-    assert {c["aud"] for c in contexts} == {name for name, *_ in sent}
+    contexts = [_claims(h) for *_, h in sent]
+    committed = [_committed(name, body, h) for name, body, h in sent]
+    assert len(set(committed)) == len(sent)  # one commitment per subgraph request
+    assert all(c in claims["req"] for c, claims in zip(committed, contexts, strict=True))
     assert contexts and max(c["exp"] - c["iat"] for c in contexts) <= 30
     served = 0
     for _ in range(2):  # the reviewer's attack: replayed for another person, twice in 60 s
@@ -141,13 +160,36 @@ async def test_a_captured_context_cannot_be_replayed_or_reused(
     assert served == 0
 
 
+LEVEL = (
+    "query ($id: ID!) { person(id: $id) { police { incidents { incidentType } }"
+    " health { nhsNumber } housing { __typename } } }"
+)
+
+
+async def test_one_plan_level_shares_a_signature_and_every_agency_serves_its_own_request(
+    raw_gateway: Gateway, linked: ServerAddress
+) -> None:
+    """The index first, then police, health and housing together: two signatures for four
+    requests, and each agency logged its own request under its own commitment."""
+    person, _ = await _known_to_police(linked)
+    tap = WireTap(raw_gateway.transport.urls, raw_gateway.transport.local)
+    answer = await raw_gateway.with_transport(tap).execute(LEVEL, {"id": person}, caller=LEAD)
+    assert answer.body["data"]["person"]["police"] is not None, answer.body
+    asked = sorted(name for name, *_ in tap.sent)
+    assert asked == ["health", "housing", "index", "police"]
+    tokens = {name: headers[CONTEXT_HEADER] for name, _, headers in tap.sent}
+    assert tokens["police"] == tokens["health"] == tokens["housing"] != tokens["index"]
+    assert len(_claims(tap.sent[0][2])["req"]) in {1, 3}
+    for name, body, headers in tap.sent:
+        row = await _logged(linked, name, _committed(name, body, headers))
+        assert row is not None, name
+
+
 async def test_a_stale_context_is_refused(subgraph_urls: dict[str, str]) -> None:
     body = json.dumps({"query": '{ policePeopleSearch(postcode: "M1 1AA") { meshId } }'})
     context = RequestContext(LEAD.access_request(), str(uuid.uuid4()), (), False)
     stale = _signer().sign(context, "police", body.encode(), ttl=-60)
-    answer = await _send(
-        subgraph_urls["police"], body.encode(), {CONTEXT_HEADER: stale, "content-type": "json"}
-    )
+    answer = await _send(subgraph_urls["police"], body.encode(), {**stale, "content-type": "json"})
     assert answer.status_code == 401 and _code(answer) == "GATEWAY_CONTEXT_EXPIRED"
 
 
@@ -158,11 +200,10 @@ async def test_each_agency_logs_what_it_served_and_the_logs_reconcile(
 ) -> None:
     gateway, answer, sent, victim, _ = captured
     request_id = answer["extensions"]["governance"]["requestId"]
-    for name, _, headers in sent:
+    for name, body, headers in sent:
         if name == "mesh":
             continue  # the centre is the gateway itself: the central chain is its log
-        claims = jwt.decode(headers[CONTEXT_HEADER], options={"verify_signature": False})
-        row = await _logged(linked, name, claims["jti"])
+        row = await _logged(linked, name, _committed(name, body, headers))
         assert row is not None, name
         assert (row["request_id"], row["organisation"], row["purpose"]) == (
             request_id,
@@ -195,10 +236,10 @@ async def _stray(police: str, person: str) -> str:
         }
     ).encode()
     stray_id = str(uuid.uuid4())
-    token = _signer().sign(
+    signed = _signer().sign(
         RequestContext(LEAD.access_request(), stray_id, (), False), "police", body
     )
-    served = await _send(police, body, {CONTEXT_HEADER: token, "content-type": "application/json"})
+    served = await _send(police, body, {**signed, "content-type": "application/json"})
     assert served.status_code == 200, served.text
     return stray_id
 

@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from authz.access import Caller
-from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
+from authz.context_token import ContextSigner, RequestContext
 from authz.model import Principal
 from mesh.gateway import Gateway
 from mesh.gateway.transport import MeshTransport
@@ -428,7 +428,7 @@ async def test_an_early_help_worker_gets_no_statistics(raw_gateway: Gateway) -> 
 SCAN = '{ educationNeedsScan(localAuthority: "Bolton") { agency rows tsv } }'
 
 
-Signed = Callable[[str, bytes], str]
+Signed = Callable[[str, bytes], dict[str, str]]
 
 
 async def post_to(
@@ -438,7 +438,7 @@ async def post_to(
     import httpx
 
     url, body = urls[agency], orjson.dumps({"query": query})
-    headers = {CONTEXT_HEADER: context(agency, body), "content-type": "application/json"}
+    headers = {**context(agency, body), "content-type": "application/json"}
     async with httpx.AsyncClient(timeout=30) as client:
         response = await client.post(url, content=body, headers=headers)
     return response.status_code, response.json()

@@ -22,7 +22,8 @@ from graphql import DocumentNode, FieldNode, GraphQLSchema, NameNode
 from authz.access import Caller, CallerError
 from authz.audit import AuditEntry, AuditLog, AuditReceipt, AuditUnavailable, FieldsShown
 from authz.audit_writer import AuditWriter
-from authz.context_token import CONTEXT_HEADER, ContextSigner, RequestContext
+from authz.context_batch import ContextBatch
+from authz.context_token import ContextSigner, RequestContext
 from authz.decision import OperationDecision, decide_operation
 from authz.identity import AuthenticationError, TokenVerifier
 from authz.model import AccessRequest, Effect, FieldFacts, MaskRule
@@ -234,14 +235,14 @@ class GovernedRequest:
         )
 
     @cached_property
-    def _claims(self) -> dict[str, Any]:
-        return self.context.claims()
-
-    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
-        """A context for this one subgraph request: its audience, its body, used once."""
+    def _contexts(self) -> ContextBatch:
         signer = self.policy.governance.signer
-        token = signer.sign(self.context, subgraph, body, claims=self._claims)
-        return {CONTEXT_HEADER: token, "x-request-id": self.request_id}
+        return ContextBatch(signer, self.context, self.context.claims())
+
+    async def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """A context for this one subgraph request: its audience, its body, used once (the
+        requests of one plan level share a signature: authz/context_batch.py)."""
+        return {**await self._contexts.headers(subgraph, body), "x-request-id": self.request_id}
 
     @property
     def field_reader(self) -> FieldReader:

@@ -37,5 +37,5 @@ class MeshTransport(HttpTransport):
         if handler is None:
             return await super().post(subgraph, query, variables, headers, timeout=timeout)
         self.requests[subgraph] += 1
-        sent = headers_for(headers, subgraph, request_body(query, variables))
+        sent = await headers_for(headers, subgraph, request_body(query, variables))
         return await handler(query, variables, sent)

@@ -11,7 +11,7 @@ from authz.oversight import OversightScope
 
 AgencyCall = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 # Headers for one request, made from its subgraph and exact body (a context signed for it).
-FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
+FetchHeaders = Callable[[str, bytes], Awaitable[Mapping[str, str]]]
 
 
 class Forward(Protocol):

@@ -9,8 +9,10 @@ from typing import Any
 import orjson
 import strawberry
 
+from authz.context_batch import ContextBatch
 from authz.context_token import (
     CONTEXT_HEADER,
+    NONCE_HEADER,
     ContextRejected,
     ContextSigner,
     ContextVerifier,
@@ -105,15 +107,21 @@ class LocalSubgraph:
         self, mesh_context: MeshContext | None, headers: Mapping[str, str] | None
     ) -> FetchHeaders:
         """Headers for the agencies the centre asks on the caller's behalf: the caller's
-        context, signed afresh for each agency and request (without one: none)."""
+        context, for each agency and request (those asked together signed together; without
+        a context: none)."""
         signer = self.signer
-        request_id = (headers or {}).get("x-request-id")
+        if mesh_context is None or signer is None:
 
-        def made(subgraph: str, body: bytes) -> Mapping[str, str]:
-            if mesh_context is None or signer is None:
+            async def none(subgraph: str, body: bytes) -> Mapping[str, str]:
                 return {}
-            token = signer.sign(mesh_context.onward(), subgraph, body)
-            return {CONTEXT_HEADER: token, "x-request-id": request_id or mesh_context.request_id}
+
+            return none
+        request_id = (headers or {}).get("x-request-id") or mesh_context.request_id
+        onward = mesh_context.onward()
+        contexts = ContextBatch(signer, onward, onward.claims())
+
+        async def made(subgraph: str, body: bytes) -> Mapping[str, str]:
+            return {**await contexts.headers(subgraph, body), "x-request-id": request_id}
 
         return made
 
@@ -125,7 +133,10 @@ class LocalSubgraph:
             sent = orjson.dumps({"query": query, "variables": dict(variables)})
             try:
                 mesh_context = self.verifier.verify(
-                    (headers or {}).get(CONTEXT_HEADER), audience=self.name, body=sent
+                    (headers or {}).get(CONTEXT_HEADER),
+                    (headers or {}).get(NONCE_HEADER),
+                    audience=self.name,
+                    body=sent,
                 )
             except ContextRejected as rejected:
                 return {

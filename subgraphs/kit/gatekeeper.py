@@ -2,7 +2,8 @@
 
 The schema stays public (``_service``, ``__typename`` and introspection need no context, as
 composition and tools read them, with or without fragments); everything else needs a valid
-``X-Mesh-Context`` signed for this subgraph and this very request body, never used before (the
+``X-Mesh-Context`` (with its ``X-Mesh-Context-Nonce``) signed for this subgraph and this very
+request body, never used before (the
 agency's own access log records it first). An agency may also refuse whole purposes of use
 (its own, stricter rule).
 """
@@ -23,7 +24,13 @@ from graphql import (
 )
 from starlette.requests import Request
 
-from authz.context_token import CONTEXT_HEADER, ContextRejected, ContextVerifier, MeshContext
+from authz.context_token import (
+    CONTEXT_HEADER,
+    NONCE_HEADER,
+    ContextRejected,
+    ContextVerifier,
+    MeshContext,
+)
 from authz.model import PurposeOfUse
 from subgraphs.kit.access_log import record_access
 from subgraphs.kit.database import Database
@@ -65,7 +72,8 @@ class Gatekeeper:
         body = await request.body() if request.method == "POST" else b""
         if token is None and (not self.required or _only_public_fields(request, body)):
             return None
-        context = self._load().verify(token, audience=self.audience, body=body)
+        nonce = request.headers.get(NONCE_HEADER)
+        context = self._load().verify(token, nonce, audience=self.audience, body=body)
         if context.request.purpose in self.refused:
             raise ContextRejected(
                 "FORBIDDEN_BY_AGENCY",

@@ -73,7 +73,7 @@ class OneSchemaEngine:
     async def execute(
         self, plan: object, variables: Mapping[str, Any], headers: FetchHeaders
     ) -> Outcome:
-        self.executions.append(dict(headers("local", orjson.dumps(dict(variables)))))
+        self.executions.append(dict(await headers("local", orjson.dumps(dict(variables)))))
         assert isinstance(plan, tuple)
         result = execute(
             SCHEMA,

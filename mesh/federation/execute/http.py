@@ -69,7 +69,7 @@ class HttpTransport:
         self.requests[subgraph] += 1
         timeout = timeout or self.timeouts.get(subgraph, self.default_timeout)
         body = request_body(query, variables)
-        sent = headers_for(headers, subgraph, body)  # signed over this very body, if asked
+        sent = await headers_for(headers, subgraph, body)  # signed over this very body, if asked
         try:
             async with self._client().post(
                 url,

@@ -16,8 +16,10 @@ import orjson
 from mesh.federation.execute.faults import SubgraphBadResponse, SubgraphUnavailable
 
 # A request's headers: fixed, or made for each request from its subgraph and exact body, so that
-# a policy can bind what it sends to that one request (a context signed over the body).
-Headers = Mapping[str, str] | Callable[[str, bytes], Mapping[str, str]]
+# a policy can bind what it sends to that one request (a context signed over the body). Made
+# ones are awaited: requests started in the same turn of the event loop may be signed together.
+FetchHeaders = Callable[[str, bytes], Awaitable[Mapping[str, str]]]
+Headers = Mapping[str, str] | FetchHeaders
 
 
 def request_body(query: str, variables: Mapping[str, Any]) -> bytes:
@@ -25,8 +27,10 @@ def request_body(query: str, variables: Mapping[str, Any]) -> bytes:
     return orjson.dumps({"query": query, "variables": dict(variables)})
 
 
-def headers_for(headers: Headers | None, subgraph: str, body: bytes) -> Mapping[str, str] | None:
-    return headers(subgraph, body) if callable(headers) else headers
+async def headers_for(
+    headers: Headers | None, subgraph: str, body: bytes
+) -> Mapping[str, str] | None:
+    return await headers(subgraph, body) if callable(headers) else headers
 
 
 class Transport(Protocol):
@@ -65,7 +69,7 @@ class InProcessTransport:
         headers: Headers | None,
     ) -> dict[str, Any]:
         body = request_body(query, variables)
-        sent = headers_for(headers, subgraph, body)
+        sent = await headers_for(headers, subgraph, body)
         if self._handler is not None:
             return await self._handler(query, variables, sent)
         assert self._app is not None

@@ -33,7 +33,11 @@ def _traced(headers: Headers | None) -> Headers:
     propagate.inject(trace)
     if callable(headers):
         made = headers
-        return lambda subgraph, body: {**made(subgraph, body), **trace}
+
+        async def traced(subgraph: str, body: bytes) -> Mapping[str, str]:
+            return {**await made(subgraph, body), **trace}
+
+        return traced
     return {**(headers or {}), **trace}
 
 

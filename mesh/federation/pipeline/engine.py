@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from cachetools import LRUCache
@@ -15,7 +15,7 @@ from mesh.federation.access import AccessRules
 from mesh.federation.execute.shape import FieldReader
 from mesh.federation.observe.metrics import CacheStats
 
-FetchHeaders = Callable[[str, bytes], Mapping[str, str]]
+FetchHeaders = Callable[[str, bytes], Awaitable[Mapping[str, str]]]
 """The headers of one subgraph request, given the subgraph's name and the exact request body:
 a policy can bind what it sends to that one request (a context signed over the body). The
 transport calls it once per request, after serialising the body."""

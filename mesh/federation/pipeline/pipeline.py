@@ -158,8 +158,8 @@ class Pipeline:
             )
         propagated = {**self._propagated(request.headers), "x-request-id": seen.request_id}
 
-        def headers(subgraph: str, body: bytes) -> dict[str, str]:
-            return {**propagated, **authorization.fetch_headers(subgraph, body)}
+        async def headers(subgraph: str, body: bytes) -> dict[str, str]:
+            return {**propagated, **await authorization.fetch_headers(subgraph, body)}
 
         with span("graphql.execute"):
             outcome = await self.engine.execute(plan, operation.variables, headers)

@@ -33,8 +33,9 @@ class Authorization(Protocol):
         """Separates plans of the same query text under different decisions."""
         ...
 
-    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
-        """Headers for one subgraph request of this operation, given its exact body."""
+    async def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+        """Headers for one subgraph request of this operation, given its exact body (the
+        requests of one plan level ask in the same turn of the event loop)."""
         ...
 
     @property
@@ -82,7 +83,7 @@ class Unrestricted:
     subgraph_headers: Mapping[str, str] = field(default_factory=dict)
     field_reader: FieldReader | None = None
 
-    def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
+    async def fetch_headers(self, subgraph: str, body: bytes) -> Mapping[str, str]:
         return self.subgraph_headers
 
     async def finish(self, body: dict[str, Any]) -> dict[str, Any]:
