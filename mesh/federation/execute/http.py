@@ -38,6 +38,7 @@ class HttpTransport:
         self.default_timeout = default_timeout
         self.requests: Counter[str] = Counter()
         self._max_connections = max_connections
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}  # made once per value
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
@@ -75,7 +76,7 @@ class HttpTransport:
                 url,
                 data=body,
                 headers=dict(sent) if sent else None,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                timeout=self._client_timeout(timeout),
             ) as response:
                 status = response.status
                 content = await response.read()
@@ -84,6 +85,12 @@ class HttpTransport:
         except aiohttp.ClientError as exc:
             raise SubgraphUnavailable(subgraph, f"cannot connect ({type(exc).__name__})") from None
         return parse_response(subgraph, status, content)
+
+    def _client_timeout(self, seconds: float) -> aiohttp.ClientTimeout:
+        made = self._timeouts.get(seconds)
+        if made is None:
+            made = self._timeouts[seconds] = aiohttp.ClientTimeout(total=seconds)
+        return made
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -155,5 +155,20 @@ def parse_response(subgraph: str, status: int, content: bytes) -> dict[str, Any]
     if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
         raise SubgraphBadResponse(subgraph, f"HTTP {status} without a GraphQL response")
     if status >= 500 and payload.get("data") is None:
-        raise SubgraphBadResponse(subgraph, f"HTTP {status}")
+        raise SubgraphBadResponse(subgraph, f"HTTP {status}{_said(payload.get('errors'))}")
     return payload
+
+
+def _said(errors: object, most: int = 3, longest: int = 200) -> str:
+    """What a failed subgraph's own errors said, briefly (so that the client sees why)."""
+    if not isinstance(errors, list):
+        return ""
+    messages = [
+        str(e["message"])[:longest]
+        for e in errors
+        if isinstance(e, dict) and isinstance(e.get("message"), str)
+    ]
+    if not messages:
+        return ""
+    more = f" (and {len(messages) - most} more)" if len(messages) > most else ""
+    return ": " + "; ".join(messages[:most]) + more

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from graphql import parse
 
@@ -286,8 +287,17 @@ def test_answers_that_are_not_graphql_responses_are_subgraph_errors() -> None:
         parse_response("a", 200, b"<html>")
     with pytest.raises(SubgraphBadResponse, match="without a GraphQL response"):
         parse_response("a", 200, b'{"hello": 1}')
-    with pytest.raises(SubgraphBadResponse, match="HTTP 502"):
-        parse_response("a", 502, b'{"data": null, "errors": [{"message": "x"}]}')
+    with pytest.raises(SubgraphBadResponse) as down:
+        parse_response("a", 502, b'{"data": null, "errors": [{"message": "database is down"}]}')
+    assert down.value.detail == "HTTP 502: database is down"
+    many = orjson.dumps({"errors": [{"message": f"e{i}" * 200} for i in range(5)] + [{"x": 1}]})
+    with pytest.raises(SubgraphBadResponse) as failed:
+        parse_response("a", 500, many)
+    assert str(failed.value.detail).endswith("(and 2 more)")
+    assert len(str(failed.value.detail)) < 700
+    with pytest.raises(SubgraphBadResponse) as bare:
+        parse_response("a", 503, b'{"errors": "not a list"}')
+    assert bare.value.detail == "HTTP 503"
     assert parse_response("a", 500, b'{"data": {"a": 1}}') == {"data": {"a": 1}}
 
 
