@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from store import ServerAddress
 from store.server import connect
+from subgraphs.kit.database import Database
+from subgraphs.kit.settings import SubgraphSettings
 from tests.subgraph_client import subgraph
 
 HEALTH_ENTITIES = """
@@ -118,6 +120,27 @@ async def test_oversized_representation_lists_are_refused(linked: ServerAddress)
         assert sg.statements == 0
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "TOO_MANY_REPRESENTATIONS"
+
+
+async def test_releasing_a_connection_costs_no_round_trip_and_ends_an_open_transaction(
+    linked: ServerAddress,
+) -> None:
+    database = Database(linked.dsn("health"), SubgraphSettings(pool_min=1, pool_max=1))
+    try:
+        pool = await database.pool()
+        sent: list[str] = []
+        async with pool.acquire() as conn:
+            conn.add_query_logger(lambda record: sent.append(record.query))
+            await conn.execute("BEGIN")  # left open by somebody: rolled back on release
+        assert sent == ["BEGIN", "ROLLBACK"]
+        for _ in range(3):
+            assert await database.fetch("SELECT txid_current_if_assigned() IS NULL AS fresh")
+        # only the statements themselves reached PostgreSQL: no reset after each release
+        assert sent[2:] == ["SELECT txid_current_if_assigned() IS NULL AS fresh"] * 3
+        rows = await database.fetch("SELECT txid_current_if_assigned() IS NULL AS fresh")
+        assert rows[0]["fresh"] is True  # no transaction carried over
+    finally:
+        await database.close()
 
 
 async def test_database_down_gives_a_clear_error_and_readiness_fails() -> None:
