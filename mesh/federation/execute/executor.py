@@ -10,7 +10,7 @@ fields that subgraph was to supply.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,10 @@ def _as_fault(subgraph: str, exc: Exception) -> SubgraphFault:
     if isinstance(exc, SubgraphFault):
         return exc
     return SubgraphBadResponse(subgraph, f"the transport failed ({type(exc).__name__})")
+
+
+def _paths_of(owners: list[list[tuple[dict[str, Any], ClientPath]]]) -> list[ClientPath]:
+    return [where for group in owners for _, where in group]
 
 
 def _usable(obj: dict[str, Any], entity: EntityInput) -> bool:
@@ -108,7 +112,7 @@ class _Run:
                 node.subgraph, node.operation, self.variables_for(node), self.headers
             )
         except Exception as exc:
-            self.fault(_as_fault(node.subgraph, exc), ())
+            self.fault(_as_fault(node.subgraph, exc), [()])
             return
         data = payload.get("data")
         if isinstance(data, dict):
@@ -152,14 +156,14 @@ class _Run:
                 node.subgraph, node.operation, variables, self.headers
             )
         except Exception as exc:
-            self.fault(_as_fault(node.subgraph, exc), owners[0][0][1])
+            self.fault(_as_fault(node.subgraph, exc), _paths_of(owners))
             return
         data = payload.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list) and len(entities) != len(representations):
             # Which answer belongs to which object is unknowable: none of them is used.
             detail = f"{len(entities)} entities for {len(representations)} representations"
-            self.fault(SubgraphBadResponse(node.subgraph, detail), owners[0][0][1])
+            self.fault(SubgraphBadResponse(node.subgraph, detail), _paths_of(owners))
             return
         if isinstance(entities, list):
             for entity, group, rep in zip(entities, owners, representations, strict=True):
@@ -173,15 +177,18 @@ class _Run:
         if errors:
             self.subgraph_errors(node, errors, [[where for _, where in g] for g in owners])
 
-    def fault(self, fault: SubgraphFault, path: ClientPath) -> None:
+    def fault(self, fault: SubgraphFault, paths: Sequence[ClientPath]) -> None:
+        """A failed fetch: one error for every object it was to complete (each entity's
+        path, as Apollo Router reports it), or one without a path for a root fetch."""
         self.outcome.faulted = True
-        error: dict[str, Any] = {
-            "message": f"subgraph {fault.subgraph} failed: {fault.detail}",
-            "extensions": {"code": fault.code, "subgraph": fault.subgraph},
-        }
-        if path:
-            error["path"] = list(path)
-        self.outcome.errors.append(error)
+        for path in paths:
+            error: dict[str, Any] = {
+                "message": f"subgraph {fault.subgraph} failed: {fault.detail}",
+                "extensions": {"code": fault.code, "subgraph": fault.subgraph},
+            }
+            if path:
+                error["path"] = list(path)
+            self.outcome.errors.append(error)
 
     def subgraph_errors(
         self, node: FetchNode, errors: Any, entity_paths: list[list[ClientPath]] | None

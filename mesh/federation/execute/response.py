@@ -28,6 +28,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from mesh.federation.execute.default_values import introspection_defaults
 from mesh.federation.execute.executor import ExecutionOutcome
 from mesh.federation.execute.shape import (
     FieldReader,
@@ -141,6 +142,7 @@ def shape_response(
             operation_name=operation_name,
             field_resolver=_as_resolver(reader),
             type_resolver=_type_of,
+            middleware=[introspection_defaults],
         )
         data, located = result.data, result.errors or []
     else:

@@ -117,6 +117,9 @@ class FetchGraph:
     def __init__(self) -> None:
         self.groups: list[FetchGroup] = []
         self._children: dict[tuple[str, Path, frozenset[int]], FetchGroup] = {}
+        self._clash_children: dict[
+            tuple[tuple[str, Path, frozenset[int]], InputSelection], FetchGroup
+        ] = {}
         self._roots: dict[str, FetchGroup] = {}
 
     def _new(
@@ -140,15 +143,35 @@ class FetchGraph:
     def existing_root(self, subgraph: str) -> FetchGroup | None:
         return self._roots.get(subgraph)
 
-    def child_group(self, subgraph: str, path: Path, parents: Iterable[FetchGroup]) -> FetchGroup:
+    def child_group(
+        self,
+        subgraph: str,
+        path: Path,
+        parents: Iterable[FetchGroup],
+        *,
+        inputs: tuple[Iterable[str], InputSelection] | None = None,
+    ) -> FetchGroup:
+        """The entity fetch to ``subgraph`` at ``path`` after ``parents``; a new one when the
+        representations ``inputs`` (types, selection) would clash with the existing one's
+        (one field sent under one name from two different data keys: two ``@requires`` of
+        one external field with different arguments)."""
         parent_set = frozenset(parents)
         key = (subgraph, path, frozenset(p.id for p in parent_set))
         group = self._children.get(key)
+        if group is not None and inputs is not None and _clashes_with(group, *inputs):
+            group = self._clash_children.get((key, inputs[1]))
+            if group is None:
+                group = self._clash_children[(key, inputs[1])] = self._new_child(
+                    subgraph, path, parent_set
+                )
         if group is None:
-            # an entity fetch is a query, also when a mutation's answer needs one
-            group = self._new(subgraph, entity=True, path=path, kind="query", root_type="Query")
-            group.parents.update(parent_set)
-            self._children[key] = group
+            group = self._children[key] = self._new_child(subgraph, path, parent_set)
+        return group
+
+    def _new_child(self, subgraph: str, path: Path, parents: frozenset[FetchGroup]) -> FetchGroup:
+        # an entity fetch is a query, also when a mutation's answer needs one
+        group = self._new(subgraph, entity=True, path=path, kind="query", root_type="Query")
+        group.parents.update(parents)
         return group
 
     def existing_child(
@@ -191,6 +214,7 @@ class FetchGraph:
                     if not _waits_for(a, b)
                     and not _waits_for(b, a)
                     and _compatible(a.builder, b.builder)
+                    and not _groups_clash(a, b)
                 ),
                 None,
             )
@@ -341,6 +365,45 @@ def _input_types(group: FetchGroup) -> set[str]:
         for _, inputs in group.targets
         for type_name, found in inputs.items()
     }
+
+
+def _clashes(a: InputSelection, b: InputSelection) -> bool:
+    """Whether one representation cannot carry both: a field sent under one name read from
+    two different data keys (fragments counted with the fields, to be safe)."""
+    keys: dict[str, list[InputField]] = {}
+    for f in _flat_fields(a):
+        keys.setdefault(f.name, []).append(f)
+    for f in _flat_fields(b):
+        for known in keys.get(f.name, ()):
+            if known.data_key != f.data_key:
+                return True
+            if (
+                known.selection is not None
+                and f.selection is not None
+                and _clashes(known.selection, f.selection)
+            ):
+                return True
+    return False
+
+
+def _flat_fields(selection: InputSelection) -> list[InputField]:
+    fields = list(selection.fields)
+    for _, inner in selection.fragments:
+        fields.extend(_flat_fields(inner))
+    return fields
+
+
+def _clashes_with(group: FetchGroup, types: Iterable[str], selection: InputSelection) -> bool:
+    return any(
+        (known := group.inputs.get(t)) is not None and _clashes(known.selection, selection)
+        for t in types
+    )
+
+
+def _groups_clash(a: FetchGroup, b: FetchGroup) -> bool:
+    return any(
+        _clashes_with(a, [type_name], inputs.selection) for type_name, inputs in b.inputs.items()
+    )
 
 
 def _disjoint(a: FetchGroup, b: FetchGroup) -> bool:

@@ -339,8 +339,6 @@ class Walk(Choosing):
             self.estimates.satisfying.discard(satisfying)
         if not (cur.mode is Mode.INTERFACE_OBJECT and cur.concrete is not None):
             self.place(at, TYPENAME, None)
-        child = self.fetches.child_group(hop.subgraph, cur.path, parents)
-        child.needs(conditions)
         expand = self.qg.possible_types
         selection = input_selection(hop.key, cur.reserved, expand)
         if requires is not None:
@@ -354,6 +352,8 @@ class Walk(Choosing):
             types = self.qg.runtime_types(cur.subgraph, cur.type_name)
         else:  # an @interfaceObject's own objects: whatever __typename it gave them
             types = frozenset({ANY_TYPE})
+        child = self.fetches.child_group(hop.subgraph, cur.path, parents, inputs=(types, selection))
+        child.needs(conditions)
         child.add_input(sorted(types), selection, key=key_fields, typename=hop.typename)
         mode = self.qg.mode(hop.subgraph, hop.type_name)
         landed = Position(

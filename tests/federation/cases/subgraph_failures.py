@@ -3,7 +3,15 @@ subgraphs can, with errors whose paths say which fields failed (partial data).""
 
 from typing import Any
 
-from tests.federation.support import ANY_ERROR, Case, ExpectedError, Probe, Subgraph, link
+from tests.federation.support import (
+    ANY_ERROR,
+    ApolloDifference,
+    Case,
+    ExpectedError,
+    Probe,
+    Subgraph,
+    link,
+)
 
 
 def _broken(*_: Any) -> Any:
@@ -69,6 +77,16 @@ CASE = Case(
                 "roads": [{"name": "A6", "openReports": None}, {"name": "A56", "openReports": None}]
             },
             errors=ANY_ERROR,
+        ),
+        Probe(
+            label="subgraph-down-an-error-per-object",
+            query="{ roads { id openReports } }",
+            data={"roads": [{"id": "r1", "openReports": None}, {"id": "r2", "openReports": None}]},
+            errors=(ExpectedError(path=("roads", 0)), ExpectedError(path=("roads", 1))),
+            apollo=ApolloDifference(
+                reason="@apollo/gateway reports a failed entity fetch once, without a path; "
+                "Apollo Router reports it at the path of every object the fetch was to complete"
+            ),
         ),
         Probe(
             label="subgraph-down-root-field-and-healthy-root",

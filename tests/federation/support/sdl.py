@@ -128,13 +128,30 @@ def root_query_type_name(document: DocumentNode) -> str:
 
 
 class _StripTypeSystemDirectives(Visitor):
-    """Remove directive usages and definitions: execution needs neither."""
+    """Remove directive usages and type-system directive definitions: execution needs
+    neither. A directive that may be used in operations (``on FIELD``) stays defined, as
+    graphql-js keeps it, so the subgraph validates operations that use it."""
 
     def enter_directive(self, *_: object) -> object:
         return REMOVE
 
-    def enter_directive_definition(self, *_: object) -> object:
-        return REMOVE
+    def enter_directive_definition(self, node: DirectiveDefinitionNode, *_: object) -> object:
+        executable = any(location.value in _EXECUTABLE_LOCATIONS for location in node.locations)
+        return None if executable else REMOVE
+
+
+_EXECUTABLE_LOCATIONS = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
 
 
 def _defines(document: DocumentNode, name: str) -> bool:
@@ -182,8 +199,7 @@ def executable_document(sdl: str) -> tuple[DocumentNode, FederationDialect]:
     query_type = root_query_type_name(document)
     stripped = visit(document, _StripTypeSystemDirectives())
     assert isinstance(stripped, DocumentNode)
-    definitions = [d for d in stripped.definitions if not isinstance(d, DirectiveDefinitionNode)]
-    definitions = _schema_without_directives(_orphans_to_definitions(definitions))
+    definitions = _schema_without_directives(_orphans_to_definitions(stripped.definitions))
     defined = DocumentNode(definitions=tuple(definitions))
     additions = ["scalar _Any", "type _Service { sdl: String }"]
     root_fields = ["_service: _Service!"]

@@ -210,3 +210,16 @@ def test_generated_operations_are_mostly_valid(query: str) -> None:
     errors = validate(GENERATED_SCHEMA, parse(query))
     # no errors at all is the usual case: the only errors allowed are field conflicts
     assert all("Fields" in e.message and "conflict" in e.message for e in errors), errors
+
+
+def test_executable_directive_definitions_stay_type_system_ones_go() -> None:
+    sdl = """
+    directive @mask(level: Int = 1) on FIELD | FIELD_DEFINITION
+    directive @retain(years: Int!) on FIELD_DEFINITION
+    type Query { a: Int @retain(years: 2) @mask }
+    """
+    document, _ = executable_document(sdl)
+    schema = build_schema_from(document)
+    assert schema.get_directive("mask") is not None
+    assert schema.get_directive("retain") is None
+    assert validate(schema, parse("{ a @mask }")) == []

@@ -252,10 +252,11 @@ async def test_entities_that_do_not_match_the_representations_are_a_fault(
     assert body["data"] == {
         "topProducts": [{"name": "Table", "inStock": None}, {"name": "Couch", "inStock": None}]
     }
-    assert [e["extensions"] for e in body["errors"]] == [
-        {"code": "SUBGRAPH_ERROR", "subgraph": "inventory"}
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["topProducts", 0], {"code": "SUBGRAPH_ERROR", "subgraph": "inventory"}),
+        (["topProducts", 1], {"code": "SUBGRAPH_ERROR", "subgraph": "inventory"}),
     ]
-    assert "1 entities for 2 representations" in body["errors"][0]["message"]
+    assert all("1 entities for 2 representations" in e["message"] for e in body["errors"])
 
 
 async def test_an_asgi_app_in_process(catalogue_graph: tuple[Supergraph, list[Subgraph]]) -> None:
