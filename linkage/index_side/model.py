@@ -52,7 +52,7 @@ from typing import Any
 from linkage.index_side.moves import CASES
 
 MODEL_FORMAT = "civic-mesh-linkage-model"
-MODEL_VERSION = 3  # 2: confirmations' distance weighed; 3: moved together, threshold -3.7
+MODEL_VERSION = 3  # 2: confirmations' distance weighed; 3: moved together, threshold -3.85
 
 
 class ModelError(RuntimeError):
@@ -184,10 +184,10 @@ class LinkageModel:
     key_check: str
     settings: dict[str, Any]  # Splink settings, every level with m_probability, u_probability
     matching_pairs_per_record: float  # the prior, independent of the population's size
-    # Pairs at or above this match weight may link. -3.7 since version 3: between the weakest
-    # name evidence with a move nobody corroborates (a day/month-swapped birth date, ≈ -3.9 at
-    # full GM) and forename with surname's first letters at an address without others (≈ -3.5).
-    threshold: float = -3.7
+    # Pairs at or above this match weight may link. -3.85 since version 3 (-5 before): at full
+    # GM, between a day/month-swapped birth date at an address where nobody corroborates a move
+    # (-4.0) and forename, surname's first letters and birth date there (-3.6).
+    threshold: float = -3.85
     margin: float = 1.0  # a record's two best candidates in one agency closer than this: neither
     trained: dict[str, Any] = field(default_factory=dict)  # records, agencies, when, versions
     moved_together: dict[str, float] = field(default_factory=dict)  # case -> weight (moves.py)

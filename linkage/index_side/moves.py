@@ -8,23 +8,25 @@ pair of other records, one at each address, that match), the move is corroborate
 is, though both records' agencies know other people at those addresses who could have moved
 along, that is evidence against. Four cases, each adding log2(m / u) to the match weight:
 
-=====================  ===============================================  ======================
-case                   what is seen                                     typical weight (GM)
-=====================  ===============================================  ======================
-corroborated, people   someone else at both; others at each address     ≈ +2.7
-corroborated           someone else at both                             ≈ +2.2
-uncorroborated, people nobody at both, though others live at each       ≈ -1.6
-uncorroborated         nobody at both, and no one else to see           ≈ -0.1
-=====================  ===============================================  ======================
+======================  ==============================================  ======================
+case                    what is seen                                    weight at full GM
+======================  ==============================================  ======================
+corroborated, people    someone else at both; others at each address    +7.5
+corroborated            someone else at both                            +7.5
+uncorroborated, people  nobody at both, though others live at each      -3.3
+uncorroborated          nobody at both, and no one else to see          -0.2
+======================  ==============================================  ======================
 
 An address is a record's UPRN token or, without one, its address token (line and postcode);
 "someone else" is a record whose forename and birth date token differs from the pair's record
 at that address; "others" are people (forename and birth date tokens) that the record's own
 agency has at its address. m is counted over scored pairs at different addresses sharing an
-NHS number (one person who moved), u over every pair of one agency's records sharing a name
-and birth date token at different addresses (two people: agencies hold one record per person),
-so no label is needed. Only tokens are used: the centre learns nothing it
-did not hold.
+NHS number (one person who moved), u over those of one agency (two people: agencies hold one
+record per person), so no label is needed. u is counted among scored pairs, not over every
+namesake pair of an agency as the comparisons' u is: what matters is how often a pair strong
+enough to be a candidate is corroborated, and namesakes picked at random almost never are (u
+counted that way put +17 bits on a corroborated pair, and linked more false pairs). Only tokens
+are used: the centre learns nothing it did not hold.
 
 A whole run sees every record, and "someone else at both" is a scored pair of records. A delta
 sees only its region, so the index hands the clusterer the records of everyone else seen at the
@@ -50,6 +52,9 @@ CASES: tuple[str, ...] = (
     "uncorroborated, people",
     "uncorroborated",
 )
+
+
+PSEUDO_PAIRS = 10
 
 
 @dataclass(frozen=True)
@@ -113,31 +118,18 @@ WITH place AS (
     SELECT x.place, y.place, x.who, y.who FROM context x
     JOIN context y ON y.person = x.person AND y.place <> x.place
 )
-SELECT a.record_l, a.record_r, (CASE WHEN EXISTS (
-           SELECT 1 FROM seen_at_both s
-           WHERE s.a = a.place_l AND s.b = a.place_r
-             AND s.who_a IS DISTINCT FROM a.who_l AND s.who_b IS DISTINCT FROM a.who_r)
-       THEN 0 ELSE 2 END)
-     + (CASE WHEN coalesce(pl.people, 1) > 1 AND coalesce(pr.people, 1) > 1 THEN 0 ELSE 1 END)
-       AS moved_case
+SELECT a.record_l, a.record_r, CASE
+    WHEN EXISTS (
+        SELECT 1 FROM seen_at_both s
+        WHERE s.a = a.place_l AND s.b = a.place_r
+          AND s.who_a IS DISTINCT FROM a.who_l AND s.who_b IS DISTINCT FROM a.who_r)
+    THEN 0 ELSE 2
+END + CASE WHEN coalesce(pl.people, 1) > 1 AND coalesce(pr.people, 1) > 1 THEN 0 ELSE 1 END
+    AS moved_case
 FROM apart a
 LEFT JOIN people pl ON pl.place = a.place_l AND pl.agency = a.agency_l
 LEFT JOIN people pr ON pr.place = a.place_r AND pr.agency = a.agency_r
 """
-# Pairs of records of one agency (two people) that share a name and birth date token.
-_SAME_AGENCY = """
-CREATE TEMP TABLE same_agency AS
-{unions}
-"""
-_NAME_KINDS = (
-    "fullname_dob",
-    "name_dob",
-    "phonetic_dob",
-    "name_start_dob",
-    "forename_dob",
-    "name_dob_swapped",
-    "forename_swapped",
-)
 _ADJUST = """
 UPDATE edges SET match_weight = edges.match_weight + w.weight
 FROM moved_case c JOIN moved_weight w ON w.moved_case = c.moved_case
@@ -146,16 +138,20 @@ WHERE c.record_l = edges.record_l AND c.record_r = edges.record_r
 
 
 def case_weights(matches: Mapping[str, int], non_matches: Mapping[str, int]) -> dict[str, float]:
-    """log2(m / u) per case from counts of pairs known to match and known not to (half a pair
-    added to each count, so a case never seen weighs a finite amount)."""
-    m_total = sum(matches.get(case, 0) for case in CASES) + len(CASES) / 2
-    u_total = sum(non_matches.get(case, 0) for case in CASES) + len(CASES) / 2
-    return {
-        case: math.log2(
-            ((matches.get(case, 0) + 0.5) / m_total) / ((non_matches.get(case, 0) + 0.5) / u_total)
-        )
-        for case in CASES
-    }
+    """log2(m / u) per case from counts of pairs known to match and known not to. Each side gets
+    ``PSEUDO_PAIRS`` more pairs spread as both sides together are (and half a pair per case), so
+    a case never seen weighs a finite amount and too few pairs to tell weigh nearly nothing."""
+    pooled = {case: matches.get(case, 0) + non_matches.get(case, 0) + 0.5 for case in CASES}
+    total = sum(pooled.values())
+
+    def shares(counts: Mapping[str, int]) -> dict[str, float]:
+        n = sum(counts.get(case, 0) for case in CASES) + PSEUDO_PAIRS
+        return {
+            case: (counts.get(case, 0) + PSEUDO_PAIRS * pooled[case] / total) / n for case in CASES
+        }
+
+    m, u = shares(matches), shares(non_matches)
+    return {case: math.log2(m[case] / u[case]) for case in CASES}
 
 
 def _cases(
@@ -181,20 +177,11 @@ def _counts(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, int]:
 
 def estimate(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """The four cases' weights from a whole run's records and scored pairs (``edges``): m over
-    scored pairs sharing an NHS number, u over every pair of one agency's records sharing a name
-    and birth date token (the census of namesakes that training counts u on)."""
+    the scored pairs sharing an NHS number, u over those of one agency without one."""
     _cases(con, "edges")
     matches = _counts(con, "l.nhs = r.nhs")
+    non_matches = _counts(con, "l.agency = r.agency AND l.nhs IS DISTINCT FROM r.nhs")
     con.execute("DROP TABLE moved_case; DROP TABLE surroundings")
-    unions = "\nUNION\n".join(
-        f"SELECT l.record AS record_l, r.record AS record_r FROM records l JOIN records r "
-        f"ON l.{kind} = r.{kind} AND l.agency = r.agency AND l.record < r.record"
-        for kind in _NAME_KINDS
-    )
-    con.execute(_SAME_AGENCY.format(unions=unions))
-    _cases(con, "same_agency")
-    non_matches = _counts(con, "l.nhs IS DISTINCT FROM r.nhs")
-    con.execute("DROP TABLE moved_case; DROP TABLE surroundings; DROP TABLE same_agency")
     return case_weights(matches, non_matches)
 
 

@@ -126,12 +126,17 @@ def test_without_the_records_around_it_the_region_could_not_tell(
 
 def test_weights_are_log_ratios_and_finite_for_cases_never_seen() -> None:
     weights = case_weights(
-        {"corroborated, people": 60, "uncorroborated, people": 20, "uncorroborated": 20},
-        {"corroborated, people": 5, "uncorroborated, people": 50, "uncorroborated": 45},
+        {"corroborated, people": 600, "uncorroborated, people": 200, "uncorroborated": 200},
+        {"corroborated, people": 5, "uncorroborated, people": 500, "uncorroborated": 450},
     )
-    assert weights["corroborated, people"] > 3 > 0 > weights["uncorroborated, people"]
-    assert -1 < weights["corroborated"] < 1  # half a pair on each side
+    assert weights["corroborated, people"] > 5 > 0 > -1 > weights["uncorroborated, people"]
+    assert -1 < weights["corroborated"] < 1  # never seen on either side
     assert set(weights) == set(CASES)
+
+
+def test_too_few_pairs_to_tell_weigh_nearly_nothing() -> None:
+    weights = case_weights({"corroborated, people": 2, "uncorroborated": 7}, {})
+    assert all(abs(w) < 1 for w in weights.values()), weights
 
 
 def test_estimates_count_movers_by_nhs_number_and_namesakes_in_one_agency(
