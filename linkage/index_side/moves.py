@@ -4,7 +4,7 @@ A pair of records whose addresses differ (the model's address comparison fell to
 level) is either one person who moved, with one agency's copy stale, or two people who share a
 name and birth date. Households move together, and an agency that misses a move has every
 member it knows at the old address; so when *someone else* is seen at both addresses too (a
-pair of other records, one at each address, that match), the move is corroborated. When nobody
+scored pair of other records, one at each address), the move is corroborated. When nobody
 is, though both records' agencies know other people at those addresses who could have moved
 along, that is evidence against. Four cases, each adding log2(m / u) to the match weight:
 
@@ -53,7 +53,7 @@ CASES: tuple[str, ...] = (
     "uncorroborated",
 )
 
-
+# Pairs added to each side's counts, spread as both sides' pairs are (see case_weights).
 PSEUDO_PAIRS = 10
 
 
