@@ -44,6 +44,7 @@ from typing import Protocol
 
 from linkage.index_side.forest import RecordForest
 from linkage.index_side.households import assign_households
+from linkage.index_side.moves import Surroundings
 from linkage.index_side.records import RecordSet
 
 
@@ -122,9 +123,16 @@ class Clusterer(Protocol):
 
     def parameters(self) -> dict[str, object]: ...
 
-    def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
+    def cluster(
+        self,
+        records: RecordSet,
+        *,
+        population: int | None = None,
+        surroundings: Surroundings | None = None,
+    ) -> Clustering:
         """Persons and households of ``records``; ``population`` (default: all of them) is how
-        many records the whole index holds when these are only a part (a delta's region)."""
+        many records the whole index holds when these are only a part (a delta's region), and
+        ``surroundings`` the records of everyone else seen at their addresses then."""
         ...
 
     def keep(self) -> None:
@@ -212,7 +220,13 @@ class DeterministicClusterer:
     def keep(self) -> None:
         """Nothing is learnt: the rules are fixed."""
 
-    def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
+    def cluster(
+        self,
+        records: RecordSet,
+        *,
+        population: int | None = None,
+        surroundings: Surroundings | None = None,
+    ) -> Clustering:
         forest = _Forest(records.agency_of, records.keys("nhs"))
         stats = ClusterStats()
         grouped: dict[str, list[list[int]]] = {}  # by a rule's first kind, while still needed

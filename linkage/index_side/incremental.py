@@ -30,6 +30,7 @@ from linkage.agency_side.tokens import TOKEN_KINDS
 from linkage.index_side.clustering import Clusterer, Clustering
 from linkage.index_side.households import assign_households
 from linkage.index_side.model import BLOCKING_KINDS
+from linkage.index_side.moves import Surroundings
 from linkage.index_side.opt_out import (
     OptOutReports,
     last_opt_out_digest,
@@ -102,11 +103,14 @@ async def relink(
         )
     counts = await _counts(conn)
     population = counts[0] + len(fresh)
-    clustering = clusterer.cluster(region, population=population)
+    # Everyone else seen at the region's properties: who moved with whom, and households.
+    neighbours, neighbour_ids = await _neighbours(conn, region, affected)
+    clustering = clusterer.cluster(
+        region, population=population, surroundings=_surroundings(neighbours, neighbour_ids)
+    )
     person_ids, kept = _vote(clustering, old_ids)
 
     # Households: the region's persons and everyone seen at the properties they are seen at.
-    neighbours, neighbour_ids = await _neighbours(conn, region, affected)
     combined, combined_person_of = _combine(region, clustering, neighbours, neighbour_ids)
     persons = clustering.persons + len(set(neighbour_ids))
     household_of, tokens = assign_households(
@@ -450,6 +454,17 @@ async def _neighbours(
     ids = [r["mesh_id"] for r in people]
     rows = await conn.fetch(f"{_SELECT} WHERE mesh_id = ANY($1::text[])", ids)
     return list(rows), [r["mesh_id"] for r in rows]
+
+
+def _surroundings(neighbours: list[asyncpg.Record], neighbour_ids: list[str]) -> Surroundings:
+    """The neighbours' records, each with its mesh person's number."""
+    records = RecordSet(TOKEN_KINDS)
+    numbers = _number(neighbour_ids)
+    person_of = array("i")
+    for row in neighbours:
+        _add_row(records, row)
+        person_of.append(numbers[row["mesh_id"]])
+    return Surroundings(records, person_of)
 
 
 def _number(ids: Sequence[str]) -> dict[str, int]:

@@ -30,10 +30,14 @@ SQL dialect (DuckDB here, Spark beyond one machine: :mod:`linkage.index_side.spa
 families are kept apart so that one fact is not counted twice: a moved person disagrees on
 UPRN, address and postcode at once, and pays for that once, as one "different address".
 
+A pair at two different addresses then gains or loses weight by what the people around it say:
+whether someone else was seen at both addresses too (:mod:`linkage.index_side.moves`).
+
 The model file is JSON: its format name and version, the key check of the linkage key whose
-tokens it was trained on (:func:`linkage.key.key_check`), the linking thresholds and the Splink
-settings with every m and u. A file of another format version, or trained under another key
-(whose tokens mean nothing under this one), is refused with :class:`ModelError`.
+tokens it was trained on (:func:`linkage.key.key_check`), the linking thresholds, the Splink
+settings with every m and u, and the weights of the moved-together cases. A file of another
+format version, or trained under another key (whose tokens mean nothing under this one), is
+refused with :class:`ModelError`.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linkage.index_side.moves import CASES
+
 MODEL_FORMAT = "civic-mesh-linkage-model"
-MODEL_VERSION = 2  # 2: the address comparison weighs how far apart the confirmations are
+MODEL_VERSION = 3  # 2: confirmations' distance weighed; 3: moved together, threshold -3.85
 
 
 class ModelError(RuntimeError):
@@ -178,9 +184,13 @@ class LinkageModel:
     key_check: str
     settings: dict[str, Any]  # Splink settings, every level with m_probability, u_probability
     matching_pairs_per_record: float  # the prior, independent of the population's size
-    threshold: float = -5.0  # pairs at or above this match weight may link
+    # Pairs at or above this match weight may link. -3.85 since version 3 (-5 before): at full
+    # GM, between a day/month-swapped birth date at an address where nobody corroborates a move
+    # (-4.0) and forename, surname's first letters and birth date there (-3.6).
+    threshold: float = -3.85
     margin: float = 1.0  # a record's two best candidates in one agency closer than this: neither
     trained: dict[str, Any] = field(default_factory=dict)  # records, agencies, when, versions
+    moved_together: dict[str, float] = field(default_factory=dict)  # case -> weight (moves.py)
 
     def prior(self, records: int) -> float:
         """The probability that two random records match, for a population of ``records``: the
@@ -215,6 +225,7 @@ class LinkageModel:
             "margin": self.margin,
             "trained": self.trained,
             "splink_settings": self.settings,
+            "moved_together": self.moved_together,
         }
 
     def save(self, path: Path) -> None:
@@ -245,6 +256,7 @@ def load_model(path: Path, *, key_check: str) -> LinkageModel:
             "for these tokens; train a new one with `mesh link --retrain`"
         )
     try:
+        moved = {case: float(data["moved_together"][case]) for case in CASES}
         return LinkageModel(
             key_check=data["key_check"],
             settings=data["splink_settings"],
@@ -252,6 +264,7 @@ def load_model(path: Path, *, key_check: str) -> LinkageModel:
             threshold=float(data["threshold"]),
             margin=float(data["margin"]),
             trained=dict(data.get("trained", {})),
+            moved_together=moved,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path} is an incomplete linkage model: {exc!r}") from None

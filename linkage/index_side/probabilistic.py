@@ -1,7 +1,8 @@
 """The default clusterer: Fellegi-Sunter match weights (Splink, on DuckDB) and guarded merging.
 
 1. Pairs sharing a blocking token are scored with the model (:mod:`linkage.index_side.model`):
-   a match weight per pair, from the tokens alone.
+   a match weight per pair, from the tokens alone; a pair at two different addresses then gains
+   or loses weight by whether someone else was seen at both (:mod:`linkage.index_side.moves`).
 2. Pairs are merged best first (highest weight, then lowest record numbers: deterministic) while
    the weight is at least the model's threshold, unless the merge would put two records of one
    agency in a person without a shared NHS number, or two different NHS numbers (agencies hold
@@ -33,6 +34,7 @@ from linkage.index_side.clustering import Clustering, ClusterStats, ScoredPair
 from linkage.index_side.forest import RecordForest
 from linkage.index_side.households import assign_households
 from linkage.index_side.model import LinkageModel, ModelError, load_model
+from linkage.index_side.moves import Surroundings, adjust, estimate
 from linkage.index_side.records import RecordSet
 from linkage.index_side.training import train
 
@@ -115,7 +117,13 @@ class SplinkClusterer:
             return None
         return load_model(self.model_path, key_check=self.key_check)
 
-    def cluster(self, records: RecordSet, *, population: int | None = None) -> Clustering:
+    def cluster(
+        self,
+        records: RecordSet,
+        *,
+        population: int | None = None,
+        surroundings: Surroundings | None = None,
+    ) -> Clustering:
         model = self.load()
         if model is None and population is not None:
             raise ModelError(
@@ -128,6 +136,9 @@ class SplinkClusterer:
                 self.trained_now = True
             self.model = model
             scored = score_pairs(con, model, population or len(records))
+            if self.trained_now:
+                model.moved_together = estimate(con)
+            apart = adjust(con, model.moved_together, surroundings=surroundings)
             person_of, persons, stats = merge_best_first(con, records, model)
             borderline = [
                 ScoredPair(
@@ -138,6 +149,7 @@ class SplinkClusterer:
                 ).fetchall()
             ]
         stats.links["scored pairs"] = scored
+        stats.links["scored pairs at two addresses"] = apart
         households, tokens = assign_households(
             records, person_of, persons, self.household_preference
         )
