@@ -14,7 +14,7 @@ import asyncpg
 
 from linkage.agency_side.crosswalk import resolve_refs
 from linkage.agency_side.tokens import KeyedHash
-from linkage.index_side.explain import Explanation, explain_pair, stored_record
+from linkage.index_side.explain import Explanation, explain_pair, moved_case_of, stored_record
 from linkage.index_side.model import ModelError, load_model
 from linkage.key import key_check
 from store.dsn import ServerAddress, StoreUnreachable
@@ -49,17 +49,21 @@ async def explain_records(
     hasher = KeyedHash(key)
     index = await connect(address, INDEX)
     try:
-        found = []
+        found, refs = [], []
         for (agency, local_id), text in zip(sides, (left, right), strict=True):
-            stored = await stored_record(index, agency, hasher.record_ref(agency, local_id))
+            ref = hasher.record_ref(agency, local_id)
+            stored = await stored_record(index, agency, ref)
             if stored is None:
                 raise RecordNotLinked(f"{text}: the index holds no such record (not linked yet?)")
             found.append(stored)
+            refs.append((agency, ref))
         population = int(await index.fetchval("SELECT count(*) FROM linked_record"))
+        moved = await moved_case_of(index, refs[0], refs[1])
     finally:
         await index.close()
     (left_id, left_keys), (right_id, right_keys) = found
-    return explain_pair(model, left_keys, right_keys, population), left_id == right_id
+    explained = explain_pair(model, left_keys, right_keys, population, moved)
+    return explained, left_id == right_id
 
 
 @dataclass(frozen=True)
