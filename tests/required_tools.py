@@ -1,5 +1,6 @@
-"""Outside tools some tests drive (Node, Chromium): missing in CI, the run fails; missing on a
-developer's machine, the test is skipped and says what to install. `.ci/run` sets CI."""
+"""Outside tools some tests drive (Node, Chromium, Spark's JRE and pyspark): missing in CI, the
+run fails; missing on a developer's machine, the test is skipped and says what to install.
+`.ci/run` sets CI."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def unavailable(message: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def module_unavailable(message: str) -> NoReturn:
+    """The same, for a whole test module (called while it is collected)."""
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
 
 
 def require_node() -> None:

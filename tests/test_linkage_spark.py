@@ -1,9 +1,12 @@
 """The same linkage model on Spark (a local session here): the persons it finds are the ones the
-embedded DuckDB path finds. Needs pyspark (``pip install -e '.[spark]'``) and a Java runtime;
-without them the test is skipped and says so."""
+embedded DuckDB path finds, and the pairs it scores weigh what they weigh there, moved-together
+weights included. Needs pyspark (``pip install -e '.[spark]'``) and a Java runtime: without them
+the test is skipped and says so, and fails under CI (`.ci/run` installs both)."""
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,13 +16,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from linkage.index_side.model import load_model
-from linkage.index_side.probabilistic import SplinkClusterer
+from linkage.index_side.moves import adjust
+from linkage.index_side.probabilistic import SplinkClusterer, _engine, score_pairs
 from linkage.key import key_check
+from tests.required_tools import module_unavailable
 from tests.unit.linkage_population import KEY, pair_scores, population
 
-pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (the 'spark' extra)")
+if importlib.util.find_spec("pyspark") is None:
+    module_unavailable("pyspark is not installed: pip install -e '.[spark]' (the 'spark' extra)")
 if shutil.which("java") is None:
-    pytest.skip("no Java runtime for Spark", allow_module_level=True)
+    module_unavailable("no Java runtime for Spark: install a JRE (Debian: default-jre-headless)")
 
 PEOPLE = 700
 
@@ -51,6 +57,23 @@ def test_spark_links_the_same_persons_as_duckdb_with_the_same_model(
     linked: Any = link_on_spark(spark, records, model)
     persons = dict(linked.select("record", "person").collect())
 
+    # the pairs Spark scored, moved-together weights added, are DuckDB's to the last bit or so
+    spark_edges = {
+        (int(r[0]), int(r[1])): float(r[2])
+        for r in spark.table("edges").select("record_l", "record_r", "match_weight").collect()
+    }
+    with _engine(people.records, 2) as con:
+        score_pairs(con, model, len(people.records))
+        apart = adjust(con, model.moved_together)
+        duck_edges = {
+            (int(left), int(right)): float(weight)
+            for left, right, weight in con.execute(
+                "SELECT record_l, record_r, match_weight FROM edges"
+            ).fetchall()
+        }
+    assert apart > 0, "the population has scored pairs at two addresses"
+    assert spark_edges.keys() == duck_edges.keys()
+    assert all(math.isclose(spark_edges[k], duck_edges[k], abs_tol=1e-6) for k in duck_edges)
     assert sorted(persons) == list(range(len(people.records)))
     on_spark = [persons[i] for i in range(len(people.records))]
     assert pair_scores(on_spark, list(embedded.person_of)) == (1.0, 1.0)

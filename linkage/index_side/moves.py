@@ -77,20 +77,20 @@ SELECT NULL::VARCHAR AS agency, NULL::BIGINT AS uprn, NULL::BIGINT AS address,
        NULL::BIGINT AS forename_dob, NULL::BIGINT AS person WHERE false
 """
 # The pairs of table {pairs} at different addresses, each with its case; any scored pair of
-# others (table ``edges``) at the two addresses corroborates a move.
-_CASES = """
-CREATE TEMP TABLE moved_case AS
+# others (table ``edges``) at the two addresses corroborates a move. Portable SQL: DuckDB here,
+# Spark SQL beyond one machine (linkage/index_side/spark.py).
+MOVED_CASES = """
 WITH place AS (
-    SELECT record, agency::VARCHAR AS agency, coalesce(uprn, address) AS place,
+    SELECT record, CAST(agency AS STRING) AS agency, coalesce(uprn, address) AS place,
            forename_dob AS who, uprn, address, dob_postcode, name_postcode
     FROM records
 ), around AS (
     SELECT agency, place, who FROM place WHERE place IS NOT NULL
     UNION ALL
-    SELECT agency::VARCHAR, coalesce(uprn, address), forename_dob FROM surroundings
+    SELECT CAST(agency AS STRING), coalesce(uprn, address), forename_dob FROM surroundings
     WHERE coalesce(uprn, address) IS NOT NULL
 ), people AS (
-    SELECT place, agency, count(DISTINCT who) AS people FROM around GROUP BY ALL
+    SELECT place, agency, count(DISTINCT who) AS people FROM around GROUP BY place, agency
 ), apart AS (
     SELECT p.record_l, p.record_r, l.place AS place_l, r.place AS place_r,
            l.who AS who_l, r.who AS who_r, l.agency AS agency_l, r.agency AS agency_r
@@ -118,17 +118,17 @@ WITH place AS (
     SELECT x.place, y.place, x.who, y.who FROM context x
     JOIN context y ON y.person = x.person AND y.place <> x.place
 )
-SELECT a.record_l, a.record_r, CASE
+SELECT ap.record_l, ap.record_r, CASE
     WHEN EXISTS (
         SELECT 1 FROM seen_at_both s
-        WHERE s.a = a.place_l AND s.b = a.place_r
-          AND s.who_a IS DISTINCT FROM a.who_l AND s.who_b IS DISTINCT FROM a.who_r)
+        WHERE s.a = ap.place_l AND s.b = ap.place_r
+          AND s.who_a IS DISTINCT FROM ap.who_l AND s.who_b IS DISTINCT FROM ap.who_r)
     THEN 0 ELSE 2
 END + CASE WHEN coalesce(pl.people, 1) > 1 AND coalesce(pr.people, 1) > 1 THEN 0 ELSE 1 END
     AS moved_case
-FROM apart a
-LEFT JOIN people pl ON pl.place = a.place_l AND pl.agency = a.agency_l
-LEFT JOIN people pr ON pr.place = a.place_r AND pr.agency = a.agency_r
+FROM apart ap
+LEFT JOIN people pl ON pl.place = ap.place_l AND pl.agency = ap.agency_l
+LEFT JOIN people pr ON pr.place = ap.place_r AND pr.agency = ap.agency_r
 """
 _ADJUST = """
 UPDATE edges SET match_weight = edges.match_weight + w.weight
@@ -154,6 +154,12 @@ def case_weights(matches: Mapping[str, int], non_matches: Mapping[str, int]) -> 
     return {case: math.log2(m[case] / u[case]) for case in CASES}
 
 
+def moved_weights(weights: Mapping[str, float]) -> str:
+    """SQL: the table (moved_case, weight) of the model's weights, in any engine."""
+    rows = ", ".join(f"({n}, CAST({float(weights[c])!r} AS DOUBLE))" for n, c in enumerate(CASES))
+    return f"SELECT * FROM (VALUES {rows}) AS w (moved_case, weight)"
+
+
 def _cases(
     con: duckdb.DuckDBPyConnection, pairs: str, surroundings: Surroundings | None = None
 ) -> None:
@@ -163,7 +169,7 @@ def _cases(
         con.register("surroundings_arrow", surroundings.to_arrow())
         con.execute("CREATE TEMP TABLE surroundings AS SELECT * FROM surroundings_arrow")
         con.unregister("surroundings_arrow")
-    con.execute(_CASES.format(pairs=pairs))
+    con.execute("CREATE TEMP TABLE moved_case AS " + MOVED_CASES.format(pairs=pairs))
 
 
 def _counts(con: duckdb.DuckDBPyConnection, where: str) -> dict[str, int]:
@@ -194,11 +200,7 @@ def adjust(
     """Add each pair's case weight to its match weight in ``edges``; returns how many pairs
     were at different addresses."""
     _cases(con, "edges", surroundings)
-    con.execute(
-        "CREATE TEMP TABLE moved_weight AS SELECT * FROM (VALUES "
-        + ", ".join(f"({n}, {float(weights[case])!r})" for n, case in enumerate(CASES))
-        + ") AS w (moved_case, weight)"
-    )
+    con.execute(f"CREATE TEMP TABLE moved_weight AS {moved_weights(weights)}")
     apart = int(con.execute("SELECT count(*) FROM moved_case").fetchall()[0][0])
     con.execute(_ADJUST)
     con.execute("DROP TABLE moved_case; DROP TABLE moved_weight; DROP TABLE surroundings")

@@ -11,10 +11,9 @@ On Spark the index links in four distributed steps, each the counterpart of the 
 4. **merge** each component best first under the same guards (:class:`GuardedForest`), in
    parallel (``applyInArrow``): a component never needs another's records.
 
-Not yet here: the moved-together weights (:mod:`linkage.index_side.moves`, model version 3) that
-the embedded clusterer adds to pairs at two addresses between steps 1 and 2; their SQL is
-portable but for ``GROUP BY ALL``. Without them Spark scores pairs as version 2 did, against
-version 3's higher threshold: fewer links than the embedded clusterer makes.
+Between steps 1 and 2, as the embedded clusterer does, each scored pair at two addresses gets
+its moved-together weight (:mod:`linkage.index_side.moves`, model version 3): the same SQL,
+run by Spark over the scored pairs (a whole run: no surroundings).
 
 Households are the :mod:`linkage.index_side.households` SQL run on the person table, which
 fits one machine at any national scale (one row per person); only matching needs Spark.
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from linkage.index_side.model import LinkageModel
+from linkage.index_side.moves import MOVED_CASES, moved_weights
 from linkage.index_side.probabilistic import _CONTESTED, _LINKABLE, GuardedForest
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def link_on_spark(
         "record_l", "record_r", "match_weight"
     ).createOrReplaceTempView("edges")
     records.createOrReplaceTempView("records")
+    _add_moved_together(spark, model)
     contested = _CONTESTED.split(" AS\n", 1)[1].replace("$margin", repr(model.margin))
     spark.sql(contested).createOrReplaceTempView("contested")
     linkable_sql = _LINKABLE.replace("$threshold", repr(model.threshold))
@@ -84,6 +85,26 @@ def link_on_spark(
         "record", "record AS person"
     )
     return merged.unionByName(singles)
+
+
+def _add_moved_together(spark: SparkSession, model: LinkageModel) -> None:
+    """Replace view ``edges`` by the same pairs with their moved-together weight added."""
+    spark.sql(_EMPTY_SURROUNDINGS).createOrReplaceTempView("surroundings")
+    spark.sql(MOVED_CASES.format(pairs="edges")).createOrReplaceTempView("moved_case")
+    spark.sql(moved_weights(model.moved_together)).createOrReplaceTempView("moved_weight")
+    spark.sql(
+        "SELECT e.record_l, e.record_r, e.match_weight + coalesce(w.weight, 0.0) AS match_weight "
+        "FROM edges e LEFT JOIN moved_case c "
+        "ON c.record_l = e.record_l AND c.record_r = e.record_r "
+        "LEFT JOIN moved_weight w ON w.moved_case = c.moved_case"
+    ).localCheckpoint().createOrReplaceTempView("edges")
+
+
+_EMPTY_SURROUNDINGS = (
+    "SELECT CAST(NULL AS STRING) AS agency, CAST(NULL AS BIGINT) AS uprn, "
+    "CAST(NULL AS BIGINT) AS address, CAST(NULL AS BIGINT) AS forename_dob, "
+    "CAST(NULL AS BIGINT) AS person WHERE false"
+)
 
 
 def _components(spark: SparkSession, edges: DataFrame) -> DataFrame:
