@@ -31,16 +31,19 @@ from mesh.federation.compose.model import (
 Element = NamedType | Field | InputValue | EnumValue | Schema
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 _DNF_ARGUMENT = {"requiresScopes": "scopes", "policy": "policies"}
-_EXECUTABLE_LOCATIONS = {
-    "QUERY",
-    "MUTATION",
-    "SUBSCRIPTION",
-    "FIELD",
-    "FRAGMENT_DEFINITION",
-    "FRAGMENT_SPREAD",
-    "INLINE_FRAGMENT",
-    "VARIABLE_DEFINITION",
-}
+#: Where a directive may be used in operations (its other locations are the schema's).
+EXECUTABLE_LOCATIONS = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
 _REPEATABLE_SPECS = {"tag"}
 
 
@@ -258,7 +261,7 @@ class DirectiveMerging(MergeState):
             for definition in subgraph.schema.directive_definitions.values():
                 if definition.name in self.merged.directive_definitions:
                     continue
-                executable_here = any(loc in _EXECUTABLE_LOCATIONS for loc in definition.locations)
+                executable_here = any(loc in EXECUTABLE_LOCATIONS for loc in definition.locations)
                 if executable_here and definition.name not in executable:
                     executable.append(definition.name)
         for name in executable:
@@ -277,10 +280,10 @@ class DirectiveMerging(MergeState):
             )
             return
         definitions = [s for s in sources if s is not None]
-        locations = [loc for loc in definitions[0].locations if loc in _EXECUTABLE_LOCATIONS]
+        locations = [loc for loc in definitions[0].locations if loc in EXECUTABLE_LOCATIONS]
         repeatable = definitions[0].repeatable
         for definition in definitions[1:]:
-            own = [loc for loc in definition.locations if loc in _EXECUTABLE_LOCATIONS]
+            own = [loc for loc in definition.locations if loc in EXECUTABLE_LOCATIONS]
             if sorted(own) != sorted(locations):
                 self.hint(
                     "INCONSISTENT_EXECUTABLE_DIRECTIVE_LOCATIONS",

@@ -43,6 +43,8 @@ from graphql import (
     visit,
 )
 
+from mesh.federation.compose.merge_directives import EXECUTABLE_LOCATIONS
+
 FEDERATION_SPEC_PREFIX = "https://specs.apollo.dev/federation/v"
 
 _DEFINITION_OF: Mapping[type[TypeExtensionNode], type[TypeDefinitionNode]] = {
@@ -136,22 +138,8 @@ class _StripTypeSystemDirectives(Visitor):
         return REMOVE
 
     def enter_directive_definition(self, node: DirectiveDefinitionNode, *_: object) -> object:
-        executable = any(location.value in _EXECUTABLE_LOCATIONS for location in node.locations)
+        executable = any(location.value in EXECUTABLE_LOCATIONS for location in node.locations)
         return None if executable else REMOVE
-
-
-_EXECUTABLE_LOCATIONS = frozenset(
-    {
-        "QUERY",
-        "MUTATION",
-        "SUBSCRIPTION",
-        "FIELD",
-        "FRAGMENT_DEFINITION",
-        "FRAGMENT_SPREAD",
-        "INLINE_FRAGMENT",
-        "VARIABLE_DEFINITION",
-    }
-)
 
 
 def _defines(document: DocumentNode, name: str) -> bool:
