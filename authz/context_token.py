@@ -66,10 +66,6 @@ class ContextRejected(CodedError):
     """A subgraph request carried no valid gateway context (or one already used)."""
 
 
-def body_digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
 def commitment(nonce: bytes, audience: str, body: bytes) -> str:
     """What the signed context lists for one request: its nonce (fixed length, first), its
     body's digest (fixed length) and its subgraph, hashed; base64url."""

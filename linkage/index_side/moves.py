@@ -71,11 +71,12 @@ class Surroundings:
         return table.append_column("person", person)
 
 
-_EMPTY_SURROUNDINGS = """
-CREATE TEMP TABLE surroundings AS
-SELECT NULL::VARCHAR AS agency, NULL::BIGINT AS uprn, NULL::BIGINT AS address,
-       NULL::BIGINT AS forename_dob, NULL::BIGINT AS person WHERE false
-"""
+#: No surroundings (a whole run), as a table in any engine.
+EMPTY_SURROUNDINGS = (
+    "SELECT CAST(NULL AS STRING) AS agency, CAST(NULL AS BIGINT) AS uprn, "
+    "CAST(NULL AS BIGINT) AS address, CAST(NULL AS BIGINT) AS forename_dob, "
+    "CAST(NULL AS BIGINT) AS person WHERE false"
+)
 # The pairs of table {pairs} at different addresses, each with its case; any scored pair of
 # others (table ``edges``) at the two addresses corroborates a move. Portable SQL: DuckDB here,
 # Spark SQL beyond one machine (linkage/index_side/spark.py).
@@ -164,7 +165,7 @@ def _cases(
     con: duckdb.DuckDBPyConnection, pairs: str, surroundings: Surroundings | None = None
 ) -> None:
     if surroundings is None:
-        con.execute(_EMPTY_SURROUNDINGS)
+        con.execute(f"CREATE TEMP TABLE surroundings AS {EMPTY_SURROUNDINGS}")
     else:
         con.register("surroundings_arrow", surroundings.to_arrow())
         con.execute("CREATE TEMP TABLE surroundings AS SELECT * FROM surroundings_arrow")

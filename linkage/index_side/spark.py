@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from linkage.index_side.model import LinkageModel
-from linkage.index_side.moves import MOVED_CASES, moved_weights
+from linkage.index_side.moves import EMPTY_SURROUNDINGS, MOVED_CASES, moved_weights
 from linkage.index_side.probabilistic import _CONTESTED, _LINKABLE, GuardedForest
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def link_on_spark(
 
 def _add_moved_together(spark: SparkSession, model: LinkageModel) -> None:
     """Replace view ``edges`` by the same pairs with their moved-together weight added."""
-    spark.sql(_EMPTY_SURROUNDINGS).createOrReplaceTempView("surroundings")
+    spark.sql(EMPTY_SURROUNDINGS).createOrReplaceTempView("surroundings")
     spark.sql(MOVED_CASES.format(pairs="edges")).createOrReplaceTempView("moved_case")
     spark.sql(moved_weights(model.moved_together)).createOrReplaceTempView("moved_weight")
     spark.sql(
@@ -98,13 +98,6 @@ def _add_moved_together(spark: SparkSession, model: LinkageModel) -> None:
         "ON c.record_l = e.record_l AND c.record_r = e.record_r "
         "LEFT JOIN moved_weight w ON w.moved_case = c.moved_case"
     ).localCheckpoint().createOrReplaceTempView("edges")
-
-
-_EMPTY_SURROUNDINGS = (
-    "SELECT CAST(NULL AS STRING) AS agency, CAST(NULL AS BIGINT) AS uprn, "
-    "CAST(NULL AS BIGINT) AS address, CAST(NULL AS BIGINT) AS forename_dob, "
-    "CAST(NULL AS BIGINT) AS person WHERE false"
-)
 
 
 def _components(spark: SparkSession, edges: DataFrame) -> DataFrame:
